@@ -1,0 +1,627 @@
+//! The directory: founding a network, places, the residents' register, members.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::Transactable;
+use automerge::{ROOT, ReadDoc};
+use autosurgeon::{Hydrate, hydrate_prop, reconcile_prop};
+
+use super::{Gridbook, map_at};
+use crate::directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
+use crate::doc_id::DocId;
+use crate::error::{Error, Result};
+use crate::ids::{MemberId, ResidentId, check_code};
+use crate::store::tables::meta;
+use crate::vocab::Role;
+
+/// The four levels of places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    /// 社区
+    Community,
+    /// 院落, in a community.
+    Courtyard,
+    /// 网格, in a community (and optionally a courtyard).
+    Grid,
+    /// 楼, in a grid.
+    Building,
+}
+
+impl PlaceKind {
+    fn table(self) -> &'static str {
+        match self {
+            PlaceKind::Community => "communities",
+            PlaceKind::Courtyard => "courtyards",
+            PlaceKind::Grid => "grids",
+            PlaceKind::Building => "buildings",
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            PlaceKind::Community => "community",
+            PlaceKind::Courtyard => "courtyard",
+            PlaceKind::Grid => "grid",
+            PlaceKind::Building => "building",
+        }
+    }
+}
+
+/// A resident to enter in the register.
+#[derive(Debug, Clone, Default)]
+pub struct NewResident {
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Building id or name (gives the grid and community).
+    pub building: Option<String>,
+    /// Grid id or name, when the building is not known.
+    pub grid: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Room.
+    pub room: Option<String>,
+}
+
+/// The directory without the residents' register: what `directory list` shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DirectoryView {
+    /// The network.
+    pub network: Option<NetworkView>,
+    /// Communities by code.
+    pub communities: BTreeMap<String, PlaceView>,
+    /// Courtyards by id.
+    pub courtyards: BTreeMap<String, PlaceView>,
+    /// Grids by id.
+    pub grids: BTreeMap<String, PlaceView>,
+    /// Buildings by id.
+    pub buildings: BTreeMap<String, PlaceView>,
+    /// Members by id.
+    pub members: BTreeMap<String, MemberView>,
+    /// Residents in the register.
+    pub residents: usize,
+}
+
+/// The network, for display.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NetworkView {
+    /// Network id.
+    pub id: String,
+    /// Subdistrict name.
+    pub subdistrict: String,
+}
+
+/// A place, for display.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlaceView {
+    /// Name.
+    pub name: String,
+    /// The place it is in (community code, grid id…), if any.
+    pub parent: Option<String>,
+}
+
+/// A member, for display.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MemberView {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+}
+
+fn hydrate_map<T: Hydrate>(doc: &automerge::Automerge, key: &str) -> Result<BTreeMap<String, T>> {
+    hydrate_prop(doc, ROOT, key).map_err(|e| Error::malformed("directory", format!("{key}: {e}")))
+}
+
+impl Gridbook {
+    fn directory(&mut self) -> Result<&automerge::Automerge> {
+        self.doc(&DocId::Directory)?.ok_or(Error::NoNetwork)
+    }
+
+    /// Founds a network on this device: it becomes the network's founding device, and `person`
+    /// its first admin, using this device.
+    pub fn init_network(&mut self, subdistrict: &str, person: &str) -> Result<MemberId> {
+        if subdistrict.trim().is_empty() || person.trim().is_empty() {
+            return Err(Error::Invalid(
+                "founding a network needs the subdistrict's name and your name".into(),
+            ));
+        }
+        if self.doc(&DocId::Directory)?.is_some() {
+            return Err(Error::Invalid(
+                "this device already belongs to a network; use another --data directory to found a new one".into(),
+            ));
+        }
+        let now = self.now();
+        let device_hex = self.key.id_hex();
+        let tag = self.key.tag().to_string();
+        // The founding key is random, so its first half tells networks apart.
+        let network_id = self.key.public[..16].to_vec();
+        let member_id = self.op(|book| {
+            let member_id = book.edit(&DocId::Directory, "found network", |tx, ids| {
+                let network = Network {
+                    id: data_encoding::HEXLOWER.encode(&network_id),
+                    subdistrict: subdistrict.trim().to_string(),
+                    founding_key: device_hex.clone(),
+                    founded_at: now,
+                };
+                reconcile_prop(tx, ROOT, "network", &network)
+                    .map_err(|e| Error::malformed("directory", e))?;
+                let member_id = ids.next(MemberId::new);
+                let members = map_at(tx, ROOT, "members", "directory")?;
+                let member = Member {
+                    name: person.trim().to_string(),
+                    role: Role::Admin,
+                    added_at: now,
+                };
+                reconcile_prop(tx, &members, member_id.as_str(), &member)
+                    .map_err(|e| Error::malformed("directory", e))?;
+                let devices = map_at(tx, ROOT, "devices", "directory")?;
+                let device = Device {
+                    member: member_id.clone(),
+                    tag,
+                    role: Role::Admin,
+                    added_at: now,
+                };
+                reconcile_prop(tx, &devices, device_hex.as_str(), &device)
+                    .map_err(|e| Error::malformed("directory", e))?;
+                Ok((member_id, Vec::new()))
+            })?;
+            book.pending
+                .meta
+                .push((meta::MEMBER, member_id.to_string().into_bytes()));
+            Ok(member_id)
+        })?;
+        Ok(member_id)
+    }
+
+    /// The network, if this device belongs to one.
+    pub fn network(&mut self) -> Result<Option<Network>> {
+        let Some(doc) = self.doc(&DocId::Directory)? else {
+            return Ok(None);
+        };
+        match doc
+            .get(ROOT, "network")
+            .map_err(|e| Error::malformed("directory", e))?
+        {
+            None => Ok(None),
+            Some(_) => Ok(Some(
+                hydrate_prop(doc, ROOT, "network").map_err(|e| Error::malformed("directory", e))?,
+            )),
+        }
+    }
+
+    /// Adds a place. `parent` is the community code for a courtyard or grid (or a courtyard id
+    /// for a grid), and the grid id for a building. Returns the place's id.
+    pub fn add_place(
+        &mut self,
+        kind: PlaceKind,
+        parent: Option<&str>,
+        code: &str,
+        name: &str,
+    ) -> Result<String> {
+        let code = check_code(code)?;
+        if name.trim().is_empty() {
+            return Err(Error::Invalid(format!("a {} needs a name", kind.word())));
+        }
+        let name = name.trim().to_string();
+        let need_parent = |what: &str| {
+            Error::Invalid(format!("a {} is added in a {what}: give --in", kind.word()))
+        };
+        let (id, record) = match kind {
+            PlaceKind::Community => (
+                code.clone(),
+                PlaceRecord::Community(Community {
+                    code: code.clone(),
+                    name,
+                }),
+            ),
+            PlaceKind::Courtyard => {
+                let community =
+                    self.resolve_community(parent.ok_or_else(|| need_parent("community"))?)?;
+                (
+                    format!("{community}-{code}"),
+                    PlaceRecord::Courtyard(Courtyard { community, name }),
+                )
+            }
+            PlaceKind::Grid => {
+                let parent = parent.ok_or_else(|| need_parent("community or courtyard"))?;
+                let (community, courtyard) = match self.resolve_community(parent) {
+                    Ok(c) => (c, None),
+                    Err(_) => {
+                        let (cid, cy) =
+                            self.resolve_place::<Courtyard>(PlaceKind::Courtyard, parent)?;
+                        (cy.community, Some(cid))
+                    }
+                };
+                (
+                    format!("{community}-{code}"),
+                    PlaceRecord::Grid(Grid {
+                        community,
+                        courtyard,
+                        name,
+                    }),
+                )
+            }
+            PlaceKind::Building => {
+                let (grid, _) = self.resolve_grid(parent.ok_or_else(|| need_parent("grid"))?)?;
+                (
+                    format!("{grid}-{code}"),
+                    PlaceRecord::Building(Building { grid, name }),
+                )
+            }
+        };
+        let table = kind.table();
+        let key = id.clone();
+        self.op(|book| {
+            book.edit(
+                &DocId::Directory,
+                &format!("add {} {key}", kind.word()),
+                |tx, _| {
+                    let obj = map_at(tx, ROOT, table, "directory")?;
+                    if tx
+                        .get(&obj, key.as_str())
+                        .map_err(|e| Error::malformed("directory", e))?
+                        .is_some()
+                    {
+                        return Err(Error::Invalid(format!(
+                            "{} {key} already exists",
+                            kind.word()
+                        )));
+                    }
+                    let k = key.as_str();
+                    match &record {
+                        PlaceRecord::Community(r) => reconcile_prop(tx, &obj, k, r),
+                        PlaceRecord::Courtyard(r) => reconcile_prop(tx, &obj, k, r),
+                        PlaceRecord::Grid(r) => reconcile_prop(tx, &obj, k, r),
+                        PlaceRecord::Building(r) => reconcile_prop(tx, &obj, k, r),
+                    }
+                    .map_err(|e| Error::malformed("directory", e))?;
+                    Ok(((), Vec::new()))
+                },
+            )
+        })?;
+        Ok(id)
+    }
+
+    fn resolve_place<T: Hydrate>(&mut self, kind: PlaceKind, given: &str) -> Result<(String, T)> {
+        let doc = self.directory()?;
+        let table = map_at(doc, ROOT, kind.table(), "directory")?;
+        let lower = given.trim().to_ascii_lowercase();
+        if doc.get(&table, lower.as_str()).ok().flatten().is_some() {
+            let v = hydrate_prop(doc, &table, lower.as_str())
+                .map_err(|e| Error::malformed("directory", e))?;
+            return Ok((lower, v));
+        }
+        let mut matches = Vec::new();
+        for key in doc.keys(&table) {
+            let name: Option<String> = doc
+                .get(&table, key.as_str())
+                .ok()
+                .flatten()
+                .and_then(|(_, obj)| doc.get(&obj, "name").ok().flatten())
+                .and_then(|(v, _)| v.into_string().ok());
+            if name.as_deref() == Some(given.trim()) {
+                matches.push(key);
+            }
+        }
+        match matches.len() {
+            1 => {
+                let v = hydrate_prop(doc, &table, matches[0].as_str())
+                    .map_err(|e| Error::malformed("directory", e))?;
+                Ok((matches.remove(0), v))
+            }
+            0 => Err(Error::NotFound {
+                kind: kind.word(),
+                id: given.to_string(),
+                hint: format!(": `gridbook directory list` shows the {}", kind.table()),
+            }),
+            _ => Err(Error::Ambiguous {
+                kind: kind.word(),
+                given: given.to_string(),
+                matches: matches.join(", "),
+            }),
+        }
+    }
+
+    /// A community's code, from its code or name.
+    pub fn resolve_community(&mut self, given: &str) -> Result<String> {
+        Ok(self
+            .resolve_place::<Community>(PlaceKind::Community, given)?
+            .0)
+    }
+
+    /// A grid's id and record, from its id or name.
+    pub fn resolve_grid(&mut self, given: &str) -> Result<(String, Grid)> {
+        self.resolve_place(PlaceKind::Grid, given)
+    }
+
+    /// A building's id, from its id or name; names are looked up within `grid` when given.
+    pub fn resolve_building(&mut self, given: &str, grid: Option<&str>) -> Result<String> {
+        if let Some(g) = grid {
+            let scoped = format!("{g}-{}", given.trim().to_ascii_lowercase());
+            if let Ok((id, _)) = self.resolve_place::<Building>(PlaceKind::Building, &scoped) {
+                return Ok(id);
+            }
+        }
+        let (id, b) = self.resolve_place::<Building>(PlaceKind::Building, given)?;
+        if let Some(g) = grid {
+            if b.grid != g {
+                return Err(Error::Invalid(format!(
+                    "building {id} is in grid {}, not {g}",
+                    b.grid
+                )));
+            }
+        }
+        Ok(id)
+    }
+
+    /// Enters a resident in the register.
+    pub fn add_resident(&mut self, new: NewResident) -> Result<ResidentId> {
+        if new.name.trim().is_empty() {
+            return Err(Error::Invalid("a resident needs a name".into()));
+        }
+        let (grid, building) = match (&new.building, &new.grid) {
+            (Some(b), g) => {
+                let grid = match g {
+                    Some(g) => Some(self.resolve_grid(g)?.0),
+                    None => None,
+                };
+                let b = self.resolve_building(b, grid.as_deref())?;
+                let (_, rec) = self.resolve_place::<Building>(PlaceKind::Building, &b)?;
+                (rec.grid, Some(b))
+            }
+            (None, Some(g)) => (self.resolve_grid(g)?.0, None),
+            (None, None) => {
+                return Err(Error::Invalid(
+                    "a resident is entered with --building or --grid".into(),
+                ));
+            }
+        };
+        let (_, grid_rec) = self.resolve_grid(&grid)?;
+        let now = self.now();
+        let resident = Resident {
+            name: new.name.trim().to_string(),
+            phone: new
+                .phone
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty()),
+            community: grid_rec.community,
+            grid: Some(grid),
+            building,
+            unit: new.unit,
+            room: new.room,
+            merged_into: None,
+            added_at: now,
+        };
+        self.op(|book| {
+            book.edit(&DocId::Directory, "add resident", |tx, ids| {
+                let id = ids.next(ResidentId::new);
+                let residents = map_at(tx, ROOT, "residents", "directory")?;
+                reconcile_prop(tx, &residents, id.as_str(), &resident)
+                    .map_err(|e| Error::malformed("directory", e))?;
+                Ok((id, Vec::new()))
+            })
+        })
+    }
+
+    /// One resident.
+    pub fn resident(&mut self, id: &ResidentId) -> Result<Resident> {
+        let doc = self.directory()?;
+        let residents = map_at(doc, ROOT, "residents", "directory")?;
+        if doc.get(&residents, id.as_str()).ok().flatten().is_none() {
+            return Err(Error::NotFound {
+                kind: "resident",
+                id: id.to_string(),
+                hint: ": `gridbook resident list` shows the register".into(),
+            });
+        }
+        hydrate_prop(doc, &residents, id.as_str()).map_err(|e| Error::malformed("directory", e))
+    }
+
+    /// The whole register, by id.
+    pub fn residents(&mut self) -> Result<BTreeMap<String, Resident>> {
+        hydrate_map(self.directory()?, "residents")
+    }
+
+    /// Records that `duplicate` is the same person as `into` (entered twice offline): from now
+    /// on everything under `duplicate` counts for `into`, on every device.
+    pub fn merge_resident(&mut self, duplicate: &ResidentId, into: &ResidentId) -> Result<()> {
+        if duplicate == into {
+            return Err(Error::Invalid(
+                "a resident cannot be merged into itself".into(),
+            ));
+        }
+        self.resident(duplicate)?;
+        self.resident(into)?;
+        self.op(|book| {
+            book.edit(
+                &DocId::Directory,
+                &format!("merge {duplicate} into {into}"),
+                |tx, _| {
+                    let residents = map_at(tx, ROOT, "residents", "directory")?;
+                    let obj = map_at(tx, residents, duplicate.as_str(), "directory")?;
+                    tx.put(&obj, "merged_into", into.as_str())
+                        .map_err(|e| Error::malformed("directory", e))?;
+                    Ok(((), Vec::new()))
+                },
+            )
+        })
+    }
+
+    /// Resident merges: duplicate id → the id it was merged into.
+    pub fn resident_merges(&mut self) -> Result<std::collections::HashMap<String, ResidentId>> {
+        let doc = self.directory()?;
+        let residents = map_at(doc, ROOT, "residents", "directory")?;
+        let mut out = std::collections::HashMap::new();
+        for key in doc.keys(&residents) {
+            let Some((_, obj)) = doc.get(&residents, key.as_str()).ok().flatten() else {
+                continue;
+            };
+            if let Some((v, _)) = doc.get(&obj, "merged_into").ok().flatten() {
+                if let Ok(s) = v.into_string() {
+                    if let Ok(id) = s.parse() {
+                        out.insert(key, id);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds a member (a person who uses Gridbook) with a role.
+    pub fn add_member(&mut self, name: &str, role: Role) -> Result<MemberId> {
+        if name.trim().is_empty() {
+            return Err(Error::Invalid("a member needs a name".into()));
+        }
+        let member = Member {
+            name: name.trim().to_string(),
+            role,
+            added_at: self.now(),
+        };
+        self.op(|book| {
+            book.edit(&DocId::Directory, "add member", |tx, ids| {
+                let id = ids.next(MemberId::new);
+                let members = map_at(tx, ROOT, "members", "directory")?;
+                reconcile_prop(tx, &members, id.as_str(), &member)
+                    .map_err(|e| Error::malformed("directory", e))?;
+                Ok((id, Vec::new()))
+            })
+        })
+    }
+
+    /// One member.
+    pub fn member_record(&mut self, id: &MemberId) -> Result<Member> {
+        let doc = self.directory()?;
+        let members = map_at(doc, ROOT, "members", "directory")?;
+        if doc.get(&members, id.as_str()).ok().flatten().is_none() {
+            return Err(Error::not_found("member", id));
+        }
+        hydrate_prop(doc, &members, id.as_str()).map_err(|e| Error::malformed("directory", e))
+    }
+
+    /// A member's id, from their id or name.
+    pub fn resolve_member(&mut self, given: &str) -> Result<MemberId> {
+        if let Ok(id) = given.parse::<MemberId>() {
+            self.member_record(&id)?;
+            return Ok(id);
+        }
+        let members: BTreeMap<String, Member> = hydrate_map(self.directory()?, "members")?;
+        let matches: Vec<&String> = members
+            .iter()
+            .filter(|(_, m)| m.name == given.trim())
+            .map(|(k, _)| k)
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(one.parse()?),
+            [] => Err(Error::NotFound {
+                kind: "member",
+                id: given.to_string(),
+                hint: ": `gridbook directory list` shows the members".into(),
+            }),
+            many => Err(Error::Ambiguous {
+                kind: "member",
+                given: given.to_string(),
+                matches: many
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// Makes `member` the person using this device.
+    pub fn set_member(&mut self, member: &MemberId) -> Result<()> {
+        self.member_record(member)?;
+        self.write_meta(meta::MEMBER, member.to_string().into_bytes())
+    }
+
+    /// The directory without the register.
+    pub fn directory_view(&mut self) -> Result<DirectoryView> {
+        let network = self.network()?.map(|n| NetworkView {
+            id: n.id,
+            subdistrict: n.subdistrict,
+        });
+        let doc = self.directory()?;
+        let communities: BTreeMap<String, Community> = hydrate_map(doc, "communities")?;
+        let courtyards: BTreeMap<String, Courtyard> = hydrate_map(doc, "courtyards")?;
+        let grids: BTreeMap<String, Grid> = hydrate_map(doc, "grids")?;
+        let buildings: BTreeMap<String, Building> = hydrate_map(doc, "buildings")?;
+        let members: BTreeMap<String, Member> = hydrate_map(doc, "members")?;
+        let residents = map_at(doc, ROOT, "residents", "directory")
+            .map(|r| doc.length(&r))
+            .unwrap_or(0);
+        Ok(DirectoryView {
+            network,
+            communities: communities
+                .into_iter()
+                .map(|(k, c)| {
+                    (
+                        k,
+                        PlaceView {
+                            name: c.name,
+                            parent: None,
+                        },
+                    )
+                })
+                .collect(),
+            courtyards: courtyards
+                .into_iter()
+                .map(|(k, c)| {
+                    (
+                        k,
+                        PlaceView {
+                            name: c.name,
+                            parent: Some(c.community),
+                        },
+                    )
+                })
+                .collect(),
+            grids: grids
+                .into_iter()
+                .map(|(k, g)| {
+                    (
+                        k,
+                        PlaceView {
+                            name: g.name,
+                            parent: Some(g.courtyard.unwrap_or(g.community)),
+                        },
+                    )
+                })
+                .collect(),
+            buildings: buildings
+                .into_iter()
+                .map(|(k, b)| {
+                    (
+                        k,
+                        PlaceView {
+                            name: b.name,
+                            parent: Some(b.grid),
+                        },
+                    )
+                })
+                .collect(),
+            members: members
+                .into_iter()
+                .map(|(k, m)| {
+                    (
+                        k,
+                        MemberView {
+                            name: m.name,
+                            role: m.role,
+                        },
+                    )
+                })
+                .collect(),
+            residents,
+        })
+    }
+}
+
+enum PlaceRecord {
+    Community(Community),
+    Courtyard(Courtyard),
+    Grid(Grid),
+    Building(Building),
+}

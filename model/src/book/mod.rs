@@ -1,0 +1,498 @@
+//! [`Gridbook`]: one device's documents and store, and every operation people perform on them.
+//!
+//! An operation edits one or more documents in memory, one Automerge commit per document, then
+//! writes the new changes, the summary rows they touch and the device's id counter to the store
+//! in one durable redb transaction. If anything fails first, the edits are dropped from memory
+//! and nothing is written.
+
+mod directory;
+mod meetings;
+mod needs;
+mod volunteers;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use automerge::transaction::{CommitOptions, Transactable, Transaction};
+use automerge::{ActorId, Automerge, ObjType, ROOT, ReadDoc};
+
+use crate::doc_id::DocId;
+use crate::error::{Error, Result};
+use crate::ids::{DeviceTag, MemberId};
+use crate::store::tables::meta;
+use crate::store::{Store, StoreError, WriteBatch};
+use crate::summary::Row;
+use crate::time::Timestamp;
+
+pub use directory::{DirectoryView, NewResident, PlaceKind};
+pub use meetings::{MeetingView, MotionView, NewMeeting};
+pub use needs::{NeedEdit, NewNeed};
+pub use volunteers::{NewVolunteer, VolunteerView};
+
+/// Documents are compacted (snapshot rewritten, chunks dropped) after this many chunks.
+const COMPACT_AFTER_CHUNKS: usize = 64;
+
+/// This device's identity: an ed25519 key, kept in the store. Its public key is the device id
+/// and the Automerge actor of every change this device makes.
+#[derive(Clone)]
+pub struct DeviceKey {
+    secret: [u8; 32],
+    public: [u8; 32],
+}
+
+impl DeviceKey {
+    fn from_secret(secret: [u8; 32]) -> Self {
+        let public = ed25519_dalek::SigningKey::from_bytes(&secret)
+            .verifying_key()
+            .to_bytes();
+        DeviceKey { secret, public }
+    }
+
+    /// The secret key bytes (for the network layer).
+    pub fn secret_bytes(&self) -> &[u8; 32] {
+        &self.secret
+    }
+
+    /// The public key: the device id.
+    pub fn public_bytes(&self) -> &[u8; 32] {
+        &self.public
+    }
+
+    /// The device id as hex.
+    pub fn id_hex(&self) -> String {
+        data_encoding::HEXLOWER.encode(&self.public)
+    }
+
+    /// The short tag in this device's record ids.
+    pub fn tag(&self) -> DeviceTag {
+        DeviceTag::of_key(&self.public)
+    }
+}
+
+impl std::fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceKey")
+            .field("public", &self.id_hex())
+            .finish_non_exhaustive()
+    }
+}
+
+struct Loaded {
+    doc: Automerge,
+    chunks: usize,
+}
+
+/// Hands out record sequence numbers inside an operation.
+pub struct IdSource {
+    tag: DeviceTag,
+    next: u64,
+}
+
+impl IdSource {
+    /// The next id of any record kind, like `NeedId::new`.
+    pub fn next<T>(&mut self, make: fn(&DeviceTag, u64) -> T) -> T {
+        let id = make(&self.tag, self.next);
+        self.next += 1;
+        id
+    }
+
+    /// This device's tag.
+    pub fn tag(&self) -> &DeviceTag {
+        &self.tag
+    }
+}
+
+/// One device's Gridbook: its store, its key and the documents it has loaded.
+pub struct Gridbook {
+    store: Store,
+    key: DeviceKey,
+    ids: IdSource,
+    docs: HashMap<DocId, Loaded>,
+    pending: WriteBatch,
+    touched: HashSet<DocId>,
+    clock: fn() -> Timestamp,
+}
+
+impl std::fmt::Debug for Gridbook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gridbook")
+            .field("store", &self.store)
+            .field("device", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The actor of a document's first change. Every device writes the same first change (the
+/// document's empty containers, by this actor, at time 0), so two devices that start the same
+/// document offline share its containers instead of racing to create them.
+fn genesis_actor(doc: &DocId) -> ActorId {
+    ActorId::from(format!("gridbook-genesis:{doc}").into_bytes())
+}
+
+fn genesis(doc_id: &DocId) -> Result<Automerge> {
+    let mut doc = Automerge::new().with_actor(genesis_actor(doc_id));
+    let maps: &[&str] = match doc_id {
+        DocId::Directory => &[
+            "communities",
+            "courtyards",
+            "grids",
+            "buildings",
+            "residents",
+            "members",
+            "devices",
+            "catalog",
+        ],
+        DocId::Needs { .. } => &["needs"],
+        DocId::Meeting(_) => &["attendees", "topics", "motions", "decisions"],
+        DocId::Roster { .. } => &["volunteers", "teams"],
+        DocId::Timebank { .. } => &["activities", "movements"],
+    };
+    doc.transact_with::<_, _, automerge::AutomergeError, _>(
+        |_| {
+            CommitOptions::default()
+                .with_time(0)
+                .with_message("genesis")
+        },
+        |tx| {
+            for key in maps {
+                tx.put_object(ROOT, *key, ObjType::Map)?;
+            }
+            if matches!(doc_id, DocId::Meeting(_)) {
+                tx.put_object(ROOT, "minutes", ObjType::Text)?;
+            }
+            Ok(())
+        },
+    )
+    .map_err(|f| Error::malformed(doc_id, f.error))?;
+    Ok(doc)
+}
+
+impl Gridbook {
+    /// Opens the store in `data_dir`, which must exist.
+    pub fn open(data_dir: &Path) -> Result<Gridbook> {
+        Self::from_store(Store::open(data_dir, false)?)
+    }
+
+    /// Opens the store in `data_dir`, creating it if there is none.
+    pub fn open_or_create(data_dir: &Path) -> Result<Gridbook> {
+        Self::from_store(Store::open(data_dir, true)?)
+    }
+
+    /// A Gridbook on a store in memory, for tests.
+    pub fn in_memory() -> Result<Gridbook> {
+        Self::from_store(Store::in_memory()?)
+    }
+
+    /// A Gridbook in memory whose device key is made from `seed`, for deterministic demos.
+    pub fn in_memory_seeded(seed: [u8; 32]) -> Result<Gridbook> {
+        let store = Store::in_memory()?;
+        store.write(WriteBatch {
+            meta: vec![(meta::DEVICE_SECRET, seed.to_vec())],
+            ..Default::default()
+        })?;
+        Self::from_store(store)
+    }
+
+    /// Uses an opened store; makes this device's key on first use.
+    pub fn from_store(store: Store) -> Result<Gridbook> {
+        let secret: [u8; 32] = match store.meta(meta::DEVICE_SECRET)? {
+            Some(bytes) => bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| StoreError::Corrupt {
+                    path: store.path().into(),
+                    detail: "device key".into(),
+                })?,
+            None => {
+                let mut secret = [0u8; 32];
+                getrandom::fill(&mut secret).map_err(|e| {
+                    Error::Invalid(format!("this system has no source of randomness: {e}"))
+                })?;
+                store.write(WriteBatch {
+                    meta: vec![(meta::DEVICE_SECRET, secret.to_vec())],
+                    ..Default::default()
+                })?;
+                secret
+            }
+        };
+        let next = store
+            .meta(meta::NEXT_SEQ)?
+            .and_then(|b| b.as_slice().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(1);
+        let key = DeviceKey::from_secret(secret);
+        Ok(Gridbook {
+            ids: IdSource {
+                tag: key.tag(),
+                next,
+            },
+            store,
+            key,
+            docs: HashMap::new(),
+            pending: WriteBatch::default(),
+            touched: HashSet::new(),
+            clock: Timestamp::now,
+        })
+    }
+
+    /// Replaces the clock (tests and deterministic demos).
+    pub fn set_clock(&mut self, clock: fn() -> Timestamp) {
+        self.clock = clock;
+    }
+
+    /// Now, by this device's clock.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// This device's key.
+    pub fn device(&self) -> &DeviceKey {
+        &self.key
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The member using this device, if set.
+    pub fn member(&self) -> Result<Option<MemberId>> {
+        match self.store.meta(meta::MEMBER)? {
+            None => Ok(None),
+            Some(b) => Ok(Some(String::from_utf8_lossy(&b).parse()?)),
+        }
+    }
+
+    /// Every document id this device holds.
+    pub fn doc_ids(&self) -> Result<Vec<DocId>> {
+        let mut ids: std::collections::BTreeSet<DocId> =
+            self.store.doc_ids()?.into_iter().collect();
+        ids.extend(self.docs.keys().cloned());
+        Ok(ids.into_iter().collect())
+    }
+
+    /// A document, loaded from the store on first use; `None` if this device has no such
+    /// document.
+    pub fn doc(&mut self, id: &DocId) -> Result<Option<&Automerge>> {
+        self.load(id)?;
+        Ok(self.docs.get(id).map(|l| &l.doc))
+    }
+
+    fn load(&mut self, id: &DocId) -> Result<bool> {
+        if self.docs.contains_key(id) {
+            return Ok(true);
+        }
+        let Some(stored) = self.store.doc_bytes(id)? else {
+            return Ok(false);
+        };
+        let bad = |e: automerge::AutomergeError| StoreError::BadDocument {
+            doc: id.to_string(),
+            detail: e.to_string(),
+        };
+        let mut doc = match &stored.snapshot {
+            Some(bytes) => Automerge::load(bytes).map_err(bad)?,
+            None => Automerge::new(),
+        };
+        for chunk in &stored.chunks {
+            doc.load_incremental(chunk).map_err(bad)?;
+        }
+        doc.set_actor(ActorId::from(self.key.public.as_slice()));
+        self.docs.insert(
+            id.clone(),
+            Loaded {
+                doc,
+                chunks: stored.chunks.len(),
+            },
+        );
+        Ok(true)
+    }
+
+    /// Edits one document in one Automerge commit, in memory. `f` returns its result and the
+    /// summary rows the edit touched. The edit reaches the store at the end of the operation.
+    fn edit<R>(
+        &mut self,
+        doc_id: &DocId,
+        message: &str,
+        f: impl FnOnce(&mut Transaction<'_>, &mut IdSource) -> Result<(R, Vec<Row>)>,
+    ) -> Result<R> {
+        if !self.load(doc_id)? {
+            let mut doc = genesis(doc_id)?;
+            doc.set_actor(ActorId::from(self.key.public.as_slice()));
+            // The genesis change is stored like any other, so it syncs and reloads.
+            self.pending.chunks.push((doc_id.clone(), doc.save()));
+            self.docs.insert(doc_id.clone(), Loaded { doc, chunks: 1 });
+            if *doc_id != DocId::Directory {
+                self.catalog(doc_id)?;
+            }
+        }
+        let time = self.now().0 / 1000;
+        let loaded = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or_else(|| Error::not_found("document", doc_id))?;
+        let heads = loaded.doc.get_heads();
+        let ids = &mut self.ids;
+        let outcome = loaded.doc.transact_with(
+            |_| {
+                CommitOptions::default()
+                    .with_message(message.to_string())
+                    .with_time(time)
+            },
+            |tx| f(tx, ids),
+        );
+        let (result, rows) = match outcome {
+            Ok(success) => success.result,
+            Err(failure) => {
+                // Automerge rolled the transaction back; the document is as it was.
+                return Err(failure.error);
+            }
+        };
+        self.touched.insert(doc_id.clone());
+        let chunk = loaded.doc.save_after(&heads);
+        loaded.chunks += 1;
+        if loaded.chunks > COMPACT_AFTER_CHUNKS {
+            self.pending.chunks.retain(|(d, _)| d != doc_id);
+            self.pending
+                .snapshots
+                .push((doc_id.clone(), loaded.doc.save()));
+            loaded.chunks = 0;
+        } else {
+            self.pending.chunks.push((doc_id.clone(), chunk));
+        }
+        for row in rows {
+            self.pending.summaries.push((row.kind, row.id, row.json));
+        }
+        Ok(result)
+    }
+
+    fn catalog(&mut self, doc_id: &DocId) -> Result<()> {
+        if !self.load(&DocId::Directory)? {
+            return Err(Error::NoNetwork);
+        }
+        let key = doc_id.to_string();
+        let kind = doc_id.kind();
+        self.edit(&DocId::Directory, &format!("catalog {key}"), |tx, _| {
+            let catalog = map_at(tx, ROOT, "catalog", "directory")?;
+            tx.put(&catalog, key.as_str(), kind)
+                .map_err(|e| Error::malformed("directory", e))?;
+            Ok(((), Vec::new()))
+        })
+    }
+
+    /// Runs one operation: its edits reach the store together in one durable transaction, or,
+    /// if it fails, not at all.
+    fn op<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        let result = f(self).and_then(|r| self.flush().map(|()| r));
+        if result.is_err() {
+            self.abort();
+        }
+        result
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let mut batch = std::mem::take(&mut self.pending);
+        if batch.is_empty() {
+            return Ok(());
+        }
+        batch
+            .meta
+            .push((meta::NEXT_SEQ, self.ids.next.to_be_bytes().to_vec()));
+        self.store.write(batch)?;
+        self.touched.clear();
+        Ok(())
+    }
+
+    fn abort(&mut self) {
+        self.pending = WriteBatch::default();
+        for doc in self.touched.drain() {
+            // Reloaded from the store on next use, without the unsaved edits.
+            self.docs.remove(&doc);
+        }
+    }
+
+    /// Writes raw meta values (device-local settings) durably.
+    pub(crate) fn write_meta(&self, key: &'static str, value: Vec<u8>) -> Result<()> {
+        Ok(self.store.write(WriteBatch {
+            meta: vec![(key, value)],
+            ..Default::default()
+        })?)
+    }
+
+    /// Merges another replica's document into this device's copy and stores what was new, with
+    /// fresh summary rows for the whole document. Returns how many changes were new.
+    pub fn merge_doc(&mut self, doc_id: &DocId, other: &mut Automerge) -> Result<usize> {
+        self.op(|book| {
+            if !book.load(doc_id)? {
+                let mut doc = Automerge::new();
+                doc.set_actor(ActorId::from(book.key.public.as_slice()));
+                book.docs.insert(doc_id.clone(), Loaded { doc, chunks: 0 });
+            }
+            let loaded = book
+                .docs
+                .get_mut(doc_id)
+                .ok_or_else(|| Error::not_found("document", doc_id))?;
+            let heads = loaded.doc.get_heads();
+            let new = loaded
+                .doc
+                .merge(other)
+                .map_err(|e| Error::malformed(doc_id, e))?;
+            book.touched.insert(doc_id.clone());
+            if !new.is_empty() {
+                let chunk = loaded.doc.save_after(&heads);
+                loaded.chunks += 1;
+                book.pending.chunks.push((doc_id.clone(), chunk));
+                let rows = book.rows_of(doc_id)?;
+                for row in rows {
+                    book.pending.summaries.push((row.kind, row.id, row.json));
+                }
+            }
+            Ok(new.len())
+        })
+    }
+
+    /// Every summary row a document yields, recomputed from the document.
+    pub fn rows_of(&mut self, doc_id: &DocId) -> Result<Vec<Row>> {
+        let Some(doc) = self.doc(doc_id)? else {
+            return Ok(Vec::new());
+        };
+        match doc_id {
+            DocId::Needs { .. } => needs::rows_of_doc(doc, doc_id),
+            DocId::Meeting(_) => {
+                meetings::rows_of_doc(doc, doc_id).map(|r| r.into_iter().collect())
+            }
+            DocId::Roster { .. } => volunteers::rows_of_doc(doc, doc_id),
+            DocId::Directory | DocId::Timebank { .. } => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The map object at `key` in `obj`, which Gridbook's genesis change created.
+pub(crate) fn map_at<D: Read>(
+    doc: &D,
+    obj: automerge::ObjId,
+    key: &str,
+    doc_name: &str,
+) -> Result<automerge::ObjId> {
+    match ReadDoc::get(doc, &obj, key).map_err(|e| Error::malformed(doc_name, e))? {
+        Some((automerge::Value::Object(_), id)) => Ok(id),
+        _ => Err(Error::malformed(doc_name, format!("'{key}' is missing"))),
+    }
+}
+
+/// What both Automerge (conflicts, keys) and autosurgeon (hydrate) read from: a document or a
+/// transaction in progress.
+pub(crate) trait Read: ReadDoc + autosurgeon::ReadDoc {}
+impl<T: ReadDoc + autosurgeon::ReadDoc> Read for T {}
+
+impl Gridbook {
+    /// The canonical JSON of every document (see [`crate::dump`]): one object keyed by
+    /// document id. Two converged devices produce identical values.
+    pub fn dump(&mut self) -> Result<serde_json::Value> {
+        let mut out = serde_json::Map::new();
+        for id in self.doc_ids()? {
+            if let Some(doc) = self.doc(&id)? {
+                out.insert(id.to_string(), crate::dump::doc_json(doc));
+            }
+        }
+        Ok(serde_json::Value::Object(out))
+    }
+}

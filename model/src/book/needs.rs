@@ -1,0 +1,454 @@
+//! Needs: recording, the five-step loop, assignment, and what list views read.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::Transactable;
+use automerge::{Automerge, ObjId, ROOT, ReadDoc, ScalarValue};
+use autosurgeon::{Text, hydrate_prop, reconcile_prop};
+
+use super::{Gridbook, IdSource, Read, map_at};
+use crate::conflict::conflicted_fields;
+use crate::doc_id::DocId;
+use crate::error::{Error, Result};
+use crate::ids::{MemberId, NeedId, NoteId, ResidentId};
+use crate::need::{Need, ProgressNote, Transition, plan_transition};
+use crate::summary::{self, NeedSummary, Row};
+use crate::time::Day;
+use crate::vocab::{Category, Level, Source, Stage};
+
+/// What a grid worker records at the door.
+#[derive(Debug, Clone)]
+pub struct NewNeed {
+    /// One line.
+    pub title: String,
+    /// More words, if any.
+    pub description: String,
+    /// Category.
+    pub category: Category,
+    /// Source channel.
+    pub source: Source,
+    /// Grid id or name.
+    pub grid: String,
+    /// Building id or name, if known.
+    pub building: Option<String>,
+    /// The resident in the register, if known.
+    pub resident: Option<ResidentId>,
+    /// The resident's name, when not in the register.
+    pub resident_name: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Level; grid unless said otherwise.
+    pub level: Level,
+    /// Due day.
+    pub due: Option<Day>,
+}
+
+impl NewNeed {
+    /// A need with just a title, category and grid (the rest default).
+    pub fn new(title: impl Into<String>, category: Category, grid: impl Into<String>) -> Self {
+        NewNeed {
+            title: title.into(),
+            description: String::new(),
+            category,
+            source: Source::DoorToDoor,
+            grid: grid.into(),
+            building: None,
+            resident: None,
+            resident_name: None,
+            phone: None,
+            level: Level::Grid,
+            due: None,
+        }
+    }
+}
+
+/// A change to a need's editable fields; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct NeedEdit {
+    /// New title.
+    pub title: Option<String>,
+    /// New description (merged with others' edits as text).
+    pub description: Option<String>,
+    /// New due day.
+    pub due: Option<Day>,
+    /// New level.
+    pub level: Option<Level>,
+    /// New category.
+    pub category: Option<Category>,
+}
+
+fn validate_phone(phone: &str) -> Result<String> {
+    let p: String = phone
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if p.len() < 5 || p.len() > 20 || !p.bytes().all(|b| b.is_ascii_digit() || b == b'+') {
+        return Err(Error::Invalid(format!(
+            "'{phone}' is not a phone number: use digits, like 13812341234"
+        )));
+    }
+    Ok(p)
+}
+
+fn put(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    obj: &ObjId,
+    key: &str,
+    value: impl Into<ScalarValue>,
+) -> Result<()> {
+    tx.put(obj, key, value)
+        .map_err(|e| Error::malformed("needs", e))
+}
+
+pub(crate) fn need_obj<D: Read>(doc: &D, id: &NeedId) -> Result<ObjId> {
+    let needs = map_at(doc, ROOT, "needs", "needs")?;
+    match ReadDoc::get(doc, &needs, id.as_str()).map_err(|e| Error::malformed("needs", e))? {
+        Some((automerge::Value::Object(_), obj)) => Ok(obj),
+        _ => Err(Error::not_found("need", id)),
+    }
+}
+
+fn hydrate_need<D: Read>(doc: &D, id: &NeedId) -> Result<Need> {
+    let needs = map_at(doc, ROOT, "needs", "needs")?;
+    hydrate_prop(doc, &needs, id.as_str()).map_err(|e| Error::malformed(format!("need {id}"), e))
+}
+
+fn summarize<D: Read>(doc: &D, doc_id: &DocId, need: &Need) -> Result<NeedSummary> {
+    let obj = need_obj(doc, &need.id)?;
+    Ok(NeedSummary {
+        id: need.id.clone(),
+        ledger_no: need.ledger_no.clone(),
+        doc: doc_id.to_string(),
+        title: need.title.clone(),
+        category: need.category,
+        stage: need.stage,
+        community: need.community.clone(),
+        grid: need.grid.clone(),
+        building: need.building.clone(),
+        resident_name: need.resident_name.clone(),
+        phone: need.phone.clone(),
+        level: need.level,
+        assignee: need.assignee.as_ref().map(|m| m.to_string()),
+        due: need.due,
+        route: need.route,
+        project_kind: need.project_kind,
+        claimant_name: need.claimant_name.clone(),
+        satisfaction: need.satisfaction,
+        created_at: need.created_at,
+        closed_at: need.stage_times.get(Stage::Closed.token()).copied(),
+        conflicts: conflicted_fields(doc, &obj),
+    })
+}
+
+fn row<D: Read>(doc: &D, doc_id: &DocId, id: &NeedId) -> Result<Row> {
+    let need = hydrate_need(doc, id)?;
+    Ok(Row::new(summary::NEED, id, &summarize(doc, doc_id, &need)?))
+}
+
+pub(crate) fn rows_of_doc(doc: &Automerge, doc_id: &DocId) -> Result<Vec<Row>> {
+    let needs = map_at(doc, ROOT, "needs", "needs")?;
+    let mut rows = Vec::new();
+    for key in doc.keys(&needs) {
+        let id: NeedId = key.parse()?;
+        rows.push(row(doc, doc_id, &id)?);
+    }
+    Ok(rows)
+}
+
+impl Gridbook {
+    /// Records a need; durable when this returns. Returns its id.
+    pub fn add_need(&mut self, new: NewNeed) -> Result<NeedId> {
+        Ok(self.add_needs(vec![new])?.remove(0))
+    }
+
+    /// Records many needs in as few commits as possible (one per document), durable when this
+    /// returns. For imports and demo data.
+    pub fn add_needs(&mut self, news: Vec<NewNeed>) -> Result<Vec<NeedId>> {
+        let reporter = self.member()?;
+        let now = self.now();
+        self.op(|book| {
+            // Resolve places first: a bad grid refuses the whole batch before anything is edited.
+            let mut by_doc: BTreeMap<DocId, Vec<(usize, NewNeed, String, Option<String>)>> =
+                BTreeMap::new();
+            let mut grids = BTreeMap::new();
+            for (i, mut new) in news.into_iter().enumerate() {
+                if new.title.trim().is_empty() {
+                    return Err(Error::Invalid(
+                        "a need needs a title: say in a line what is needed".into(),
+                    ));
+                }
+                new.title = new.title.trim().to_string();
+                if let Some(p) = &new.phone {
+                    new.phone = Some(validate_phone(p)?);
+                }
+                if !grids.contains_key(&new.grid) {
+                    let (grid_id, grid) = book.resolve_grid(&new.grid)?;
+                    grids.insert(new.grid.clone(), (grid_id, grid.community));
+                }
+                let (grid_id, community) = grids[&new.grid].clone();
+                let building = match &new.building {
+                    Some(b) => Some(book.resolve_building(b, Some(&grid_id))?),
+                    None => None,
+                };
+                if let Some(r) = &new.resident {
+                    let resident = book.resident(r)?;
+                    if new.resident_name.is_none() {
+                        new.resident_name = Some(resident.name);
+                    }
+                    if new.phone.is_none() {
+                        new.phone = resident.phone;
+                    }
+                }
+                new.grid = grid_id;
+                let doc = DocId::Needs {
+                    community: community.clone(),
+                    month: now.day().month(),
+                };
+                by_doc
+                    .entry(doc)
+                    .or_default()
+                    .push((i, new, community, building));
+            }
+            let mut out: Vec<(usize, NeedId)> = Vec::new();
+            for (doc_id, batch) in by_doc {
+                let message = if batch.len() == 1 {
+                    "add need".to_string()
+                } else {
+                    format!("add {} needs", batch.len())
+                };
+                let reporter = reporter.clone();
+                let ids = book.edit(&doc_id, &message, |tx, ids| {
+                    let needs = map_at(tx, ROOT, "needs", "needs")?;
+                    let mut made = Vec::with_capacity(batch.len());
+                    let mut rows = Vec::with_capacity(batch.len());
+                    for (i, new, community, building) in batch {
+                        let seq = ids.next(|_, seq| seq);
+                        let id = NeedId::new(ids.tag(), seq);
+                        let day = now.day();
+                        let ledger_no = format!(
+                            "{}-{}{:02}-{}-{:04}",
+                            community.to_ascii_uppercase(),
+                            day.0.year() % 100,
+                            day.0.month(),
+                            ids.tag(),
+                            seq
+                        );
+                        let need = Need {
+                            id: id.clone(),
+                            ledger_no,
+                            title: new.title,
+                            description: Text::with_value(new.description),
+                            category: new.category,
+                            source: new.source,
+                            community,
+                            grid: new.grid,
+                            building,
+                            resident: new.resident,
+                            resident_name: new.resident_name,
+                            phone: new.phone,
+                            reporter: reporter.clone(),
+                            assignee: reporter.clone(),
+                            created_at: now,
+                            due: new.due,
+                            level: new.level,
+                            stage: Stage::Discovered,
+                            reasonable: None,
+                            difficulty: None,
+                            duplicate_of: None,
+                            route: None,
+                            project_kind: None,
+                            plan: None,
+                            claimant: None,
+                            claimant_name: None,
+                            progress: BTreeMap::new(),
+                            satisfaction: None,
+                            evaluation: None,
+                            feedback_given: None,
+                            close_reason: None,
+                            close_note: None,
+                            stage_times: [(Stage::Discovered.token().to_string(), now)]
+                                .into_iter()
+                                .collect(),
+                        };
+                        reconcile_prop(tx, &needs, id.as_str(), &need)
+                            .map_err(|e| Error::malformed(&doc_id, e))?;
+                        rows.push(Row::new(
+                            summary::NEED,
+                            &id,
+                            &summarize(tx, &doc_id, &need)?,
+                        ));
+                        made.push((i, id));
+                    }
+                    Ok((made, rows))
+                })?;
+                out.extend(ids);
+            }
+            out.sort();
+            Ok(out.into_iter().map(|(_, id)| id).collect())
+        })
+    }
+
+    /// The document a need lives in, from its summary row.
+    fn need_doc(&self, id: &NeedId) -> Result<DocId> {
+        let row = self
+            .store
+            .summary(summary::NEED, id.as_str())?
+            .ok_or_else(|| Error::NotFound {
+                kind: "need",
+                id: id.to_string(),
+                hint: ": `gridbook need list` shows the needs on this device".into(),
+            })?;
+        let s: NeedSummary =
+            serde_json::from_slice(&row).map_err(|e| Error::malformed("summaries", e))?;
+        s.doc
+            .parse()
+            .map_err(|_| Error::malformed("summaries", format!("bad document id {}", s.doc)))
+    }
+
+    /// One need, whole.
+    pub fn need(&mut self, id: &NeedId) -> Result<Need> {
+        let doc_id = self.need_doc(id)?;
+        let doc = self
+            .doc(&doc_id)?
+            .ok_or_else(|| Error::not_found("document", &doc_id))?;
+        hydrate_need(doc, id)
+    }
+
+    /// The fields of a need that hold concurrent values, each with every value.
+    pub fn need_conflicts(&mut self, id: &NeedId) -> Result<Vec<crate::conflict::Conflict>> {
+        let doc_id = self.need_doc(id)?;
+        let doc = self
+            .doc(&doc_id)?
+            .ok_or_else(|| Error::not_found("document", &doc_id))?;
+        let obj = need_obj(doc, id)?;
+        Ok(crate::conflict::conflicts(doc, &obj))
+    }
+
+    /// Edits a need with `f`, which gets the need as it is now and writes fields itself.
+    fn edit_need(
+        &mut self,
+        id: &NeedId,
+        message: String,
+        f: impl FnOnce(
+            &mut automerge::transaction::Transaction<'_>,
+            &ObjId,
+            &Need,
+            &mut IdSource,
+        ) -> Result<()>,
+    ) -> Result<()> {
+        let doc_id = self.need_doc(id)?;
+        self.op(|book| {
+            book.edit(&doc_id, &message, |tx, ids| {
+                let need = hydrate_need(tx, id)?;
+                let obj = need_obj(tx, id)?;
+                f(tx, &obj, &need, ids)?;
+                Ok(((), vec![row(tx, &doc_id, id)?]))
+            })
+        })
+    }
+
+    /// Moves a need one step round the loop, writing only the fields that step asks for.
+    pub fn advance_need(&mut self, id: &NeedId, step: &Transition) -> Result<()> {
+        let now = self.now();
+        self.edit_need(
+            id,
+            format!("{id} → {}", step.target()),
+            |tx, obj, need, _| {
+                let writes = plan_transition(need, step)?;
+                for (field, value) in writes {
+                    put(tx, obj, field, value)?;
+                }
+                let times = map_at(tx, obj.clone(), "stage_times", "needs")?;
+                put(
+                    tx,
+                    &times,
+                    step.target().token(),
+                    ScalarValue::Timestamp(now.0),
+                )?;
+                Ok(())
+            },
+        )
+    }
+
+    /// Makes a member responsible for a need.
+    pub fn assign_need(&mut self, id: &NeedId, member: &MemberId) -> Result<()> {
+        self.member_record(member)?;
+        self.edit_need(id, format!("assign {id} to {member}"), |tx, obj, _, _| {
+            put(tx, obj, "assignee", member.as_str())
+        })
+    }
+
+    /// Changes a need's editable fields; each field given is written, the rest left alone (and
+    /// a value given resolves a conflict on that field).
+    pub fn edit_need_fields(&mut self, id: &NeedId, edit: &NeedEdit) -> Result<()> {
+        if edit.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(Error::Invalid("a need's title cannot be empty".into()));
+        }
+        self.edit_need(id, format!("edit {id}"), |tx, obj, _, _| {
+            if let Some(t) = &edit.title {
+                put(tx, obj, "title", t.trim())?;
+            }
+            if let Some(d) = &edit.due {
+                put(tx, obj, "due", d.to_string())?;
+            }
+            if let Some(l) = &edit.level {
+                put(tx, obj, "level", l.token())?;
+            }
+            if let Some(c) = &edit.category {
+                put(tx, obj, "category", c.token())?;
+            }
+            if let Some(text) = &edit.description {
+                let text_obj = map_at(tx, obj.clone(), "description", "needs")?;
+                tx.update_text(&text_obj, text)
+                    .map_err(|e| Error::malformed("needs", e))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds a progress note to a need being carried out.
+    pub fn add_progress(&mut self, id: &NeedId, text: &str) -> Result<()> {
+        if text.trim().is_empty() {
+            return Err(Error::Invalid("a progress note needs some text".into()));
+        }
+        let by = self.member()?;
+        let at = self.now();
+        self.edit_need(id, format!("progress on {id}"), |tx, obj, need, ids| {
+            if need.stage != Stage::Implementing {
+                return Err(Error::Invalid(format!(
+                    "need {id} is {}: progress is noted while it is implementing",
+                    need.stage
+                )));
+            }
+            let progress = map_at(tx, obj.clone(), "progress", "needs")?;
+            let key = ids.next(NoteId::new);
+            let note = ProgressNote {
+                at,
+                by: by.clone(),
+                text: text.trim().to_string(),
+            };
+            reconcile_prop(tx, &progress, key.as_str(), &note)
+                .map_err(|e| Error::malformed("needs", e))
+        })
+    }
+
+    /// Every need's summary row, in id order.
+    pub fn need_summaries(&self) -> Result<Vec<NeedSummary>> {
+        self.store
+            .summaries(summary::NEED)?
+            .iter()
+            .map(|b| serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e)))
+            .collect()
+    }
+
+    /// Open needs past their due day on `today`, most overdue first.
+    pub fn overdue_needs(&self, today: Day) -> Result<Vec<NeedSummary>> {
+        let mut out: Vec<NeedSummary> = self
+            .need_summaries()?
+            .into_iter()
+            .filter(|n| n.stage != Stage::Closed && n.due.is_some_and(|d| d < today))
+            .collect();
+        out.sort_by_key(|n| n.due);
+        Ok(out)
+    }
+}

@@ -1,0 +1,39 @@
+//! Numbered migrations. `SCHEMA` in the meta table records how far a store has come; opening a
+//! store runs every migration after that, each in the transaction that records it.
+
+use redb::WriteTransaction;
+
+use super::StoreError;
+use super::tables::{CHUNKS, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
+
+/// The schema version this build writes.
+pub const CURRENT: u32 = 1;
+
+type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
+
+/// Migration `n` takes a store from version `n` to `n + 1`.
+const MIGRATIONS: [Migration; CURRENT as usize] = [create_tables_v1];
+
+fn create_tables_v1(tx: &WriteTransaction) -> Result<(), StoreError> {
+    tx.open_table(SNAPSHOTS)?;
+    tx.open_table(CHUNKS)?;
+    tx.open_table(SUMMARIES)?;
+    tx.open_table(SYNC_STATES)?;
+    Ok(())
+}
+
+/// Brings the store from `from` up to [`CURRENT`].
+pub fn run(tx: &WriteTransaction, from: u32) -> Result<(), StoreError> {
+    if from > CURRENT {
+        return Err(StoreError::NewerFormat {
+            found: from,
+            supported: CURRENT,
+        });
+    }
+    for migration in &MIGRATIONS[from as usize..] {
+        migration(tx)?;
+    }
+    let mut meta_table = tx.open_table(META)?;
+    meta_table.insert(meta::SCHEMA, CURRENT.to_be_bytes().as_slice())?;
+    Ok(())
+}

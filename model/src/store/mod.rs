@@ -1,0 +1,419 @@
+//! The redb store: one file per device holding every document (snapshot + incremental chunks),
+//! the summary rows that feed list views, per-peer sync states and this device's key.
+//!
+//! Every write goes through [`Store::write`], one durable redb transaction: when it returns the
+//! data is on disk (fdatasync), and a crash before that leaves the previous state whole.
+
+mod migrations;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+
+use crate::doc_id::DocId;
+use tables::{CHUNKS, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
+
+/// The file name of the store inside a data directory.
+pub const STORE_FILE: &str = "gridbook.redb";
+
+/// Why the store could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No store in the data directory yet.
+    #[error(
+        "no Gridbook store in {0}: found a network with `gridbook init` or make demo data with `gridbook demo`"
+    )]
+    Missing(PathBuf),
+    /// The file exists but is not a Gridbook store.
+    #[error(
+        "{0} is not a Gridbook store; it was left untouched: point --data at a Gridbook data directory"
+    )]
+    NotAStore(PathBuf),
+    /// The file is damaged.
+    #[error(
+        "the store {path} is damaged ({detail}); it was left untouched: restore it from a backup or sync a fresh store from a peer"
+    )]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What redb said.
+        detail: String,
+    },
+    /// Another process holds the store.
+    #[error(
+        "the store {0} is open in another Gridbook process (the app or `gridbook serve`): close it, or run this command through it"
+    )]
+    InUse(PathBuf),
+    /// Written by a newer Gridbook.
+    #[error(
+        "this store has schema version {found}, newer than this Gridbook understands ({supported}): update Gridbook"
+    )]
+    NewerFormat {
+        /// The store's version.
+        found: u32,
+        /// This build's version.
+        supported: u32,
+    },
+    /// A document's stored bytes did not load.
+    #[error("document {doc} in the store does not load ({detail}): the store may be damaged")]
+    BadDocument {
+        /// Which document.
+        doc: String,
+        /// What Automerge said.
+        detail: String,
+    },
+    /// The disk or redb failed.
+    #[error("storage error: {0}")]
+    Storage(#[from] redb::Error),
+    /// The data directory could not be made.
+    #[error("cannot use data directory {path}: {source}")]
+    Dir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Storage(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::SetDurabilityError
+);
+
+/// What one durable write puts in the store. Built by the caller, applied in one transaction.
+#[derive(Debug, Default)]
+pub struct WriteBatch {
+    /// Incremental saves to append, per document.
+    pub chunks: Vec<(DocId, Vec<u8>)>,
+    /// Full saves that replace a document's snapshot and drop its chunks (compaction).
+    pub snapshots: Vec<(DocId, Vec<u8>)>,
+    /// Summary rows to upsert: (kind, id, JSON).
+    pub summaries: Vec<(&'static str, String, Vec<u8>)>,
+    /// Meta values to set.
+    pub meta: Vec<(&'static str, Vec<u8>)>,
+    /// Sync states to set: (peer, document, bytes).
+    pub sync_states: Vec<(String, String, Vec<u8>)>,
+}
+
+impl WriteBatch {
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.chunks.is_empty()
+            && self.snapshots.is_empty()
+            && self.summaries.is_empty()
+            && self.meta.is_empty()
+            && self.sync_states.is_empty()
+    }
+}
+
+/// A document's stored bytes: its snapshot and chunks, in load order.
+#[derive(Debug, Default)]
+pub struct StoredDoc {
+    /// The snapshot, if one was written.
+    pub snapshot: Option<Vec<u8>>,
+    /// The chunks after it, in order.
+    pub chunks: Vec<Vec<u8>>,
+}
+
+/// A Gridbook store.
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn classify_open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.to_path_buf()),
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
+            if detail.contains("magic") || detail.contains("header") {
+                StoreError::NotAStore(path.to_path_buf())
+            } else {
+                StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    detail,
+                }
+            }
+        }
+        redb::DatabaseError::Storage(redb::StorageError::Io(io))
+            if io.to_string().contains("Not a redb database") =>
+        {
+            StoreError::NotAStore(path.to_path_buf())
+        }
+        other => StoreError::Storage(other.into()),
+    }
+}
+
+impl Store {
+    /// Opens the store in `data_dir`; creates it (and the directory) when `create` is set and
+    /// there is none. An existing file is never overwritten.
+    pub fn open(data_dir: &Path, create: bool) -> Result<Store, StoreError> {
+        let path = data_dir.join(STORE_FILE);
+        let exists = path.exists();
+        if !exists && !create {
+            return Err(StoreError::Missing(data_dir.to_path_buf()));
+        }
+        if !exists {
+            std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Dir {
+                path: data_dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let db = if exists {
+            if std::fs::metadata(&path)
+                .map(|m| m.len() == 0)
+                .unwrap_or(false)
+            {
+                return Err(StoreError::NotAStore(path));
+            }
+            Database::open(&path)
+        } else {
+            Database::create(&path)
+        }
+        .map_err(|e| classify_open_error(&path, e))?;
+        Self::init(db, path, !exists)
+    }
+
+    /// A store in memory, for tests.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let db = Database::builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .map_err(|e| classify_open_error(Path::new(":memory:"), e))?;
+        Self::init(db, PathBuf::from(":memory:"), true)
+    }
+
+    fn init(db: Database, path: PathBuf, fresh: bool) -> Result<Store, StoreError> {
+        let tx = db.begin_write()?;
+        {
+            let schema = {
+                let mut meta_table = tx.open_table(META)?;
+                let format = meta_table.get(meta::FORMAT)?.map(|v| v.value().to_vec());
+                match format {
+                    Some(f) if f == meta::FORMAT_VALUE => {}
+                    Some(_) => return Err(StoreError::NotAStore(path)),
+                    None if fresh => {
+                        meta_table.insert(meta::FORMAT, meta::FORMAT_VALUE)?;
+                    }
+                    None => return Err(StoreError::NotAStore(path)),
+                }
+                meta_table
+                    .get(meta::SCHEMA)?
+                    .and_then(|v| v.value().try_into().ok().map(u32::from_be_bytes))
+                    .unwrap_or(0)
+            };
+            if schema != migrations::CURRENT {
+                migrations::run(&tx, schema)?;
+            }
+        }
+        tx.commit()?;
+        Ok(Store { db, path })
+    }
+
+    /// The store file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The store file's size in bytes (0 in memory).
+    pub fn file_size(&self) -> u64 {
+        std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// A meta value.
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(META)?;
+        Ok(table.get(key)?.map(|v| v.value().to_vec()))
+    }
+
+    /// Every document id in the store, sorted.
+    pub fn doc_ids(&self) -> Result<Vec<DocId>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let mut ids = std::collections::BTreeSet::new();
+        for row in tx.open_table(SNAPSHOTS)?.iter()? {
+            ids.insert(row?.0.value().to_string());
+        }
+        for row in tx.open_table(CHUNKS)?.iter()? {
+            ids.insert(row?.0.value().0.to_string());
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(id.parse().map_err(|_| StoreError::BadDocument {
+                doc: id.clone(),
+                detail: "unknown document id".into(),
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// A document's stored bytes, or `None` when the store has no such document.
+    pub fn doc_bytes(&self, doc: &DocId) -> Result<Option<StoredDoc>, StoreError> {
+        let key = doc.to_string();
+        let tx = self.db.begin_read()?;
+        let snapshot = tx
+            .open_table(SNAPSHOTS)?
+            .get(key.as_str())?
+            .map(|v| v.value().to_vec());
+        let chunks_table = tx.open_table(CHUNKS)?;
+        let mut chunks = Vec::new();
+        for row in chunks_table.range((key.as_str(), 0)..=(key.as_str(), u64::MAX))? {
+            chunks.push(row?.1.value().to_vec());
+        }
+        if snapshot.is_none() && chunks.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(StoredDoc { snapshot, chunks }))
+    }
+
+    /// Every summary row of one kind, as stored JSON bytes, in id order.
+    pub fn summaries(&self, kind: &str) -> Result<Vec<Vec<u8>>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(SUMMARIES)?;
+        let mut out = Vec::new();
+        for row in table.range((kind, "")..)? {
+            let (k, v) = row?;
+            if k.value().0 != kind {
+                break;
+            }
+            out.push(v.value().to_vec());
+        }
+        Ok(out)
+    }
+
+    /// One summary row.
+    pub fn summary(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(SUMMARIES)?;
+        Ok(table.get((kind, id))?.map(|v| v.value().to_vec()))
+    }
+
+    /// The number of summary rows of each kind.
+    pub fn summary_count(&self) -> Result<u64, StoreError> {
+        let tx = self.db.begin_read()?;
+        Ok(tx.open_table(SUMMARIES)?.len()?)
+    }
+
+    /// A stored sync state.
+    pub fn sync_state(&self, peer: &str, doc: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(SYNC_STATES)?;
+        Ok(table.get((peer, doc))?.map(|v| v.value().to_vec()))
+    }
+
+    /// Applies a batch in one durable transaction.
+    pub fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let tx = self.db.begin_write()?;
+        {
+            let mut snapshots = tx.open_table(SNAPSHOTS)?;
+            let mut chunks = tx.open_table(CHUNKS)?;
+            for (doc, bytes) in &batch.snapshots {
+                let key = doc.to_string();
+                snapshots.insert(key.as_str(), bytes.as_slice())?;
+                chunks.retain_in((key.as_str(), 0)..=(key.as_str(), u64::MAX), |_, _| false)?;
+            }
+            for (doc, bytes) in &batch.chunks {
+                let key = doc.to_string();
+                let next = chunks
+                    .range((key.as_str(), 0)..=(key.as_str(), u64::MAX))?
+                    .next_back()
+                    .transpose()?
+                    .map(|(k, _)| k.value().1 + 1)
+                    .unwrap_or(0);
+                chunks.insert((key.as_str(), next), bytes.as_slice())?;
+            }
+            let mut summaries = tx.open_table(SUMMARIES)?;
+            for (kind, id, row) in &batch.summaries {
+                summaries.insert((*kind, id.as_str()), row.as_slice())?;
+            }
+            let mut meta_table = tx.open_table(META)?;
+            for (key, value) in &batch.meta {
+                meta_table.insert(*key, value.as_slice())?;
+            }
+            let mut states = tx.open_table(SYNC_STATES)?;
+            for (peer, doc, bytes) in &batch.sync_states {
+                states.insert((peer.as_str(), doc.as_str()), bytes.as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(STORE_FILE);
+        std::fs::write(
+            &path,
+            b"hello, this is not redb at all, just some text to fill a page",
+        )
+        .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(dir.path(), true).unwrap_err();
+        assert!(
+            matches!(err, StoreError::NotAStore(_) | StoreError::Corrupt { .. }),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_missing_store_says_how_to_make_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Store::open(dir.path(), false).unwrap_err();
+        assert!(err.to_string().contains("gridbook init"), "{err}");
+    }
+
+    #[test]
+    fn chunks_append_in_order_and_a_snapshot_replaces_them() {
+        let store = Store::in_memory().unwrap();
+        let doc = DocId::Roster {
+            community: "zt".into(),
+        };
+        for i in 0..3u8 {
+            store
+                .write(WriteBatch {
+                    chunks: vec![(doc.clone(), vec![i])],
+                    ..Default::default()
+                })
+                .unwrap();
+        }
+        let stored = store.doc_bytes(&doc).unwrap().unwrap();
+        assert_eq!(stored.chunks, vec![vec![0], vec![1], vec![2]]);
+        store
+            .write(WriteBatch {
+                snapshots: vec![(doc.clone(), vec![9])],
+                ..Default::default()
+            })
+            .unwrap();
+        let stored = store.doc_bytes(&doc).unwrap().unwrap();
+        assert_eq!((stored.snapshot, stored.chunks.len()), (Some(vec![9]), 0));
+        assert_eq!(store.doc_ids().unwrap(), vec![doc]);
+    }
+}

@@ -1,0 +1,41 @@
+//! The redb tables of a Gridbook store. Every table name carries a version: a change of layout
+//! is a new table filled by a numbered migration (see `migrations.rs`), never an in-place
+//! reinterpretation of old bytes.
+
+use redb::TableDefinition;
+
+/// Store-wide facts: format marker, schema version, this device's key, id sequence.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-v1");
+
+/// The last full save of each document, keyed by document id.
+pub const SNAPSHOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("doc-snapshots-v1");
+
+/// Incremental saves since a document's snapshot, keyed by (document id, chunk number).
+/// Loading a document applies its snapshot, then its chunks in order; compaction folds the
+/// chunks into a new snapshot in one transaction.
+pub const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("doc-chunks-v1");
+
+/// One small JSON row per need, meeting and volunteer, keyed by (kind, record id), so list views
+/// never load documents. Always recomputable from the documents.
+pub const SUMMARIES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("summaries-v1");
+
+/// Per-peer, per-document Automerge sync state, keyed by (peer id, document id), so a peer that
+/// comes back resumes instead of starting over.
+pub const SYNC_STATES: TableDefinition<(&str, &str), &[u8]> =
+    TableDefinition::new("sync-states-v1");
+
+/// Meta keys.
+pub mod meta {
+    /// Marks a redb file as a Gridbook store.
+    pub const FORMAT: &str = "format";
+    /// The value of [`FORMAT`].
+    pub const FORMAT_VALUE: &[u8] = b"gridbook-store";
+    /// The schema version the store has been migrated to (u32, big-endian).
+    pub const SCHEMA: &str = "schema";
+    /// This device's secret key (32 bytes).
+    pub const DEVICE_SECRET: &str = "device-secret";
+    /// The next record sequence number of this device (u64, big-endian).
+    pub const NEXT_SEQ: &str = "next-seq";
+    /// The member using this device (their member id).
+    pub const MEMBER: &str = "member";
+}
