@@ -1,1 +1,2 @@
+//! The gridbook binary (being written).
 fn main() {}

@@ -27,7 +27,7 @@ use crate::time::Timestamp;
 pub use directory::{DirectoryView, NewResident, PlaceKind};
 pub use meetings::{MeetingView, MotionView, NewMeeting};
 pub use needs::{NeedEdit, NewNeed};
-pub use volunteers::{NewVolunteer, VolunteerView};
+pub use volunteers::{ACTIVITY, ActivitySummary, NewVolunteer, VolunteerView};
 
 /// Documents are compacted (snapshot rewritten, chunks dropped) after this many chunks.
 const COMPACT_AFTER_CHUNKS: usize = 64;
@@ -459,8 +459,8 @@ impl Gridbook {
             DocId::Meeting(_) => {
                 meetings::rows_of_doc(doc, doc_id).map(|r| r.into_iter().collect())
             }
-            DocId::Roster { .. } => volunteers::rows_of_doc(doc, doc_id),
-            DocId::Directory | DocId::Timebank { .. } => Ok(Vec::new()),
+            DocId::Roster { .. } | DocId::Timebank { .. } => volunteers::rows_of_doc(doc, doc_id),
+            DocId::Directory => Ok(Vec::new()),
         }
     }
 }

@@ -62,6 +62,9 @@ impl NewNeed {
     }
 }
 
+/// A new need with its place resolved: (position in the batch, need, community, building).
+type Placed = (usize, NewNeed, String, Option<String>);
+
 /// A change to a need's editable fields; `None` leaves a field alone.
 #[derive(Debug, Clone, Default)]
 pub struct NeedEdit {
@@ -168,8 +171,7 @@ impl Gridbook {
         let now = self.now();
         self.op(|book| {
             // Resolve places first: a bad grid refuses the whole batch before anything is edited.
-            let mut by_doc: BTreeMap<DocId, Vec<(usize, NewNeed, String, Option<String>)>> =
-                BTreeMap::new();
+            let mut by_doc: BTreeMap<DocId, Vec<Placed>> = BTreeMap::new();
             let mut grids = BTreeMap::new();
             for (i, mut new) in news.into_iter().enumerate() {
                 if new.title.trim().is_empty() {
