@@ -324,6 +324,37 @@ impl Gridbook {
         }
     }
 
+    fn place_exists(&mut self, kind: PlaceKind, id: &str) -> Result<bool> {
+        let doc = self.directory()?;
+        let table = map_at(doc, ROOT, kind.table(), "directory")?;
+        Ok(doc
+            .get(&table, id)
+            .map_err(|e| Error::malformed("directory", e))?
+            .is_some())
+    }
+
+    /// Follows a resident's `merged_into` links to the entry that stands for them now. Two
+    /// offline merges that point at each other end at the smaller id, on every device alike.
+    pub fn canonical_resident(&mut self, id: &ResidentId) -> Result<ResidentId> {
+        self.resident(id)?;
+        let doc = self.directory()?;
+        let residents = map_at(doc, ROOT, "residents", "directory")?;
+        let merged_into = |key: &str| -> Option<String> {
+            let (_, obj) = doc.get(&residents, key).ok().flatten()?;
+            let (v, _) = doc.get(&obj, "merged_into").ok().flatten()?;
+            v.into_string().ok()
+        };
+        let mut seen = vec![id.to_string()];
+        while let Some(next) = merged_into(seen.last().map(String::as_str).unwrap_or_default()) {
+            if seen.contains(&next) {
+                let smallest = seen.iter().min().cloned().unwrap_or_default();
+                return Ok(smallest.parse()?);
+            }
+            seen.push(next);
+        }
+        Ok(seen.pop().unwrap_or_default().parse()?)
+    }
+
     /// A community's code, from its code or name.
     pub fn resolve_community(&mut self, given: &str) -> Result<String> {
         Ok(self
@@ -338,10 +369,11 @@ impl Gridbook {
 
     /// A building's id, from its id or name; names are looked up within `grid` when given.
     pub fn resolve_building(&mut self, given: &str, grid: Option<&str>) -> Result<String> {
+        // A building's code within its grid ("b12" in grid zt-g3 is zt-g3-b12).
         if let Some(g) = grid {
             let scoped = format!("{g}-{}", given.trim().to_ascii_lowercase());
-            if let Ok((id, _)) = self.resolve_place::<Building>(PlaceKind::Building, &scoped) {
-                return Ok(id);
+            if self.place_exists(PlaceKind::Building, &scoped)? {
+                return Ok(scoped);
             }
         }
         let (id, b) = self.resolve_place::<Building>(PlaceKind::Building, given)?;
@@ -433,7 +465,13 @@ impl Gridbook {
             ));
         }
         self.resident(duplicate)?;
-        self.resident(into)?;
+        // Merge into whoever `into` stands for now, so merges never form chains or cycles.
+        let into = &self.canonical_resident(into)?;
+        if into == duplicate {
+            return Err(Error::Invalid(format!(
+                "{duplicate} and {into} are already the same resident"
+            )));
+        }
         self.op(|book| {
             book.edit(
                 &DocId::Directory,

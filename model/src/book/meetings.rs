@@ -227,7 +227,7 @@ impl Gridbook {
 
     /// Signs a resident in (a resident merged into another signs in as that one).
     pub fn check_in(&mut self, meeting: &MeetingId, resident: &ResidentId) -> Result<()> {
-        let resident = self.canonical(resident)?;
+        let resident = self.canonical_resident(resident)?;
         let at = self.now();
         self.edit_meeting(meeting, format!("check in {resident}"), |tx, _| {
             let attendees = map_at(tx, ROOT, "attendees", "meeting")?;
@@ -240,12 +240,6 @@ impl Gridbook {
             }
             Ok(())
         })
-    }
-
-    fn canonical(&mut self, resident: &ResidentId) -> Result<ResidentId> {
-        self.resident(resident)?;
-        let merges = self.resident_merges()?;
-        Ok(crate::meeting::canonical_resident(resident.as_str(), &merges).parse()?)
     }
 
     /// Puts a topic on the agenda, optionally linked to a need.
@@ -358,7 +352,7 @@ impl Gridbook {
         resident: &ResidentId,
         choice: Choice,
     ) -> Result<()> {
-        let resident = self.canonical(resident)?;
+        let resident = self.canonical_resident(resident)?;
         let at = self.now();
         self.edit_meeting(
             meeting,

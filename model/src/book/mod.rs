@@ -111,6 +111,8 @@ pub struct Gridbook {
     pending: WriteBatch,
     touched: HashSet<DocId>,
     clock: fn() -> Timestamp,
+    fixed_now: Option<Timestamp>,
+    depth: u32,
 }
 
 impl std::fmt::Debug for Gridbook {
@@ -193,6 +195,23 @@ impl Gridbook {
         Self::from_store(store)
     }
 
+    /// Creates a store in `data_dir` whose device key is `secret`, for deterministic demo data.
+    /// Refuses a directory that already holds a store.
+    pub fn create_with_key(data_dir: &Path, secret: [u8; 32]) -> Result<Gridbook> {
+        if data_dir.join(crate::store::STORE_FILE).exists() {
+            return Err(Error::Invalid(format!(
+                "{} already holds a Gridbook store; choose an empty --data directory",
+                data_dir.display()
+            )));
+        }
+        let store = Store::open(data_dir, true)?;
+        store.write(WriteBatch {
+            meta: vec![(meta::DEVICE_SECRET, secret.to_vec())],
+            ..Default::default()
+        })?;
+        Self::from_store(store)
+    }
+
     /// Uses an opened store; makes this device's key on first use.
     pub fn from_store(store: Store) -> Result<Gridbook> {
         let secret: [u8; 32] = match store.meta(meta::DEVICE_SECRET)? {
@@ -231,6 +250,8 @@ impl Gridbook {
             pending: WriteBatch::default(),
             touched: HashSet::new(),
             clock: Timestamp::now,
+            fixed_now: None,
+            depth: 0,
         })
     }
 
@@ -239,9 +260,15 @@ impl Gridbook {
         self.clock = clock;
     }
 
+    /// Makes `now` return this time until set back to `None` (demo data, imports of dated
+    /// records, tests of wrong clocks).
+    pub fn set_now(&mut self, now: Option<Timestamp>) {
+        self.fixed_now = now;
+    }
+
     /// Now, by this device's clock.
     pub fn now(&self) -> Timestamp {
-        (self.clock)()
+        self.fixed_now.unwrap_or_else(self.clock)
     }
 
     /// This device's key.
@@ -381,11 +408,24 @@ impl Gridbook {
     /// Runs one operation: its edits reach the store together in one durable transaction, or,
     /// if it fails, not at all.
     fn op<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
-        let result = f(self).and_then(|r| self.flush().map(|()| r));
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        if self.depth > 0 {
+            // Inside a batch: the outermost operation writes or drops everything.
+            return result;
+        }
+        let result = result.and_then(|r| self.flush().map(|()| r));
         if result.is_err() {
             self.abort();
         }
         result
+    }
+
+    /// Runs many operations as one: one durable write at the end, or nothing at all if any
+    /// fails. For imports and demo data, where a commit per record would cost a disk flush each.
+    pub fn batch<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        self.op(f)
     }
 
     fn flush(&mut self) -> Result<()> {
@@ -407,6 +447,20 @@ impl Gridbook {
             // Reloaded from the store on next use, without the unsaved edits.
             self.docs.remove(&doc);
         }
+    }
+
+    /// A summary row, as this operation (or batch) has it so far.
+    pub(crate) fn summary_row(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>> {
+        if let Some((_, _, json)) = self
+            .pending
+            .summaries
+            .iter()
+            .rev()
+            .find(|(k, i, _)| *k == kind && i == id)
+        {
+            return Ok(Some(json.clone()));
+        }
+        Ok(self.store.summary(kind, id)?)
     }
 
     /// Writes raw meta values (device-local settings) durably.

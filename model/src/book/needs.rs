@@ -293,8 +293,7 @@ impl Gridbook {
     /// The document a need lives in, from its summary row.
     fn need_doc(&self, id: &NeedId) -> Result<DocId> {
         let row = self
-            .store
-            .summary(summary::NEED, id.as_str())?
+            .summary_row(summary::NEED, id.as_str())?
             .ok_or_else(|| Error::NotFound {
                 kind: "need",
                 id: id.to_string(),

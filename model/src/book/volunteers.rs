@@ -204,8 +204,7 @@ impl Gridbook {
 
     fn volunteer_summary(&self, id: &VolunteerId) -> Result<VolunteerSummary> {
         let row = self
-            .store
-            .summary(summary::VOLUNTEER, id.as_str())?
+            .summary_row(summary::VOLUNTEER, id.as_str())?
             .ok_or_else(|| Error::NotFound {
                 kind: "volunteer",
                 id: id.to_string(),
@@ -279,8 +278,7 @@ impl Gridbook {
         }
         self.volunteer_summary(volunteer)?;
         let row = self
-            .store
-            .summary(ACTIVITY, activity.as_str())?
+            .summary_row(ACTIVITY, activity.as_str())?
             .ok_or_else(|| Error::NotFound {
                 kind: "activity",
                 id: activity.to_string(),
