@@ -2,7 +2,7 @@
 //! data directory, as a person or a script would run it.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -409,4 +409,38 @@ fn members_residents_and_assignment() {
     assert_ne!(need["assignee"], lina);
     let overdue = d.json(&["need", "overdue", "--json"]);
     assert_eq!(overdue.as_array().map(|a| a.len()), Some(1));
+}
+
+#[test]
+fn commands_run_at_once_take_turns() {
+    let d = Device::founded();
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_gridbook"))
+                .args([
+                    "need",
+                    "add",
+                    "--title",
+                    &format!("需求{i}"),
+                    "--category",
+                    "other",
+                ])
+                .args(["--grid", "zt-g3"])
+                .env("GRIDBOOK_DATA", d.data())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start gridbook")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("gridbook ran");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let list = d.json(&["need", "list", "--json"]);
+    assert_eq!(list.as_array().map(|a| a.len()), Some(4));
 }

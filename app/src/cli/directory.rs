@@ -102,9 +102,10 @@ fn text(view: &DirectoryView, me: Option<&str>) -> String {
         out.push('\n');
         out.push_str(&output::table(&["PLACE", "KIND", "NAME"], &rows));
     }
-    let members: Vec<Vec<String>> = view
-        .members
-        .iter()
+    let mut members: Vec<_> = view.members.iter().collect();
+    members.sort_by(|(a, _), (b, _)| output::id_order(a).cmp(&output::id_order(b)));
+    let members: Vec<Vec<String>> = members
+        .into_iter()
         .map(|(id, m)| {
             let mark = if Some(id.as_str()) == me { "*" } else { "" };
             vec![

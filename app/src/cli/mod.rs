@@ -1,7 +1,15 @@
 //! The command line: its clap types, and dispatch to one module per command group.
 //!
-//! Machine output (ids, `--json`, `dump`) uses the canonical English tokens and never depends on
-//! the UI language; input accepts the Chinese names of the vocabulary too.
+//! Decisions, for people and scripts alike:
+//! - Machine output (ids, `--json`, `dump`) uses the canonical English tokens and never depends
+//!   on the UI language; input accepts the Chinese names of the vocabulary too.
+//! - Commands that make a record print its id alone on stdout, so scripts can capture it.
+//! - Errors are one line on stderr, `error: …`, and nothing is printed on stdout. Exit status:
+//!   0 done, 1 refused or failed (nothing written), 2 the command line was not understood.
+//! - Text lists mask phones; `--json` and `need show` (one record, opened on purpose) give them
+//!   whole. JSON times are milliseconds since the epoch, as in `dump`; text shows UTC+8.
+//! - A command waits up to five seconds for another process that holds the store (two commands
+//!   run at once take turns), then names it in its error.
 
 mod directory;
 mod dump;
@@ -16,6 +24,7 @@ use std::ffi::OsStr;
 use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use clap::builder::{PossibleValue, TypedValueParser};
@@ -23,6 +32,7 @@ use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 use gridbook_model::Gridbook;
 use gridbook_model::ids::{NeedId, ResidentId};
+use gridbook_model::store::StoreError;
 use gridbook_model::time::Day;
 use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
@@ -37,11 +47,18 @@ use gridbook_model::vocab::{
     about = "Gridbook: the offline field tool for community grid work",
     after_help = "Vocabulary values (categories, stages, roles…) are accepted as English tokens or \
                   their Chinese names. Exit status: 0 done, 1 refused or failed (nothing written), \
-                  2 the command line was not understood."
+                  2 the command line was not understood.",
+    after_long_help = AFTER_LONG_HELP
 )]
 pub struct Cli {
     /// The data directory that holds this device's store [default: the platform's data dir]
-    #[arg(long, global = true, env = "GRIDBOOK_DATA", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "GRIDBOOK_DATA",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     pub data: Option<PathBuf>,
 
     /// Start the app on demo data (the app is not built yet in this version)
@@ -52,6 +69,21 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+const AFTER_LONG_HELP: &str = "\
+Vocabulary values (categories, stages, roles…) are accepted as English tokens or their Chinese
+names; output always uses the English tokens.
+
+Exit status: 0 done, 1 refused or failed (nothing was written), 2 the command line was not
+understood.
+
+A first session:
+  gridbook init --subdistrict 凤凰台街道 --name 赵敏
+  gridbook directory add community --code zt --name 中台社区
+  gridbook directory add grid --in zt --code g3 --name 第3网格
+  id=$(gridbook need add --title 独居老人需要送餐 --category 老年关爱 --grid 第3网格)
+  gridbook need advance $id --to classified --reasonable yes --difficulty low
+  gridbook need list";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -232,6 +264,13 @@ pub enum NeedCommand {
         json: bool,
     },
     /// Move a need one step round the loop
+    #[command(after_help = "\
+Each step asks for its own flags:
+  classified    --reasonable yes|no --difficulty D [--category C] [--duplicate-of ID]
+  designed      --route direct|project [--kind K] [--plan TEXT]   (--kind for a project)
+  implementing  --claimant C --claimant-name NAME
+  evaluated     --satisfaction 1-5 --evaluation TEXT --feedback yes|no
+  closed        [--reason R] [--note TEXT]   (an evaluated need closes as completed)")]
     Advance(Box<NeedAdvanceArgs>),
     /// Make a member responsible for a need
     Assign {
@@ -413,13 +452,13 @@ impl Ctx {
     /// Opens the existing store; a missing store is an error that says how to make one.
     pub fn open(&self) -> Result<Gridbook> {
         self.check_dir()?;
-        Ok(Gridbook::open(&self.data)?)
+        patiently(|| Gridbook::open(&self.data))
     }
 
     /// Opens the store, creating it (and the directory) if there is none.
     pub fn open_or_create(&self) -> Result<Gridbook> {
         self.check_dir()?;
-        Ok(Gridbook::open_or_create(&self.data)?)
+        patiently(|| Gridbook::open_or_create(&self.data))
     }
 
     fn check_dir(&self) -> Result<()> {
@@ -430,6 +469,31 @@ impl Ctx {
             );
         }
         Ok(())
+    }
+}
+
+/// How long a command waits for another Gridbook process to let go of the store.
+const WAIT_FOR_STORE: Duration = Duration::from_secs(5);
+
+/// Opens the store, waiting a little while another process holds it: two commands run at once
+/// (two terminals, a script) take turns instead of failing. After [`WAIT_FOR_STORE`] the
+/// model's message names the other process.
+fn patiently(open: impl Fn() -> gridbook_model::Result<Gridbook>) -> Result<Gridbook> {
+    let deadline = Instant::now() + WAIT_FOR_STORE;
+    let mut logged = false;
+    loop {
+        match open() {
+            Err(gridbook_model::Error::Store(StoreError::InUse(path)))
+                if Instant::now() < deadline =>
+            {
+                if !logged {
+                    tracing::info!(store = %path.display(), "waiting for another Gridbook process");
+                    logged = true;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 

@@ -69,13 +69,14 @@ fn list(book: &mut Gridbook, args: NeedListArgs) -> Result<String> {
         Some(g) => Some(book.resolve_grid(g)?.0),
         None => None,
     };
-    let rows: Vec<NeedSummary> = book
+    let mut rows: Vec<NeedSummary> = book
         .need_summaries()?
         .into_iter()
         .filter(|n| args.stage.is_none_or(|s| n.stage == s))
         .filter(|n| args.category.is_none_or(|c| n.category == c))
         .filter(|n| grid.as_ref().is_none_or(|g| &n.grid == g))
         .collect();
+    rows.sort_by(|a, b| output::id_order(a.id.as_str()).cmp(&output::id_order(b.id.as_str())));
     if args.json {
         return output::json(&rows);
     }

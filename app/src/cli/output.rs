@@ -94,6 +94,18 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     Ok(s)
 }
 
+/// A sort key that puts record ids in the order they were made on each device:
+/// `N-K7Q2ZD-9` before `N-K7Q2ZD-10`.
+pub fn id_order(id: &str) -> (&str, u64, &str) {
+    match id.rsplit_once('-') {
+        Some((head, seq)) => match seq.parse() {
+            Ok(n) => (head, n, ""),
+            Err(_) => (id, 0, ""),
+        },
+        None => (id, 0, id),
+    }
+}
+
 /// An optional value for a text cell: the value, or `-`.
 pub fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
@@ -115,5 +127,8 @@ mod tests {
         );
         assert_eq!(t, "ID  NAME\nzt  中台社区\nx   y\n");
         assert_eq!(truncate("独居老人需要送餐", 9), "独居老人…");
+        let mut ids = vec!["N-K7Q2ZD-10", "N-K7Q2ZD-9", "N-AAAAAA-11"];
+        ids.sort_by_key(|id| id_order(id));
+        assert_eq!(ids, ["N-AAAAAA-11", "N-K7Q2ZD-9", "N-K7Q2ZD-10"]);
     }
 }

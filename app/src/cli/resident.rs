@@ -22,7 +22,8 @@ pub fn run(ctx: &Ctx, cmd: ResidentCommand) -> Result<String> {
             Ok(format!("{id}\n"))
         }
         ResidentCommand::List(flags) => {
-            let residents = book.residents()?;
+            let mut residents: Vec<_> = book.residents()?.into_iter().collect();
+            residents.sort_by(|(a, _), (b, _)| output::id_order(a).cmp(&output::id_order(b)));
             if flags.json {
                 let list: Vec<serde_json::Value> = residents
                     .iter()
