@@ -444,3 +444,49 @@ fn commands_run_at_once_take_turns() {
     let list = d.json(&["need", "list", "--json"]);
     assert_eq!(list.as_array().map(|a| a.len()), Some(4));
 }
+
+/// Merges every document of the store in `from` into the store in `to`, as a finished sync
+/// would (the CLI has no sync yet).
+fn copy_docs(from: &Path, to: &Path) {
+    let mut from = gridbook_model::Gridbook::open(from).expect("open source store");
+    let mut to = gridbook_model::Gridbook::open_or_create(to).expect("open target store");
+    for id in from.doc_ids().unwrap() {
+        let mut doc = from.doc(&id).unwrap().expect("listed document").clone();
+        to.merge_doc(&id, &mut doc).unwrap();
+    }
+}
+
+#[test]
+fn concurrent_edits_show_as_conflicts_and_converged_devices_dump_alike() {
+    let office = Device::founded();
+    let id = office.add_need();
+    let tablet = Device::new();
+    copy_docs(office.data(), tablet.data());
+
+    office.ok(&["need", "edit", &id, "--title", "每天送午饭"]);
+    tablet.ok(&["need", "edit", &id, "--title", "每天送晚饭"]);
+    copy_docs(office.data(), tablet.data());
+    copy_docs(tablet.data(), office.data());
+
+    let show = office.ok(&["need", "show", &id]);
+    let line = show
+        .lines()
+        .find(|l| l.starts_with("⚠ conflict on title: "))
+        .unwrap_or_else(|| panic!("no conflict line in {show}"));
+    assert!(line.contains("每天送午饭") && line.contains("每天送晚饭") && line.contains(" | "));
+    let need = tablet.json(&["need", "show", &id, "--json"]);
+    assert_eq!(need["conflicts"][0]["field"], "title");
+    assert_eq!(
+        need["conflicts"][0]["values"].as_array().map(|v| v.len()),
+        Some(2)
+    );
+    let list = office.ok(&["need", "list"]);
+    assert!(list.contains("⚠"), "{list}");
+
+    assert_eq!(office.ok(&["dump"]), tablet.ok(&["dump"]));
+
+    // Writing the field again settles it.
+    office.ok(&["need", "edit", &id, "--title", "每天送午饭和晚饭"]);
+    let need = office.json(&["need", "show", &id, "--json"]);
+    assert_eq!(need["conflicts"], Value::Array(Vec::new()));
+}
