@@ -267,8 +267,15 @@ fn show(book: &mut Gridbook, id: &NeedId, json: bool) -> Result<String> {
             values.join(" | ")
         ));
     }
-    if !conflicts.is_empty() {
-        out.push_str("(set a field again with `gridbook need edit` to settle its conflict)\n");
+    let editable = ["title", "due", "level", "category", "description"];
+    if let Some(c) = conflicts
+        .iter()
+        .find(|c| editable.contains(&c.field.as_str()))
+    {
+        out.push_str(&format!(
+            "(write a field again to settle its conflict: `gridbook need edit {} --{} …`)\n",
+            need.id, c.field
+        ));
     }
     Ok(out)
 }
