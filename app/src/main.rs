@@ -1,2 +1,159 @@
-//! The gridbook binary (being written).
-fn main() {}
+//! Gridbook: the offline field tool for community grid work.
+//!
+//! With a subcommand it runs that command (see `gridbook --help`); with none it will start the
+//! app. Errors are one line on stderr, `error: …`, and the exit status says what happened:
+//! 0 done, 1 refused or failed (nothing written), 2 the command line was not understood.
+
+mod cli;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+/// The exit status of a command line that was not understood.
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
+    init_tracing();
+    if cli.command.is_none() {
+        eprintln!(
+            "the Gridbook app is not built yet in this version: use the subcommands (gridbook --help)"
+        );
+        return ExitCode::from(USAGE);
+    }
+    match cli::run(cli) {
+        Ok(out) => print_stdout(&out),
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::filter::LevelFilter;
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::WARN.into())
+        .from_env_lossy();
+    // A second subscriber cannot be installed; there is none, so this only fails in tests.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+/// A panic is a bug: say so on one line instead of a backtrace.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error, please report it: {}{at}",
+            msg.replace('\n', " ")
+        );
+    }));
+}
+
+/// Writes the command's output; a closed pipe (`gridbook need list | head`) is not an error.
+fn print_stdout(out: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line, without repeating a cause its parent already quotes.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Help and version as clap prints them; a command line that was not understood as one line,
+/// `error: …`, naming the subcommand's `--help`.
+fn clap_error(e: &clap::Error) -> ExitCode {
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(USAGE));
+    }
+    let rendered = e.render().to_string();
+    let mut line = String::new();
+    for part in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if part.starts_with("Usage: ") || part.starts_with("For more information") {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(if part.starts_with("tip:") {
+                "; "
+            } else if line.ends_with(':') || part.starts_with('[') {
+                " "
+            } else {
+                ", "
+            });
+        }
+        line.push_str(part);
+    }
+    if !line.starts_with("error:") {
+        line.insert_str(0, "error: ");
+    }
+    eprintln!("{line} (see `{} --help`)", command_path());
+    ExitCode::from(USAGE)
+}
+
+/// The subcommand the command line names, like `gridbook need add`, for the `--help` hint.
+fn command_path() -> String {
+    use clap::CommandFactory;
+    let mut cmd = cli::Cli::command();
+    let mut path = vec!["gridbook".to_string()];
+    for arg in std::env::args_os().skip(1) {
+        let Some(arg) = arg.to_str() else { continue };
+        let Some(sub) = cmd.find_subcommand(arg).cloned() else {
+            continue;
+        };
+        path.push(sub.get_name().to_string());
+        cmd = sub;
+        if !cmd.has_subcommands() {
+            break;
+        }
+    }
+    path.join(" ")
+}

@@ -1,0 +1,19 @@
+//! `gridbook init`: found a network on this device.
+
+use anyhow::{Result, bail};
+
+use super::{Ctx, InitArgs};
+
+pub fn run(ctx: &Ctx, args: InitArgs) -> Result<String> {
+    // Checked before the store is created, so a bad command line leaves no file behind.
+    if args.subdistrict.trim().is_empty() || args.name.trim().is_empty() {
+        bail!("founding a network needs --subdistrict (its name) and --name (your name)");
+    }
+    let mut book = ctx.open_or_create()?;
+    let member = book.init_network(&args.subdistrict, &args.name)?;
+    let network = book.network()?.map(|n| n.id).unwrap_or_else(|| "-".into());
+    Ok(format!(
+        "device   {}\nnetwork  {network}\nmember   {member}\n",
+        book.device().id_hex()
+    ))
+}

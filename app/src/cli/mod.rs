@@ -1,0 +1,598 @@
+//! The command line: its clap types, and dispatch to one module per command group.
+//!
+//! Decisions, for people and scripts alike:
+//! - Machine output (ids, `--json`, `dump`) uses the canonical English tokens and never depends
+//!   on the UI language; input accepts the Chinese names of the vocabulary too.
+//! - Commands that make a record print its id alone on stdout, so scripts can capture it.
+//! - Errors are one line on stderr, `error: …`, and nothing is printed on stdout. Exit status:
+//!   0 done, 1 refused or failed (nothing written), 2 the command line was not understood.
+//! - Text lists mask phones; `--json` and `need show` (one record, opened on purpose) give them
+//!   whole. JSON times are milliseconds since the epoch, as in `dump`; text shows UTC+8.
+//! - A command waits up to five seconds for another process that holds the store (two commands
+//!   run at once take turns), then names it in its error.
+
+mod directory;
+mod dump;
+mod init;
+mod member;
+mod need;
+mod output;
+mod resident;
+mod status;
+
+use std::ffi::OsStr;
+use std::marker::PhantomData;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::error::ErrorKind;
+use clap::{Args, Parser, Subcommand};
+use gridbook_model::Gridbook;
+use gridbook_model::ids::{NeedId, ResidentId};
+use gridbook_model::store::StoreError;
+use gridbook_model::time::Day;
+use gridbook_model::vocab::{
+    Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
+    UnknownToken,
+};
+
+/// The `gridbook` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gridbook",
+    version,
+    about = "Gridbook: the offline field tool for community grid work",
+    after_help = "Vocabulary values (categories, stages, roles…) are accepted as English tokens or \
+                  their Chinese names. Exit status: 0 done, 1 refused or failed (nothing written), \
+                  2 the command line was not understood.",
+    after_long_help = AFTER_LONG_HELP
+)]
+pub struct Cli {
+    /// The data directory that holds this device's store [default: the platform's data dir]
+    #[arg(
+        long,
+        global = true,
+        env = "GRIDBOOK_DATA",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
+    pub data: Option<PathBuf>,
+
+    /// Start the app on demo data (the app is not built yet in this version)
+    #[arg(long)]
+    pub demo: bool,
+
+    /// What to do; with none, the app starts
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const AFTER_LONG_HELP: &str = "\
+Vocabulary values (categories, stages, roles…) are accepted as English tokens or their Chinese
+names; output always uses the English tokens.
+
+Exit status: 0 done, 1 refused or failed (nothing was written), 2 the command line was not
+understood.
+
+A first session:
+  gridbook init --subdistrict 凤凰台街道 --name 赵敏
+  gridbook directory add community --code zt --name 中台社区
+  gridbook directory add grid --in zt --code g3 --name 第3网格
+  id=$(gridbook need add --title 独居老人需要送餐 --category 老年关爱 --grid 第3网格)
+  gridbook need advance $id --to classified --reasonable yes --difficulty low
+  gridbook need list";
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Found a network (one subdistrict) on this device, with you as its first admin
+    Init(InitArgs),
+    /// Places: communities, courtyards, grids and buildings
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
+    /// People who use Gridbook
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// The residents' register
+    #[command(subcommand)]
+    Resident(ResidentCommand),
+    /// Residents' needs and their five-step loop
+    #[command(subcommand)]
+    Need(NeedCommand),
+    /// Print every document as canonical JSON (identical on converged devices)
+    Dump,
+    /// What this device holds: documents, needs per stage, store size, identity
+    Status(JsonFlag),
+}
+
+/// `--json`.
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print JSON (canonical English tokens) instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gridbook init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The subdistrict's name, like 凤凰台街道
+    #[arg(long, value_name = "NAME")]
+    pub subdistrict: String,
+    /// Your name: you become the network's first admin
+    #[arg(long, value_name = "PERSON")]
+    pub name: String,
+}
+
+/// `gridbook directory …`.
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Add a place
+    #[command(subcommand)]
+    Add(AddPlace),
+    /// Show the places and members
+    List(JsonFlag),
+}
+
+/// `gridbook directory add …`.
+#[derive(Debug, Subcommand)]
+pub enum AddPlace {
+    /// Add a community (社区)
+    Community {
+        /// Its short code, like zt
+        #[arg(long)]
+        code: String,
+        /// Its name, like 中台社区
+        #[arg(long)]
+        name: String,
+    },
+    /// Add a courtyard (院落) in a community
+    Courtyard {
+        /// The community's code or name
+        #[arg(long = "in", value_name = "COMMUNITY")]
+        parent: String,
+        /// Its short code, like y1
+        #[arg(long)]
+        code: String,
+        /// Its name
+        #[arg(long)]
+        name: String,
+    },
+    /// Add a grid (网格) in a community or a courtyard
+    Grid {
+        /// The community's or courtyard's code, id or name
+        #[arg(long = "in", value_name = "COMMUNITY_OR_COURTYARD")]
+        parent: String,
+        /// Its short code, like g3
+        #[arg(long)]
+        code: String,
+        /// Its name, like 第3网格
+        #[arg(long)]
+        name: String,
+    },
+    /// Add a building (楼) in a grid
+    Building {
+        /// The grid's id or name
+        #[arg(long = "in", value_name = "GRID")]
+        parent: String,
+        /// Its short code, like b12
+        #[arg(long)]
+        code: String,
+        /// Its name, like 12号楼
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// `gridbook member …`.
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Add a person who uses Gridbook
+    Add {
+        /// Their name
+        #[arg(long)]
+        name: String,
+        /// What they may do
+        #[arg(long, value_parser = vocab::<Role>())]
+        role: Role,
+    },
+    /// Set who is using this device (by member id or name)
+    Use {
+        /// The member's id (P-…) or name
+        #[arg(value_name = "ID_OR_NAME")]
+        member: String,
+    },
+}
+
+/// `gridbook resident …`.
+#[derive(Debug, Subcommand)]
+pub enum ResidentCommand {
+    /// Enter a resident in the register
+    Add(ResidentAddArgs),
+    /// List the register (phones masked; --json gives full data)
+    List(JsonFlag),
+    /// Record that DUP is the same person as another resident
+    Merge {
+        /// The duplicate entry
+        #[arg(value_name = "DUP")]
+        duplicate: ResidentId,
+        /// The entry it is the same person as
+        #[arg(long = "into", value_name = "ID")]
+        into: ResidentId,
+    },
+}
+
+/// `gridbook resident add`.
+#[derive(Debug, Args)]
+pub struct ResidentAddArgs {
+    /// The resident's name
+    #[arg(long)]
+    pub name: String,
+    /// Phone number
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Building id or name (gives the grid)
+    #[arg(long)]
+    pub building: Option<String>,
+    /// Grid id or name (when the building is not known)
+    #[arg(long)]
+    pub grid: Option<String>,
+    /// Unit (单元)
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Room (室)
+    #[arg(long)]
+    pub room: Option<String>,
+}
+
+/// `gridbook need …`.
+#[derive(Debug, Subcommand)]
+pub enum NeedCommand {
+    /// Record a need; prints its id alone
+    Add(NeedAddArgs),
+    /// List needs (phones masked in text; --json gives the summary rows)
+    List(NeedListArgs),
+    /// Show one need whole, with any conflicting values
+    Show {
+        /// The need's id
+        id: NeedId,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a need one step round the loop
+    #[command(after_help = "\
+Each step asks for its own flags:
+  classified    --reasonable yes|no --difficulty D [--category C] [--duplicate-of ID]
+  designed      --route direct|project [--kind K] [--plan TEXT]   (--kind for a project)
+  implementing  --claimant C --claimant-name NAME
+  evaluated     --satisfaction 1-5 --evaluation TEXT --feedback yes|no
+  closed        [--reason R] [--note TEXT]   (an evaluated need closes as completed)")]
+    Advance(Box<NeedAdvanceArgs>),
+    /// Make a member responsible for a need
+    Assign {
+        /// The need's id
+        id: NeedId,
+        /// The member's id or name
+        #[arg(long = "to", value_name = "PERSON")]
+        to: String,
+    },
+    /// Change a need's title, due day, level, category or description
+    Edit(NeedEditArgs),
+    /// Note progress on a need being carried out
+    Progress {
+        /// The need's id
+        id: NeedId,
+        /// What happened
+        #[arg(long, value_name = "TEXT")]
+        note: String,
+    },
+    /// Open needs past their due day, most overdue first
+    Overdue(JsonFlag),
+}
+
+/// `gridbook need add`.
+#[derive(Debug, Args)]
+pub struct NeedAddArgs {
+    /// One line that says what is needed
+    #[arg(long)]
+    pub title: String,
+    /// What kind of need
+    #[arg(long, value_parser = vocab::<Category>())]
+    pub category: Category,
+    /// Grid id or name
+    #[arg(long)]
+    pub grid: String,
+    /// Building id or name
+    #[arg(long)]
+    pub building: Option<String>,
+    /// The resident's id in the register
+    #[arg(long)]
+    pub resident: Option<ResidentId>,
+    /// The resident's name, when not in the register
+    #[arg(long = "name", value_name = "RESIDENT_NAME")]
+    pub resident_name: Option<String>,
+    /// The resident's phone
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The channel it came in through [default: door-to-door]
+    #[arg(long, value_parser = vocab::<Source>())]
+    pub source: Option<Source>,
+    /// Where it is settled [default: grid]
+    #[arg(long, value_parser = vocab::<Level>())]
+    pub level: Option<Level>,
+    /// When it should be done
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub due: Option<Day>,
+    /// More words
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+/// `gridbook need list`.
+#[derive(Debug, Args)]
+pub struct NeedListArgs {
+    /// Only needs at this stage
+    #[arg(long, value_parser = vocab::<Stage>())]
+    pub stage: Option<Stage>,
+    /// Only needs of this category
+    #[arg(long, value_parser = vocab::<Category>())]
+    pub category: Option<Category>,
+    /// Only needs in this grid (id or name)
+    #[arg(long)]
+    pub grid: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gridbook need advance`.
+#[derive(Debug, Args)]
+pub struct NeedAdvanceArgs {
+    /// The need's id
+    pub id: NeedId,
+    /// The stage to move to
+    #[arg(long = "to", value_name = "STAGE", value_parser = vocab::<Stage>())]
+    pub to: Stage,
+    /// classified: a corrected category
+    #[arg(long, value_parser = vocab::<Category>())]
+    pub category: Option<Category>,
+    /// classified: whether the need is reasonable
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub reasonable: Option<bool>,
+    /// classified: how hard it is
+    #[arg(long, value_parser = vocab::<Difficulty>())]
+    pub difficulty: Option<Difficulty>,
+    /// classified: the need this one repeats
+    #[arg(long, value_name = "ID")]
+    pub duplicate_of: Option<NeedId>,
+    /// designed: direct, or as a project
+    #[arg(long, value_parser = vocab::<Route>())]
+    pub route: Option<Route>,
+    /// designed: the project's kind (project route only)
+    #[arg(long, value_parser = vocab::<ProjectKind>())]
+    pub kind: Option<ProjectKind>,
+    /// designed: what will be done
+    #[arg(long, value_name = "TEXT")]
+    pub plan: Option<String>,
+    /// implementing: who carries it out
+    #[arg(long, value_parser = vocab::<Claimant>())]
+    pub claimant: Option<Claimant>,
+    /// implementing: the claimant's name
+    #[arg(long, value_name = "NAME")]
+    pub claimant_name: Option<String>,
+    /// evaluated: the resident's satisfaction, 1 to 5
+    #[arg(long, value_name = "1-5", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub satisfaction: Option<u8>,
+    /// evaluated: the community's evaluation
+    #[arg(long, value_name = "TEXT")]
+    pub evaluation: Option<String>,
+    /// evaluated: whether the result was fed back to the resident
+    #[arg(long, value_name = "yes|no", value_parser = yes_no)]
+    pub feedback: Option<bool>,
+    /// closed: why [default: completed, for an evaluated need]
+    #[arg(long, value_parser = vocab::<CloseReason>())]
+    pub reason: Option<CloseReason>,
+    /// closed: a note on the closing
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+/// `gridbook need edit`.
+#[derive(Debug, Args)]
+pub struct NeedEditArgs {
+    /// The need's id
+    pub id: NeedId,
+    /// New title
+    #[arg(long)]
+    pub title: Option<String>,
+    /// New due day
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub due: Option<Day>,
+    /// New level
+    #[arg(long, value_parser = vocab::<Level>())]
+    pub level: Option<Level>,
+    /// New category
+    #[arg(long, value_parser = vocab::<Category>())]
+    pub category: Option<Category>,
+    /// New description (merged with others' edits as text)
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+/// Runs a parsed command line that has a subcommand; returns what to print on stdout.
+pub fn run(cli: Cli) -> Result<String> {
+    let Some(command) = cli.command else {
+        anyhow::bail!("no subcommand given");
+    };
+    let ctx = Ctx {
+        data: data_dir(cli.data)?,
+    };
+    tracing::debug!(data = %ctx.data.display(), "data directory");
+    match command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::Directory(cmd) => directory::run(&ctx, cmd),
+        Command::Member(cmd) => member::run(&ctx, cmd),
+        Command::Resident(cmd) => resident::run(&ctx, cmd),
+        Command::Need(cmd) => need::run(&ctx, cmd),
+        Command::Dump => dump::run(&ctx),
+        Command::Status(args) => status::run(&ctx, args.json),
+    }
+}
+
+/// What every command gets: where the data is.
+pub struct Ctx {
+    data: PathBuf,
+}
+
+impl Ctx {
+    /// Opens the existing store; a missing store is an error that says how to make one.
+    pub fn open(&self) -> Result<Gridbook> {
+        self.check_dir()?;
+        patiently(|| Gridbook::open(&self.data))
+    }
+
+    /// Opens the store, creating it (and the directory) if there is none.
+    pub fn open_or_create(&self) -> Result<Gridbook> {
+        self.check_dir()?;
+        patiently(|| Gridbook::open_or_create(&self.data))
+    }
+
+    fn check_dir(&self) -> Result<()> {
+        if self.data.exists() && !self.data.is_dir() {
+            anyhow::bail!(
+                "{} is a file, not a directory: --data names the directory that holds the store",
+                self.data.display()
+            );
+        }
+        Ok(())
+    }
+}
+
+/// How long a command waits for another Gridbook process to let go of the store.
+const WAIT_FOR_STORE: Duration = Duration::from_secs(5);
+
+/// Opens the store, waiting a little while another process holds it: two commands run at once
+/// (two terminals, a script) take turns instead of failing. After [`WAIT_FOR_STORE`] the
+/// model's message names the other process.
+fn patiently(open: impl Fn() -> gridbook_model::Result<Gridbook>) -> Result<Gridbook> {
+    let deadline = Instant::now() + WAIT_FOR_STORE;
+    let mut logged = false;
+    loop {
+        match open() {
+            Err(gridbook_model::Error::Store(StoreError::InUse(path)))
+                if Instant::now() < deadline =>
+            {
+                if !logged {
+                    tracing::info!(store = %path.display(), "waiting for another Gridbook process");
+                    logged = true;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(dir) = given {
+        if dir.as_os_str().is_empty() {
+            anyhow::bail!("--data (or GRIDBOOK_DATA) is empty: give a directory");
+        }
+        return Ok(dir);
+    }
+    directories::ProjectDirs::from("org", "Gridbook", "gridbook")
+        .map(|p| p.data_dir().to_path_buf())
+        .context("this system has no home directory to keep data in: give --data DIR or set GRIDBOOK_DATA")
+}
+
+/// The vocabulary enums of the model, for [`VocabParser`].
+pub trait Vocab: FromStr<Err = UnknownToken> + Copy + Send + Sync + 'static {
+    /// Every value.
+    fn all() -> &'static [Self];
+    /// The English token.
+    fn token(self) -> &'static str;
+    /// The Chinese name.
+    fn zh(self) -> &'static str;
+}
+
+macro_rules! impl_vocab {
+    ($($t:ty),* $(,)?) => {
+        $(impl Vocab for $t {
+            fn all() -> &'static [Self] { <$t>::ALL }
+            fn token(self) -> &'static str { <$t>::token(self) }
+            fn zh(self) -> &'static str { <$t>::zh(self) }
+        })*
+    };
+}
+
+impl_vocab!(
+    Category,
+    Claimant,
+    CloseReason,
+    Difficulty,
+    Level,
+    ProjectKind,
+    Role,
+    Route,
+    Source,
+    Stage,
+);
+
+/// Parses a vocabulary value with the model's `FromStr` (tokens or Chinese names), reports the
+/// model's message, and lists the tokens in `--help`.
+#[derive(Debug)]
+pub struct VocabParser<T>(PhantomData<T>);
+
+impl<T> Clone for VocabParser<T> {
+    fn clone(&self) -> Self {
+        VocabParser(PhantomData)
+    }
+}
+
+/// The value parser of a vocabulary enum.
+pub fn vocab<T: Vocab>() -> VocabParser<T> {
+    VocabParser(PhantomData)
+}
+
+impl<T: Vocab> TypedValueParser for VocabParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<T, clap::Error> {
+        let flag = arg
+            .and_then(|a| a.get_long().map(|l| format!("--{l}")))
+            .unwrap_or_else(|| "value".into());
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(ErrorKind::InvalidUtf8, format!("{flag}: not valid UTF-8\n"))
+                .with_cmd(cmd)
+        })?;
+        text.parse::<T>().map_err(|e| {
+            clap::Error::raw(ErrorKind::InvalidValue, format!("{flag}: {e}\n")).with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            T::all()
+                .iter()
+                .map(|v| PossibleValue::new(v.token()).help(v.zh())),
+        ))
+    }
+}
+
+/// `yes`/`no` (also `y`/`n`, `true`/`false`, 是/否).
+fn yes_no(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "是" => Ok(true),
+        "no" | "n" | "false" | "否" => Ok(false),
+        _ => Err("answer yes or no".into()),
+    }
+}

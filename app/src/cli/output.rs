@@ -1,0 +1,134 @@
+//! Text output helpers: aligned columns that count Chinese characters as two cells, and JSON.
+
+use anyhow::Result;
+use serde::Serialize;
+
+/// How many terminal cells `c` takes: East Asian wide and full-width characters take two.
+fn char_width(c: char) -> usize {
+    let c = c as u32;
+    let wide = matches!(c,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF
+        | 0x20000..=0x3FFFD);
+    if wide {
+        2
+    } else if c < 0x20 || (0x300..=0x36F).contains(&c) || c == 0x200B {
+        0
+    } else {
+        1
+    }
+}
+
+/// How many terminal cells `s` takes.
+pub fn width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// `s` cut to at most `max` cells, ending in … when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = char_width(c);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// Rows under a header, each column padded to its widest cell; the last column is not padded.
+/// Newlines and tabs inside cells become spaces so that one record stays one line.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
+    let mut all: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    all.extend(
+        rows.iter()
+            .map(|r| r.iter().map(|c| clean(c)).collect::<Vec<_>>()),
+    );
+    let columns = header.len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            all.iter()
+                .map(|r| r.get(i).map_or(0, |c| width(c)))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in &all {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < columns {
+                line.push_str(&" ".repeat(widths[i] - width(cell) + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `value` as pretty JSON with a trailing newline.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// A sort key that puts record ids in the order they were made on each device:
+/// `N-K7Q2ZD-9` before `N-K7Q2ZD-10`.
+pub fn id_order(id: &str) -> (&str, u64, &str) {
+    match id.rsplit_once('-') {
+        Some((head, seq)) => match seq.parse() {
+            Ok(n) => (head, n, ""),
+            Err(_) => (id, 0, ""),
+        },
+        None => (id, 0, id),
+    }
+}
+
+/// An optional value for a text cell: the value, or `-`.
+pub fn or_dash(v: Option<impl ToString>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_counts_double_and_columns_align() {
+        assert_eq!(width("中台a"), 5);
+        let t = table(
+            &["ID", "NAME"],
+            &[
+                vec!["zt".into(), "中台社区".into()],
+                vec!["x".into(), "y".into()],
+            ],
+        );
+        assert_eq!(t, "ID  NAME\nzt  中台社区\nx   y\n");
+        assert_eq!(truncate("独居老人需要送餐", 9), "独居老人…");
+        let mut ids = vec!["N-K7Q2ZD-10", "N-K7Q2ZD-9", "N-AAAAAA-11"];
+        ids.sort_by_key(|id| id_order(id));
+        assert_eq!(ids, ["N-AAAAAA-11", "N-K7Q2ZD-9", "N-K7Q2ZD-10"]);
+    }
+}

@@ -1,0 +1,82 @@
+//! `gridbook status`: what this device holds.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use gridbook_model::vocab::Stage;
+use serde_json::json;
+
+use super::{Ctx, output};
+
+pub fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
+    let mut book = ctx.open()?;
+    let summaries = book.need_summaries()?;
+    let mut by_stage: BTreeMap<Stage, usize> = Stage::ALL.iter().map(|s| (*s, 0)).collect();
+    for n in &summaries {
+        *by_stage.entry(n.stage).or_default() += 1;
+    }
+    let summary_rows = book.store().summary_count()?;
+    let docs: Vec<String> = book.doc_ids()?.iter().map(|d| d.to_string()).collect();
+    let size = book.store().file_size();
+    let path = book.store().path().display().to_string();
+    let device_id = book.device().id_hex();
+    let tag = book.device().tag().to_string();
+    let network = book.network()?;
+    let member = book.member()?;
+    let member_name = match &member {
+        Some(m) => book.member_record(m).ok().map(|r| r.name),
+        None => None,
+    };
+    if as_json {
+        let stages: serde_json::Map<String, serde_json::Value> = by_stage
+            .iter()
+            .map(|(s, n)| (s.token().to_string(), json!(n)))
+            .collect();
+        return output::json(&json!({
+            "device": {"id": device_id, "tag": tag},
+            "member": member,
+            "network": network.as_ref().map(|n| json!({"id": n.id, "subdistrict": n.subdistrict})),
+            "store": {"path": path, "size_bytes": size},
+            "documents": docs,
+            "summary_rows": summary_rows,
+            "needs": {"total": summaries.len(), "by_stage": stages},
+        }));
+    }
+    let mut out = String::new();
+    out.push_str(&format!("device    {device_id} (tag {tag})\n"));
+    out.push_str(&format!(
+        "member    {}\n",
+        match (&member, &member_name) {
+            (Some(m), Some(n)) => format!("{m} ({n})"),
+            (Some(m), None) => m.to_string(),
+            (None, _) => "- (set one with `gridbook member use`)".into(),
+        }
+    ));
+    out.push_str(&format!(
+        "network   {}\n",
+        match &network {
+            Some(n) => format!("{}  {}", n.id, n.subdistrict),
+            None => "- (found one with `gridbook init`)".into(),
+        }
+    ));
+    out.push_str(&format!("store     {path} ({})\n", human_size(size)));
+    out.push_str(&format!("summary rows  {summary_rows}\n"));
+    out.push_str(&format!("documents ({})\n", docs.len()));
+    for d in &docs {
+        out.push_str(&format!("  {d}\n"));
+    }
+    out.push_str(&format!("needs ({})\n", summaries.len()));
+    for (s, n) in &by_stage {
+        out.push_str(&format!("  {:<14}{n:>6}\n", s.token()));
+    }
+    Ok(out)
+}
+
+fn human_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    match bytes {
+        b if b < KIB => format!("{b} B"),
+        b if b < KIB * KIB => format!("{:.1} KiB", b as f64 / KIB as f64),
+        b => format!("{:.1} MiB", b as f64 / (KIB * KIB) as f64),
+    }
+}

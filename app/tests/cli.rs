@@ -1,0 +1,492 @@
+//! End-to-end tests of the `gridbook` command line: each command is a process on a temporary
+//! data directory, as a person or a script would run it.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// A data directory and the binary to run on it.
+struct Device {
+    dir: tempfile::TempDir,
+}
+
+impl Device {
+    fn new() -> Self {
+        Device {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    fn data(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_gridbook"))
+            .args(args)
+            .env("GRIDBOOK_DATA", self.data())
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run gridbook")
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "gridbook {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8 output")
+    }
+
+    /// Runs a command that must fail; returns its exit code and stderr, after checking that it
+    /// printed nothing on stdout and exactly one line on stderr.
+    fn fails(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        assert!(!out.status.success(), "gridbook {args:?} succeeded");
+        assert!(
+            out.stdout.is_empty(),
+            "gridbook {args:?} printed on stdout: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let err = String::from_utf8(out.stderr).expect("UTF-8 errors");
+        assert_eq!(err.lines().count(), 1, "not one line: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+        (out.status.code().unwrap_or(-1), err)
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).expect("valid JSON")
+    }
+
+    /// A network with community zt, grid zt-g3 and building zt-g3-b12.
+    fn founded() -> Self {
+        let d = Device::new();
+        d.ok(&["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"]);
+        assert_eq!(
+            d.ok(&[
+                "directory",
+                "add",
+                "community",
+                "--code",
+                "zt",
+                "--name",
+                "中台社区"
+            ]),
+            "zt\n"
+        );
+        assert_eq!(
+            d.ok(&[
+                "directory",
+                "add",
+                "grid",
+                "--in",
+                "zt",
+                "--code",
+                "g3",
+                "--name",
+                "第3网格"
+            ]),
+            "zt-g3\n"
+        );
+        assert_eq!(
+            d.ok(&[
+                "directory",
+                "add",
+                "building",
+                "--in",
+                "第3网格",
+                "--code",
+                "b12",
+                "--name",
+                "12号楼"
+            ]),
+            "zt-g3-b12\n"
+        );
+        d
+    }
+
+    fn add_need(&self) -> String {
+        let out = self.ok(&[
+            "need",
+            "add",
+            "--title",
+            "独居老人需要送餐",
+            "--category",
+            "老年关爱",
+            "--grid",
+            "zt-g3",
+            "--building",
+            "b12",
+            "--name",
+            "张大爷",
+            "--phone",
+            "13812341234",
+        ]);
+        let id = out.trim_end_matches('\n');
+        assert!(
+            id.starts_with("N-") && !id.contains(char::is_whitespace),
+            "{out:?}"
+        );
+        id.to_string()
+    }
+}
+
+#[test]
+fn a_need_goes_round_the_whole_loop() {
+    let d = Device::founded();
+    let init = d.json(&["status", "--json"]);
+    assert_eq!(init["network"]["subdistrict"], "凤凰台街道");
+    let id = d.add_need();
+    let id = id.as_str();
+
+    let steps: &[&[&str]] = &[
+        &[
+            "--to",
+            "classified",
+            "--reasonable",
+            "yes",
+            "--difficulty",
+            "medium",
+        ],
+        &[
+            "--to",
+            "designed",
+            "--route",
+            "project",
+            "--kind",
+            "regular",
+            "--plan",
+            "党员送餐",
+        ],
+        &[
+            "--to",
+            "implementing",
+            "--claimant",
+            "party-member",
+            "--claimant-name",
+            "老李",
+        ],
+        &[
+            "--to",
+            "evaluated",
+            "--satisfaction",
+            "5",
+            "--evaluation",
+            "很好",
+            "--feedback",
+            "yes",
+        ],
+        &["--to", "closed"],
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        let mut args = vec!["need", "advance", id];
+        args.extend_from_slice(step);
+        d.ok(&args);
+        if i == 2 {
+            d.ok(&["need", "progress", id, "--note", "第一周送餐5次"]);
+        }
+    }
+
+    let list = d.json(&["need", "list", "--json"]);
+    let rows = list.as_array().expect("an array");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["id"], id);
+    assert_eq!(rows[0]["stage"], "closed");
+    assert_eq!(rows[0]["category"], "elderly-care");
+    assert_eq!(rows[0]["phone"], "13812341234");
+    assert!(rows[0]["closed_at"].is_i64());
+
+    let need = d.json(&["need", "show", id, "--json"]);
+    assert_eq!(need["stage"], "closed");
+    assert_eq!(need["close_reason"], "completed");
+    assert_eq!(need["claimant"], "party-member");
+    assert_eq!(need["satisfaction"], 5);
+    assert_eq!(need["building"], "zt-g3-b12");
+    assert_eq!(need["stage_times"].as_object().map(|m| m.len()), Some(6));
+    assert_eq!(need["progress"].as_object().map(|m| m.len()), Some(1));
+    assert_eq!(need["conflicts"], Value::Array(Vec::new()));
+
+    // Filters accept Chinese names; text lists mask the phone.
+    let closed = d.ok(&["need", "list", "--stage", "办结"]);
+    assert!(closed.contains(id), "{closed}");
+    assert!(closed.contains("138****1234"), "{closed}");
+    assert!(!closed.contains("13812341234"), "{closed}");
+    assert_eq!(
+        d.ok(&["need", "list", "--stage", "discovered"]),
+        "no needs match\n"
+    );
+
+    let status = d.json(&["status", "--json"]);
+    assert_eq!(status["needs"]["total"], 1);
+    assert_eq!(status["needs"]["by_stage"]["closed"], 1);
+    assert_eq!(status["needs"]["by_stage"]["discovered"], 0);
+    assert_eq!(status["summary_rows"], 1);
+}
+
+#[test]
+fn a_bad_category_names_the_accepted_tokens_and_writes_nothing() {
+    let d = Device::founded();
+    let before = d.ok(&["dump"]);
+    let (code, err) = d.fails(&[
+        "need",
+        "add",
+        "--title",
+        "送餐",
+        "--category",
+        "meals",
+        "--grid",
+        "zt-g3",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown category 'meals'"), "{err}");
+    assert!(err.contains("home-elderly-care"), "{err}");
+    assert!(err.contains("parking"), "{err}");
+    assert_eq!(d.ok(&["dump"]), before);
+}
+
+#[test]
+fn refused_inputs_say_why_and_write_nothing() {
+    let d = Device::founded();
+    let id = d.add_need();
+    let before = d.ok(&["dump"]);
+
+    let (code, err) = d.fails(&["need", "advance", &id, "--to", "classified"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("moving to classified needs --reasonable") && err.contains("--difficulty"),
+        "{err}"
+    );
+    let (_, err) = d.fails(&[
+        "need", "advance", &id, "--to", "designed", "--route", "direct",
+    ]);
+    assert!(err.contains("cannot move to designed"), "{err}");
+    let (_, err) = d.fails(&[
+        "need",
+        "add",
+        "--title",
+        "x",
+        "--category",
+        "other",
+        "--grid",
+        "zt-g9",
+    ]);
+    assert!(err.contains("no grid 'zt-g9'"), "{err}");
+    let (_, err) = d.fails(&["need", "show", "N-ABCDEF-99"]);
+    assert!(err.contains("no need 'N-ABCDEF-99'"), "{err}");
+    let (_, err) = d.fails(&["need", "edit", &id, "--due", "2026/12/01"]);
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+    let (_, err) = d.fails(&[
+        "need",
+        "add",
+        "--title",
+        "x",
+        "--category",
+        "other",
+        "--grid",
+        "zt-g3",
+        "--phone",
+        "call me",
+    ]);
+    assert!(err.contains("not a phone number"), "{err}");
+    let (_, err) = d.fails(&["need", "assign", &id, "--to", "无名氏"]);
+    assert!(err.contains("no member '无名氏'"), "{err}");
+    let (_, err) = d.fails(&["init", "--subdistrict", "别的街道", "--name", "某人"]);
+    assert!(err.contains("already belongs to a network"), "{err}");
+
+    assert_eq!(d.ok(&["dump"]), before);
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
+    let d = Device::new();
+    let store = d.data().join("gridbook.redb");
+    let junk = b"these are the minutes of a meeting, not a database".repeat(100);
+    std::fs::write(&store, &junk).unwrap();
+    for args in [
+        &["status"][..],
+        &["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"],
+    ] {
+        let (code, err) = d.fails(args);
+        assert_eq!(code, 1);
+        assert!(err.contains("is not a Gridbook store"), "{err}");
+    }
+    assert_eq!(std::fs::read(&store).unwrap(), junk);
+}
+
+#[test]
+fn a_missing_store_says_how_to_make_one() {
+    let d = Device::new();
+    let (code, err) = d.fails(&["need", "list"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("gridbook init"), "{err}");
+    assert!(!d.data().join("gridbook.redb").exists());
+}
+
+#[test]
+fn dump_prints_the_same_bytes_twice() {
+    let d = Device::founded();
+    d.add_need();
+    let first = d.run(&["dump"]);
+    let second = d.run(&["dump"]);
+    assert!(first.status.success());
+    assert_eq!(first.stdout, second.stdout);
+    let text = String::from_utf8(first.stdout).unwrap();
+    assert!(text.ends_with("}\n"));
+    let dump: Value = serde_json::from_str(&text).unwrap();
+    let docs: Vec<&String> = dump.as_object().unwrap().keys().collect();
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    assert_eq!(docs[0], "directory");
+    assert!(docs[1].starts_with("needs/zt/"), "{docs:?}");
+}
+
+#[test]
+fn no_subcommand_says_the_app_is_not_built_yet() {
+    let d = Device::new();
+    for args in [&[][..], &["--demo"]] {
+        let out = d.run(args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("not built yet"), "{err}");
+    }
+}
+
+#[test]
+fn members_residents_and_assignment() {
+    let d = Device::founded();
+    let lina = d.ok(&["member", "add", "--name", "李娜", "--role", "网格员"]);
+    let lina = lina.trim();
+    d.ok(&["member", "use", "李娜"]);
+    let status = d.json(&["status", "--json"]);
+    assert_eq!(status["member"], lina);
+
+    let r1 = d.ok(&[
+        "resident",
+        "add",
+        "--name",
+        "张大爷",
+        "--phone",
+        "13812341234",
+        "--building",
+        "12号楼",
+        "--room",
+        "301",
+    ]);
+    let r2 = d.ok(&["resident", "add", "--name", "张大爷", "--grid", "zt-g3"]);
+    d.ok(&["resident", "merge", r2.trim(), "--into", r1.trim()]);
+    let residents = d.json(&["resident", "list", "--json"]);
+    let rows = residents.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["phone"], "13812341234");
+    assert_eq!(rows[1]["merged_into"], r1.trim());
+    let text = d.ok(&["resident", "list"]);
+    assert!(
+        text.contains("138****1234") && !text.contains("13812341234"),
+        "{text}"
+    );
+
+    let id = d.add_need();
+    d.ok(&["need", "assign", &id, "--to", "赵敏"]);
+    d.ok(&[
+        "need",
+        "edit",
+        &id,
+        "--title",
+        "每天送午餐",
+        "--due",
+        "2000-01-01",
+        "--level",
+        "社区",
+    ]);
+    let need = d.json(&["need", "show", &id, "--json"]);
+    assert_eq!(need["title"], "每天送午餐");
+    assert_eq!(need["level"], "community");
+    assert_eq!(need["due"], "2000-01-01");
+    assert_eq!(need["reporter"], lina);
+    assert_ne!(need["assignee"], lina);
+    let overdue = d.json(&["need", "overdue", "--json"]);
+    assert_eq!(overdue.as_array().map(|a| a.len()), Some(1));
+}
+
+#[test]
+fn commands_run_at_once_take_turns() {
+    let d = Device::founded();
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_gridbook"))
+                .args([
+                    "need",
+                    "add",
+                    "--title",
+                    &format!("需求{i}"),
+                    "--category",
+                    "other",
+                ])
+                .args(["--grid", "zt-g3"])
+                .env("GRIDBOOK_DATA", d.data())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start gridbook")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("gridbook ran");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let list = d.json(&["need", "list", "--json"]);
+    assert_eq!(list.as_array().map(|a| a.len()), Some(4));
+}
+
+/// Merges every document of the store in `from` into the store in `to`, as a finished sync
+/// would (the CLI has no sync yet).
+fn copy_docs(from: &Path, to: &Path) {
+    let mut from = gridbook_model::Gridbook::open(from).expect("open source store");
+    let mut to = gridbook_model::Gridbook::open_or_create(to).expect("open target store");
+    for id in from.doc_ids().unwrap() {
+        let mut doc = from.doc(&id).unwrap().expect("listed document").clone();
+        to.merge_doc(&id, &mut doc).unwrap();
+    }
+}
+
+#[test]
+fn concurrent_edits_show_as_conflicts_and_converged_devices_dump_alike() {
+    let office = Device::founded();
+    let id = office.add_need();
+    let tablet = Device::new();
+    copy_docs(office.data(), tablet.data());
+
+    office.ok(&["need", "edit", &id, "--title", "每天送午饭"]);
+    tablet.ok(&["need", "edit", &id, "--title", "每天送晚饭"]);
+    copy_docs(office.data(), tablet.data());
+    copy_docs(tablet.data(), office.data());
+
+    let show = office.ok(&["need", "show", &id]);
+    let line = show
+        .lines()
+        .find(|l| l.starts_with("⚠ conflict on title: "))
+        .unwrap_or_else(|| panic!("no conflict line in {show}"));
+    assert!(line.contains("每天送午饭") && line.contains("每天送晚饭") && line.contains(" | "));
+    let need = tablet.json(&["need", "show", &id, "--json"]);
+    assert_eq!(need["conflicts"][0]["field"], "title");
+    assert_eq!(
+        need["conflicts"][0]["values"].as_array().map(|v| v.len()),
+        Some(2)
+    );
+    let list = office.ok(&["need", "list"]);
+    assert!(list.contains("⚠"), "{list}");
+
+    assert_eq!(office.ok(&["dump"]), tablet.ok(&["dump"]));
+
+    // Writing the field again settles it.
+    office.ok(&["need", "edit", &id, "--title", "每天送午饭和晚饭"]);
+    let need = office.json(&["need", "show", &id, "--json"]);
+    assert_eq!(need["conflicts"], Value::Array(Vec::new()));
+}
