@@ -5,6 +5,7 @@
 //! 0 done, 1 refused or failed (nothing written), 2 the command line was not understood.
 
 mod cli;
+mod demo;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -23,6 +24,15 @@ fn main() -> ExitCode {
     };
     init_tracing();
     if cli.command.is_none() {
+        if cli.demo {
+            match cli::prepare_demo() {
+                Ok(dir) => eprintln!("demo data is in {}", dir.display()),
+                Err(e) => {
+                    eprintln!("error: {}", one_line(&e));
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
         eprintln!(
             "the Gridbook app is not built yet in this version: use the subcommands (gridbook --help)"
         );

@@ -346,12 +346,43 @@ fn dump_prints_the_same_bytes_twice() {
 #[test]
 fn no_subcommand_says_the_app_is_not_built_yet() {
     let d = Device::new();
-    for args in [&[][..], &["--demo"]] {
-        let out = d.run(args);
-        assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(err.contains("not built yet"), "{err}");
-    }
+    let out = d.run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("not built yet"), "{err}");
+}
+
+#[test]
+fn demo_uses_its_own_directory_never_the_real_data() {
+    let real = Device::founded();
+    let demo = Device::new();
+    // A store already in the demo directory is used as it is (making one takes seconds).
+    let founded = Command::new(env!("CARGO_BIN_EXE_gridbook"))
+        .args(["init", "--subdistrict", "演示街道", "--name", "演示"])
+        .env("GRIDBOOK_DATA", demo.data())
+        .output()
+        .unwrap();
+    assert!(founded.status.success());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gridbook"))
+            .args(args)
+            .env("GRIDBOOK_DATA", real.data())
+            .env("GRIDBOOK_DEMO_DATA", demo.data())
+            .output()
+            .unwrap()
+    };
+    let status = run(&["--demo", "status", "--json"]);
+    assert!(status.status.success());
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert!(status.to_string().contains("演示街道"), "{status}");
+    let app = run(&["--demo"]);
+    assert_eq!(app.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&app.stderr).contains("not built yet"));
+    let real_status = real.ok(&["status", "--json"]);
+    assert!(
+        !real_status.contains("演示街道"),
+        "the real data was not touched"
+    );
 }
 
 #[test]
@@ -489,4 +520,151 @@ fn concurrent_edits_show_as_conflicts_and_converged_devices_dump_alike() {
     office.ok(&["need", "edit", &id, "--title", "每天送午饭和晚饭"]);
     let need = office.json(&["need", "show", &id, "--json"]);
     assert_eq!(need["conflicts"], Value::Array(Vec::new()));
+}
+
+#[test]
+fn a_grid_council_votes_and_the_tally_decides() {
+    let d = Device::founded();
+    let resident = |name: &str| {
+        d.ok(&["resident", "add", "--name", name, "--building", "zt-g3-b12"])
+            .trim()
+            .to_string()
+    };
+    let (liu, sun) = (resident("刘秀英"), resident("孙德胜"));
+    let m = d.ok(&[
+        "meeting",
+        "create",
+        "--title",
+        "院内停车位",
+        "--level",
+        "网格议事会",
+        "--community",
+        "zt",
+        "--grid",
+        "zt-g3",
+        "--place",
+        "议事点",
+        "--day",
+        "2026-11-28",
+        "--facilitator",
+        "陈静",
+        "--quorum",
+        "3",
+    ]);
+    let m = m.trim();
+    let motion = d.ok(&["meeting", "motion", m, "--text", "划14个编号车位"]);
+    let motion = motion.trim();
+    let first = d.ok(&[
+        "meeting",
+        "vote",
+        m,
+        "--motion",
+        motion,
+        "--resident",
+        &liu,
+        "--choice",
+        "赞成",
+    ]);
+    assert!(first.contains("no quorum"), "{first}");
+    // Recording the same resident again replaces, never adds.
+    d.ok(&[
+        "meeting",
+        "vote",
+        m,
+        "--motion",
+        motion,
+        "--resident",
+        &liu,
+        "--choice",
+        "for",
+    ]);
+    d.ok(&[
+        "meeting",
+        "vote",
+        m,
+        "--motion",
+        motion,
+        "--resident",
+        &sun,
+        "--choice",
+        "against",
+    ]);
+    let last = d.ok(&[
+        "meeting", "count", m, "--motion", motion, "--choice", "for", "--count", "4",
+    ]);
+    assert!(
+        last.contains("for 5 · against 1") && last.contains("passed"),
+        "{last}"
+    );
+    let view: Value = serde_json::from_str(&d.ok(&["meeting", "show", m, "--json"])).unwrap();
+    assert_eq!(view["motions"][motion]["outcome"], "passed");
+    assert_eq!(view["attendees"].as_array().unwrap().len(), 2);
+    let (code, err) = d.fails(&[
+        "meeting",
+        "vote",
+        m,
+        "--motion",
+        motion,
+        "--resident",
+        "R-AAAAAA-99",
+        "--choice",
+        "for",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no resident"), "{err}");
+}
+
+#[test]
+fn volunteer_hours_earned_and_redeemed_give_the_balance() {
+    let d = Device::founded();
+    let team = d.ok(&["volunteer", "team", "--community", "zt", "--name", "帮帮团"]);
+    let v = d.ok(&[
+        "volunteer",
+        "add",
+        "--community",
+        "中台社区",
+        "--name",
+        "孙师傅",
+        "--team",
+        team.trim(),
+    ]);
+    let a = d.ok(&[
+        "volunteer",
+        "activity",
+        "--community",
+        "zt",
+        "--title",
+        "周六家电义修",
+        "--day",
+        "2026-11-21",
+    ]);
+    d.ok(&[
+        "volunteer",
+        "attend",
+        "--activity",
+        a.trim(),
+        "--volunteer",
+        v.trim(),
+        "--hours",
+        "2",
+        "--points",
+        "2",
+    ]);
+    d.ok(&[
+        "volunteer",
+        "redeem",
+        v.trim(),
+        "--hours",
+        "0.5",
+        "--note",
+        "理发",
+    ]);
+    let b: Value =
+        serde_json::from_str(&d.ok(&["volunteer", "balance", v.trim(), "--json"])).unwrap();
+    assert_eq!(
+        (b["minutes"].as_i64(), b["points"].as_i64()),
+        (Some(90), Some(2))
+    );
+    let (_, err) = d.fails(&["volunteer", "redeem", v.trim(), "--note", "nothing"]);
+    assert!(err.contains("positive"), "{err}");
 }

@@ -21,6 +21,16 @@ pub struct UnknownToken {
     pub expected: String,
 }
 
+/// What every vocabulary enum offers, for code that handles any of them (parsers, pickers).
+pub trait Vocabulary: FromStr<Err = UnknownToken> + Copy + Send + Sync + 'static {
+    /// Every value, in order.
+    fn all() -> &'static [Self];
+    /// The canonical English token.
+    fn token(self) -> &'static str;
+    /// The Chinese name.
+    fn zh(self) -> &'static str;
+}
+
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
@@ -47,6 +57,12 @@ macro_rules! vocabulary {
             pub fn zh(self) -> &'static str {
                 match self { $($name::$variant => $zh,)+ }
             }
+        }
+
+        impl Vocabulary for $name {
+            fn all() -> &'static [Self] { $name::ALL }
+            fn token(self) -> &'static str { $name::token(self) }
+            fn zh(self) -> &'static str { $name::zh(self) }
         }
 
         impl fmt::Display for $name {

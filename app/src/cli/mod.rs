@@ -11,19 +11,21 @@
 //! - A command waits up to five seconds for another process that holds the store (two commands
 //!   run at once take turns), then names it in its error.
 
+pub mod demo;
 mod directory;
 mod dump;
 mod init;
+mod meeting;
 mod member;
 mod need;
 mod output;
 mod resident;
 mod status;
+mod volunteer;
 
 use std::ffi::OsStr;
 use std::marker::PhantomData;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -36,7 +38,7 @@ use gridbook_model::store::StoreError;
 use gridbook_model::time::Day;
 use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
-    UnknownToken,
+    Vocabulary,
 };
 
 /// The `gridbook` command line.
@@ -61,7 +63,8 @@ pub struct Cli {
     )]
     pub data: Option<PathBuf>,
 
-    /// Start the app on demo data (the app is not built yet in this version)
+    /// Use the demo network (made on first use, kept apart from your real data; --data is
+    /// ignored); with no command, start the app on it
     #[arg(long)]
     pub demo: bool,
 
@@ -102,6 +105,18 @@ pub enum Command {
     /// Residents' needs and their five-step loop
     #[command(subcommand)]
     Need(NeedCommand),
+    /// Deliberation meetings (阳光17议): agenda, minutes, motions and votes
+    #[command(subcommand)]
+    Meeting(meeting::MeetingCommand),
+    /// Volunteers, teams, activities and the time bank
+    #[command(subcommand)]
+    Volunteer(volunteer::VolunteerCommand),
+    /// Fill an empty --data directory with a demo network like the seed's Fenghuangtai
+    Demo {
+        /// 1 is about one subdistrict-year
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+    },
     /// Print every document as canonical JSON (identical on converged devices)
     Dump,
     /// What this device holds: documents, needs per stage, store size, identity
@@ -429,8 +444,15 @@ pub fn run(cli: Cli) -> Result<String> {
         anyhow::bail!("no subcommand given");
     };
     let ctx = Ctx {
-        data: data_dir(cli.data)?,
+        data: if cli.demo {
+            demo::demo_dir()?
+        } else {
+            data_dir(cli.data)?
+        },
     };
+    if cli.demo {
+        demo::ensure(&ctx, 1)?;
+    }
     tracing::debug!(data = %ctx.data.display(), "data directory");
     match command {
         Command::Init(args) => init::run(&ctx, args),
@@ -438,6 +460,9 @@ pub fn run(cli: Cli) -> Result<String> {
         Command::Member(cmd) => member::run(&ctx, cmd),
         Command::Resident(cmd) => resident::run(&ctx, cmd),
         Command::Need(cmd) => need::run(&ctx, cmd),
+        Command::Meeting(cmd) => meeting::run(&ctx, cmd),
+        Command::Volunteer(cmd) => volunteer::run(&ctx, cmd),
+        Command::Demo { scale } => demo::run(&ctx, scale),
         Command::Dump => dump::run(&ctx),
         Command::Status(args) => status::run(&ctx, args.json),
     }
@@ -446,6 +471,15 @@ pub fn run(cli: Cli) -> Result<String> {
 /// What every command gets: where the data is.
 pub struct Ctx {
     data: PathBuf,
+}
+
+/// `gridbook --demo` with no command: makes the demo data if it is not there yet.
+pub fn prepare_demo() -> Result<PathBuf> {
+    let ctx = Ctx {
+        data: demo::demo_dir()?,
+    };
+    demo::ensure(&ctx, 1)?;
+    Ok(ctx.data)
 }
 
 impl Ctx {
@@ -509,39 +543,6 @@ fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
         .context("this system has no home directory to keep data in: give --data DIR or set GRIDBOOK_DATA")
 }
 
-/// The vocabulary enums of the model, for [`VocabParser`].
-pub trait Vocab: FromStr<Err = UnknownToken> + Copy + Send + Sync + 'static {
-    /// Every value.
-    fn all() -> &'static [Self];
-    /// The English token.
-    fn token(self) -> &'static str;
-    /// The Chinese name.
-    fn zh(self) -> &'static str;
-}
-
-macro_rules! impl_vocab {
-    ($($t:ty),* $(,)?) => {
-        $(impl Vocab for $t {
-            fn all() -> &'static [Self] { <$t>::ALL }
-            fn token(self) -> &'static str { <$t>::token(self) }
-            fn zh(self) -> &'static str { <$t>::zh(self) }
-        })*
-    };
-}
-
-impl_vocab!(
-    Category,
-    Claimant,
-    CloseReason,
-    Difficulty,
-    Level,
-    ProjectKind,
-    Role,
-    Route,
-    Source,
-    Stage,
-);
-
 /// Parses a vocabulary value with the model's `FromStr` (tokens or Chinese names), reports the
 /// model's message, and lists the tokens in `--help`.
 #[derive(Debug)]
@@ -554,11 +555,11 @@ impl<T> Clone for VocabParser<T> {
 }
 
 /// The value parser of a vocabulary enum.
-pub fn vocab<T: Vocab>() -> VocabParser<T> {
+pub fn vocab<T: Vocabulary>() -> VocabParser<T> {
     VocabParser(PhantomData)
 }
 
-impl<T: Vocab> TypedValueParser for VocabParser<T> {
+impl<T: Vocabulary> TypedValueParser for VocabParser<T> {
     type Value = T;
 
     fn parse_ref(

@@ -1,0 +1,56 @@
+//! `gridbook demo` and `gridbook --demo`: a demo network, made once, never in the user's data.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use super::Ctx;
+use crate::demo;
+
+/// Where `--demo` keeps its data: beside the real data directory, never in it.
+pub fn demo_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("GRIDBOOK_DEMO_DATA") {
+        return Ok(PathBuf::from(dir));
+    }
+    let dirs = directories::ProjectDirs::from("org", "Gridbook", "gridbook").context(
+        "this system has no home directory to keep demo data in: set GRIDBOOK_DEMO_DATA",
+    )?;
+    let real = dirs.data_dir();
+    let name = format!(
+        "{}-demo",
+        real.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("gridbook")
+    );
+    Ok(real.with_file_name(name))
+}
+
+/// Makes the demo data in `ctx`'s directory unless it is there already; tells stderr how it goes.
+pub fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
+    if ctx.data.join(gridbook_model::store::STORE_FILE).exists() {
+        return Ok(());
+    }
+    run(ctx, scale).map(|summary| eprint!("{summary}"))
+}
+
+/// `gridbook demo [--scale N]`: fills an empty data directory with the demo network.
+pub fn run(ctx: &Ctx, scale: u32) -> Result<String> {
+    if !(1..=100).contains(&scale) {
+        anyhow::bail!("--scale is 1 (about one subdistrict-year) to 100");
+    }
+    let started = Instant::now();
+    eprintln!("making demo data (scale {scale}) in {}", ctx.data.display());
+    let counts = demo::generate(&ctx.data, scale, |step| {
+        eprintln!("  {:>5.1} s  {step}…", started.elapsed().as_secs_f64());
+    })?;
+    Ok(format!(
+        "demo network 凤凰台街道 ready in {:.1} s: {} residents, {} needs, {} meetings, {} volunteers, {} attendances\n",
+        started.elapsed().as_secs_f64(),
+        counts.residents,
+        counts.needs,
+        counts.meetings,
+        counts.volunteers,
+        counts.attendances
+    ))
+}
