@@ -16,6 +16,14 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
         *by_stage.entry(n.stage).or_default() += 1;
     }
     let summary_rows = book.store().summary_count()?;
+    let meetings = book.meeting_summaries()?.len();
+    let volunteers = book.volunteer_summaries()?.len();
+    let activities = book.activity_summaries()?.len();
+    let residents = if book.network()?.is_some() {
+        book.directory_view()?.residents
+    } else {
+        0
+    };
     let docs: Vec<String> = book.doc_ids()?.iter().map(|d| d.to_string()).collect();
     let size = book.store().file_size();
     let path = book.store().path().display().to_string();
@@ -40,6 +48,10 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
             "documents": docs,
             "summary_rows": summary_rows,
             "needs": {"total": summaries.len(), "by_stage": stages},
+            "meetings": meetings,
+            "volunteers": volunteers,
+            "activities": activities,
+            "residents": residents,
         }));
     }
     let mut out = String::new();
@@ -65,6 +77,9 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
     for d in &docs {
         out.push_str(&format!("  {d}\n"));
     }
+    out.push_str(&format!(
+        "records   {residents} residents, {meetings} meetings, {volunteers} volunteers, {activities} activities\n"
+    ));
     out.push_str(&format!("needs ({})\n", summaries.len()));
     for (s, n) in &by_stage {
         out.push_str(&format!("  {:<14}{n:>6}\n", s.token()));
