@@ -1,6 +1,6 @@
 //! Helpers shared by Gridbook's multi-device tests and benchmarks.
 
-use gridbook_model::{Gridbook, PlaceKind, Result};
+use gridbook_model::{DocId, Gridbook, PlaceKind, Result};
 
 /// Brings two devices' documents together both ways, as a completed sync would: afterwards both
 /// hold every change either had. Returns how many changes moved.
@@ -30,4 +30,75 @@ pub fn two_devices() -> Result<(Gridbook, Gridbook)> {
     let mut tablet = Gridbook::in_memory()?;
     exchange(&mut office, &mut tablet)?;
     Ok((office, tablet))
+}
+
+/// What one document's sync moved.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncTraffic {
+    /// Messages sent, both ways.
+    pub messages: usize,
+    /// Bytes sent, both ways.
+    pub bytes: usize,
+    /// Round trips until both sides had nothing to say.
+    pub rounds: usize,
+}
+
+/// Syncs one document between `a` and `b` with Automerge sync messages, half-duplex as
+/// DESIGN.md prescribes (`a` speaks first; each side answers only after applying the other's
+/// message), with the sync states each side keeps for the other. Stops when a round moves
+/// nothing both ways; panics after `max_rounds`, so a sync that never settles fails its test.
+pub fn sync_doc(
+    a: &mut Gridbook,
+    b: &mut Gridbook,
+    doc: &DocId,
+    max_rounds: usize,
+) -> Result<SyncTraffic> {
+    let (a_id, b_id) = (a.device().id_hex(), b.device().id_hex());
+    let mut a_state = a.sync_state(&b_id, doc)?;
+    let mut b_state = b.sync_state(&a_id, doc)?;
+    let mut traffic = SyncTraffic::default();
+    loop {
+        traffic.rounds += 1;
+        assert!(
+            traffic.rounds <= max_rounds,
+            "sync of {doc} did not settle in {max_rounds} rounds"
+        );
+        let mut quiet = true;
+        if let Some(m) = a.generate_sync_message(doc, &mut a_state)? {
+            let bytes = m.encode();
+            traffic.messages += 1;
+            traffic.bytes += bytes.len();
+            let m = automerge::sync::Message::decode(&bytes).expect("a message decodes");
+            b.receive_sync_message(&a_id, doc, &mut b_state, m)?;
+            quiet = false;
+        }
+        if let Some(m) = b.generate_sync_message(doc, &mut b_state)? {
+            let bytes = m.encode();
+            traffic.messages += 1;
+            traffic.bytes += bytes.len();
+            let m = automerge::sync::Message::decode(&bytes).expect("a message decodes");
+            a.receive_sync_message(&b_id, doc, &mut a_state, m)?;
+            quiet = false;
+        }
+        if quiet {
+            break;
+        }
+    }
+    a.save_sync_state(&b_id, doc, &a_state)?;
+    b.save_sync_state(&a_id, doc, &b_state)?;
+    Ok(traffic)
+}
+
+/// Syncs every document either side holds.
+pub fn sync_all(a: &mut Gridbook, b: &mut Gridbook, max_rounds: usize) -> Result<SyncTraffic> {
+    let mut docs: std::collections::BTreeSet<DocId> = a.doc_ids()?.into_iter().collect();
+    docs.extend(b.doc_ids()?);
+    let mut total = SyncTraffic::default();
+    for doc in docs {
+        let t = sync_doc(a, b, &doc, max_rounds)?;
+        total.messages += t.messages;
+        total.bytes += t.bytes;
+        total.rounds = total.rounds.max(t.rounds);
+    }
+    Ok(total)
 }

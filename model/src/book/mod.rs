@@ -8,6 +8,7 @@
 mod directory;
 mod meetings;
 mod needs;
+mod sync;
 mod volunteers;
 
 use std::collections::{HashMap, HashSet};

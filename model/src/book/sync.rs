@@ -1,0 +1,119 @@
+//! What peer-to-peer sync needs from a device's documents: Automerge sync messages generated
+//! from and applied to the stored documents, with per-peer sync states kept in the store so a
+//! peer that comes back resumes where it stopped.
+//!
+//! A received message's changes, the fresh summary rows and the new sync state reach the store
+//! in one durable transaction: a sync cut at any point leaves either all of a message or none.
+
+use automerge::sync::{Message, State, SyncDoc};
+use automerge::{ActorId, Automerge};
+
+use super::{Gridbook, Loaded};
+use crate::doc_id::DocId;
+use crate::error::{Error, Result};
+
+impl Gridbook {
+    /// The sync state this device keeps for `peer` and `doc` (fresh when there is none, or when
+    /// the stored one does not decode).
+    pub fn sync_state(&self, peer: &str, doc: &DocId) -> Result<State> {
+        let stored = self.store.sync_state(peer, &doc.to_string())?;
+        Ok(stored
+            .and_then(|b| State::decode(&b).ok())
+            .unwrap_or_default())
+    }
+
+    /// Stores the sync state for `peer` and `doc` (durably).
+    pub fn save_sync_state(&mut self, peer: &str, doc: &DocId, state: &State) -> Result<()> {
+        self.op(|book| {
+            book.pending
+                .sync_states
+                .push((peer.to_string(), doc.to_string(), state.encode()));
+            Ok(())
+        })
+    }
+
+    /// The heads of a document, sorted (empty when this device lacks it).
+    pub fn heads(&mut self, doc: &DocId) -> Result<Vec<automerge::ChangeHash>> {
+        let mut heads = match self.doc(doc)? {
+            Some(d) => d.get_heads(),
+            None => Vec::new(),
+        };
+        heads.sort();
+        Ok(heads)
+    }
+
+    fn ensure_loaded(&mut self, doc: &DocId) -> Result<()> {
+        if !self.load(doc)? {
+            // A document only the peer has: start empty (not from genesis) and let sync fill it.
+            let mut empty = Automerge::new();
+            empty.set_actor(ActorId::from(self.key.public.as_slice()));
+            self.docs.insert(
+                doc.clone(),
+                Loaded {
+                    doc: empty,
+                    chunks: 0,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The next message to send `peer` about `doc`, or `None` when there is nothing to say.
+    pub fn generate_sync_message(
+        &mut self,
+        doc: &DocId,
+        state: &mut State,
+    ) -> Result<Option<Message>> {
+        self.ensure_loaded(doc)?;
+        let loaded = self
+            .docs
+            .get(doc)
+            .ok_or_else(|| Error::not_found("document", doc))?;
+        Ok(loaded.doc.generate_sync_message(state))
+    }
+
+    /// Applies a message from `peer` about `doc`, and stores the new changes, the summary rows
+    /// they touch and the sync state in one durable transaction. Returns how many changes were
+    /// new. A message that Automerge refuses changes nothing, in memory or on disk.
+    pub fn receive_sync_message(
+        &mut self,
+        peer: &str,
+        doc: &DocId,
+        state: &mut State,
+        message: Message,
+    ) -> Result<usize> {
+        self.ensure_loaded(doc)?;
+        self.op(|book| {
+            let loaded = book
+                .docs
+                .get_mut(doc)
+                .ok_or_else(|| Error::not_found("document", doc))?;
+            let heads = loaded.doc.get_heads();
+            book.touched.insert(doc.clone());
+            // Work on a copy of the state: a refused message leaves the caller's state as it was.
+            let mut next = state.clone();
+            loaded
+                .doc
+                .receive_sync_message(&mut next, message)
+                .map_err(|e| {
+                    Error::Invalid(format!(
+                        "the peer sent a sync message for {doc} that does not apply: {e}"
+                    ))
+                })?;
+            let new = loaded.doc.get_changes(&heads).len();
+            if new > 0 {
+                let chunk = loaded.doc.save_after(&heads);
+                loaded.chunks += 1;
+                book.pending.chunks.push((doc.clone(), chunk));
+                for row in book.rows_of(doc)? {
+                    book.pending.summaries.push((row.kind, row.id, row.json));
+                }
+            }
+            book.pending
+                .sync_states
+                .push((peer.to_string(), doc.to_string(), next.encode()));
+            *state = next;
+            Ok(new)
+        })
+    }
+}
