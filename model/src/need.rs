@@ -167,8 +167,8 @@ pub enum Transition {
         /// Whether the result was fed back to the resident.
         feedback_given: bool,
     },
-    /// Evaluated → Closed (completed), or Classified → Closed (unreasonable, duplicate,
-    /// withdrawn).
+    /// Evaluated → Closed (completed), Classified → Closed (unreasonable, duplicate,
+    /// withdrawn), or Discovered → Closed (withdrawn).
     Close {
         /// Why.
         reason: CloseReason,
@@ -251,6 +251,11 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
             reason: CloseReason::Completed,
             ..
         } => &[Stage::Evaluated],
+        // A resident can withdraw a need at the door, before anyone classifies it.
+        Transition::Close {
+            reason: CloseReason::Withdrawn,
+            ..
+        } => &[Stage::Discovered, Stage::Classified],
         Transition::Close { .. } => &[Stage::Classified],
     };
     if !allowed_from.contains(&need.stage) {
@@ -399,6 +404,22 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
     Ok(writes)
 }
 
+/// A phone number as stored: digits (and a leading +), spaces and dashes dropped; anything else
+/// is refused.
+pub fn normalize_phone(phone: &str) -> Result<String, String> {
+    let p: String = phone
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let digits = p.strip_prefix('+').unwrap_or(&p);
+    if digits.len() < 5 || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "'{phone}' is not a phone number: use digits, like 13812341234"
+        ));
+    }
+    Ok(p)
+}
+
 /// Masks a phone number for lists: `13812341234` → `138****1234`.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();
@@ -538,6 +559,28 @@ mod tests {
             feedback_given: true,
         };
         assert!(plan_transition(&need(Stage::Implementing), &step).is_err());
+    }
+
+    #[test]
+    fn a_withdrawn_need_closes_straight_from_discovered() {
+        let close = Transition::Close {
+            reason: CloseReason::Withdrawn,
+            note: None,
+        };
+        assert!(plan_transition(&need(Stage::Discovered), &close).is_ok());
+        let unreasonable = Transition::Close {
+            reason: CloseReason::Unreasonable,
+            note: None,
+        };
+        assert!(plan_transition(&need(Stage::Discovered), &unreasonable).is_err());
+    }
+
+    #[test]
+    fn phones_are_normalised_or_refused() {
+        assert_eq!(normalize_phone("138-1234 1234").unwrap(), "13812341234");
+        assert_eq!(normalize_phone("+8613812341234").unwrap(), "+8613812341234");
+        assert!(normalize_phone("call me").is_err());
+        assert!(normalize_phone("1+2345678").is_err());
     }
 
     #[test]

@@ -414,10 +414,15 @@ impl Gridbook {
         let now = self.now();
         let resident = Resident {
             name: new.name.trim().to_string(),
-            phone: new
+            phone: match new
                 .phone
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty()),
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                Some(p) => Some(crate::need::normalize_phone(p).map_err(Error::Invalid)?),
+                None => None,
+            },
             community: grid_rec.community,
             grid: Some(grid),
             building,
