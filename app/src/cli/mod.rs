@@ -21,6 +21,7 @@ mod need;
 mod output;
 mod resident;
 mod status;
+mod sync;
 mod volunteer;
 
 use std::ffi::OsStr;
@@ -121,6 +122,13 @@ pub enum Command {
     Dump,
     /// What this device holds: documents, needs per stage, store size, identity
     Status(JsonFlag),
+    /// Run a headless peer: accept sync sessions from the network's devices
+    Serve(sync::ServeArgs),
+    /// Sync once with a peer, and exit 0 only when both hold the same data
+    Sync(sync::SyncArgs),
+    /// This device's id, and the devices the network lets sync
+    #[command(subcommand)]
+    Device(sync::DeviceCommand),
 }
 
 /// `--json`.
@@ -465,6 +473,9 @@ pub fn run(cli: Cli) -> Result<String> {
         Command::Demo { scale } => demo::run(&ctx, scale),
         Command::Dump => dump::run(&ctx),
         Command::Status(args) => status::run(&ctx, args.json),
+        Command::Serve(args) => sync::serve(&ctx, args),
+        Command::Sync(args) => sync::sync(&ctx, args),
+        Command::Device(cmd) => sync::device(&ctx, cmd),
     }
 }
 

@@ -1,0 +1,173 @@
+//! Two real processes sync over iroh on loopback: `gridbook serve` on one data directory,
+//! `gridbook sync` on another. Nothing leaves 127.0.0.1 (no relay, no lookup, no discovery).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// The binary under test. `GRIDBOOK_TEST_BIN` overrides it: with a target directory shared by
+/// several worktrees, another build can replace `target/debug/gridbook` while tests run.
+fn bin() -> String {
+    std::env::var("GRIDBOOK_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gridbook").into())
+}
+
+fn gridbook(data: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .env("GRIDBOOK_DATA", data)
+        .env("GRIDBOOK_DISCOVERY", "off")
+        .env_remove("GRIDBOOK_BIND")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run gridbook")
+}
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let out = gridbook(data, args);
+    assert!(
+        out.status.success(),
+        "gridbook {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// A running `gridbook serve` on loopback, killed when dropped.
+struct Serve {
+    child: Child,
+    id: String,
+    addr: String,
+}
+
+impl Serve {
+    fn start(data: &Path) -> Serve {
+        let mut child = Command::new(bin())
+            .args(["serve", "--bind", "127.0.0.1:0", "--no-discovery"])
+            .env("GRIDBOOK_DATA", data)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start gridbook serve");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut id = String::new();
+        let mut addr = String::new();
+        while addr.is_empty() {
+            let line = lines.next().expect("serve prints its address").unwrap();
+            if let Some(v) = line.strip_prefix("device") {
+                id = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("listening") {
+                addr = v.trim().to_string();
+            }
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                eprintln!("serve: {line}");
+            }
+        });
+        Serve { child, id, addr }
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sync(data: &Path, serve: &Serve) -> Output {
+    gridbook(
+        data,
+        &[
+            "sync",
+            "--peer",
+            &serve.id,
+            "--addr",
+            &serve.addr,
+            "--bind",
+            "127.0.0.1:0",
+            "--no-discovery",
+        ],
+    )
+}
+
+#[test]
+fn a_listed_device_syncs_the_demo_network_and_an_edit_and_a_stranger_is_refused() {
+    let office = tempfile::tempdir().unwrap();
+    let tablet = tempfile::tempdir().unwrap();
+    let stranger = tempfile::tempdir().unwrap();
+    ok(office.path(), &["demo"]);
+    let dir: Value = serde_json::from_str(&ok(office.path(), &["directory", "list", "--json"]))
+        .expect("directory JSON");
+    let member = dir["members"]
+        .as_object()
+        .and_then(|m| m.keys().next().cloned())
+        .expect("the demo has members");
+    let tablet_id = ok(tablet.path(), &["device", "id"]).trim().to_string();
+    assert_eq!(tablet_id.len(), 64);
+    ok(
+        office.path(),
+        &["device", "add", &tablet_id, "--member", &member],
+    );
+    ok(stranger.path(), &["device", "id"]);
+
+    let serve = Serve::start(office.path());
+    assert!(serve.addr.starts_with("127.0.0.1:"), "{}", serve.addr);
+
+    // Not listed: refused before any data, with a one-line error.
+    let out = sync(stranger.path(), &serve);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: "), "{err}");
+
+    let out = sync(tablet.path(), &serve);
+    let first = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "sync failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("fresh sync of the demo: {first}");
+    assert!(first.starts_with("synced with "), "{first}");
+
+    // One field edited on the tablet, then synced again.
+    serve.stop();
+    let needs: Value =
+        serde_json::from_str(&ok(tablet.path(), &["need", "list", "--json"])).unwrap();
+    let need = needs[0]["id"].as_str().expect("a need id").to_string();
+    ok(
+        tablet.path(),
+        &["need", "edit", &need, "--title", "独居老人需要送餐(已核实)"],
+    );
+    let serve = Serve::start(office.path());
+    let out = sync(tablet.path(), &serve);
+    assert!(
+        out.status.success(),
+        "second sync failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let second = String::from_utf8_lossy(&out.stdout).to_string();
+    eprintln!("one-field edit: {second}");
+    assert!(second.contains(": 1 documents"), "{second}");
+    // In sync now: one round trip.
+    let out = sync(tablet.path(), &serve);
+    assert!(out.status.success());
+    let third = String::from_utf8_lossy(&out.stdout).to_string();
+    eprintln!("already in sync: {third}");
+    assert!(third.contains("0 documents, 2 frames"), "{third}");
+    serve.stop();
+
+    let a = ok(office.path(), &["dump"]);
+    let b = ok(tablet.path(), &["dump"]);
+    assert!(a == b, "the two devices dump different data");
+    assert!(a.contains("独居老人需要送餐(已核实)"));
+}

@@ -1,0 +1,54 @@
+//! The one owner of a device's [`Gridbook`]: a thread that runs jobs sent over a channel, one at
+//! a time, and answers each over a oneshot.
+//!
+//! A `Gridbook` is not shared between threads, and its writes block on a durable disk flush
+//! (~4 ms), so it lives on its own thread rather than on the async runtime. Connections, the
+//! connection hook and the command line all reach it through [`Book`], a cheap clonable handle.
+
+use gridbook_model::Gridbook;
+use tokio::sync::{mpsc, oneshot};
+
+type Job = Box<dyn FnOnce(&mut Gridbook) + Send>;
+
+/// A handle to the thread that owns a [`Gridbook`].
+#[derive(Debug, Clone)]
+pub struct Book {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+/// The thread that owned the store has stopped (it panicked, or every handle was dropped).
+#[derive(Debug, thiserror::Error)]
+#[error("the store's owner thread has stopped")]
+pub struct BookGone;
+
+impl Book {
+    /// Moves `book` onto its own thread. The thread ends when every handle is dropped; joining
+    /// it gives the book back.
+    pub fn spawn(mut book: Gridbook) -> (Book, std::thread::JoinHandle<Gridbook>) {
+        let (jobs, mut inbox) = mpsc::unbounded_channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("gridbook-store".into())
+            .spawn(move || {
+                while let Some(job) = inbox.blocking_recv() {
+                    job(&mut book);
+                }
+                book
+            })
+            .unwrap_or_else(|e| panic!("cannot start the store thread: {e}"));
+        (Book { jobs }, thread)
+    }
+
+    /// Runs `f` on the book and returns its result.
+    pub async fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Gridbook) -> R + Send + 'static,
+    ) -> Result<R, BookGone> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move |book| {
+                let _ = reply.send(f(book));
+            }))
+            .map_err(|_| BookGone)?;
+        answer.await.map_err(|_| BookGone)
+    }
+}

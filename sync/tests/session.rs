@@ -1,0 +1,326 @@
+//! Two sessions driven against each other in memory, on stores on disk: convergence, sessions
+//! cut at every frame, and bad input.
+
+use std::path::Path;
+
+use gridbook_model::vocab::{Category, Role};
+use gridbook_model::{Gridbook, NeedEdit, NewNeed, PlaceKind};
+use gridbook_sync::wire::{Frame, Hello, MAX_FRAME, PROTOCOL_VERSION};
+use gridbook_sync::{Session, SessionError, manifest, manifest_digest};
+
+/// How a driven session ended.
+struct Run {
+    dialer: Session,
+    acceptor: Session,
+    /// Frames delivered before the cut (all of them when not cut).
+    delivered: usize,
+    cut: bool,
+}
+
+/// Runs a session between `a` (dialer) and `b` (acceptor); with `cut = Some(k)`, the `k`-th
+/// frame (1-based) is lost and both sides stop there, as when a peer walks away.
+fn drive(a: &mut Gridbook, b: &mut Gridbook, cut: Option<usize>) -> Result<Run, SessionError> {
+    let a_key = *a.device().public_bytes();
+    let b_key = *b.device().public_bytes();
+    let (mut dialer, first) = Session::dial(a, b_key)?;
+    let mut acceptor = Session::accept(b, a_key)?;
+    let mut next = Some(first);
+    let mut sent = 1;
+    let mut to_acceptor = true;
+    let mut delivered = 0;
+    while let Some(bytes) = next.take() {
+        if cut == Some(sent) {
+            return Ok(Run {
+                dialer,
+                acceptor,
+                delivered,
+                cut: true,
+            });
+        }
+        let step = if to_acceptor {
+            acceptor.receive(b, &bytes)?
+        } else {
+            dialer.receive(a, &bytes)?
+        };
+        delivered += 1;
+        if let Some(out) = step.send {
+            sent += 1;
+            next = Some(out);
+        }
+        to_acceptor = !to_acceptor;
+    }
+    Ok(Run {
+        dialer,
+        acceptor,
+        delivered,
+        cut: false,
+    })
+}
+
+/// An office that founded the network and lists a tablet, and that tablet, which has never
+/// synced (no network yet). Both on disk.
+fn office_and_tablet(office_dir: &Path, tablet_dir: &Path) -> (Gridbook, Gridbook) {
+    let mut office = Gridbook::open_or_create(office_dir).unwrap();
+    office.init_network("凤凰台街道", "赵敏").unwrap();
+    office
+        .add_place(PlaceKind::Community, None, "zt", "中台社区")
+        .unwrap();
+    office
+        .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+        .unwrap();
+    let tablet = Gridbook::open_or_create(tablet_dir).unwrap();
+    let worker = office.add_member("李娜", Role::GridWorker).unwrap();
+    office
+        .add_device(&tablet.device().id_hex(), &worker, Role::GridWorker)
+        .unwrap();
+    for title in ["送餐", "修灯", "停车"] {
+        office
+            .add_need(NewNeed::new(title, Category::ElderlyCare, "zt-g3"))
+            .unwrap();
+    }
+    (office, tablet)
+}
+
+fn same_data(a: &mut Gridbook, b: &mut Gridbook) -> bool {
+    manifest_digest(&manifest(a).unwrap()) == manifest_digest(&manifest(b).unwrap())
+        && a.dump().unwrap() == b.dump().unwrap()
+}
+
+#[test]
+fn a_fresh_tablet_receives_everything_and_then_both_edit_and_converge() {
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut office, mut tablet) = office_and_tablet(d1.path(), d2.path());
+
+    let run = drive(&mut tablet, &mut office, None).unwrap();
+    assert!(!run.cut);
+    assert!(run.dialer.report().complete && run.acceptor.report().complete);
+    assert!(same_data(&mut office, &mut tablet));
+    assert!(tablet.network().unwrap().is_some(), "the tablet joined");
+
+    // Both edit offline, then meet again: the office dials this time.
+    let id = tablet
+        .add_need(NewNeed::new("独居老人", Category::ElderlyCare, "zt-g3"))
+        .unwrap();
+    office
+        .add_need(NewNeed::new("漏水", Category::Facilities, "zt-g3"))
+        .unwrap();
+    let run = drive(&mut office, &mut tablet, None).unwrap();
+    assert!(run.dialer.report().complete && run.acceptor.report().complete);
+    assert!(same_data(&mut office, &mut tablet));
+    assert_eq!(office.need(&id).unwrap().title, "独居老人");
+
+    // In sync: one round trip, a few hundred bytes.
+    let run = drive(&mut office, &mut tablet, None).unwrap();
+    let r = run.dialer.report();
+    assert!(r.complete && run.acceptor.report().complete);
+    assert_eq!(r.frames_sent + r.frames_received, 2);
+    assert!(r.bytes_sent + r.bytes_received < 300, "{r:?}");
+    assert!(r.documents.is_empty());
+
+    // One field edited: only that document runs, in a couple of round trips and few bytes.
+    let edit = NeedEdit {
+        title: Some("独居老人送餐".into()),
+        ..Default::default()
+    };
+    tablet.edit_need_fields(&id, &edit).unwrap();
+    let run = drive(&mut tablet, &mut office, None).unwrap();
+    let r = run.dialer.report();
+    assert!(r.complete);
+    assert_eq!(r.documents.len(), 1, "{r:?}");
+    assert!(r.bytes_sent + r.bytes_received < 2048, "{r:?}");
+    eprintln!(
+        "one-field edit: {} frames, {} bytes",
+        r.frames_sent + r.frames_received,
+        r.bytes_sent + r.bytes_received
+    );
+    assert_eq!(office.need(&id).unwrap().title, "独居老人送餐");
+}
+
+#[test]
+fn a_session_cut_at_any_frame_leaves_both_stores_whole_and_the_next_one_completes() {
+    // How many frames an uncut first sync takes.
+    let total = {
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (mut office, mut tablet) = office_and_tablet(d1.path(), d2.path());
+        drive(&mut tablet, &mut office, None).unwrap().delivered
+    };
+    assert!(total >= 6, "a first sync takes several frames: {total}");
+    for cut in 1..=total {
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (mut office, mut tablet) = office_and_tablet(d1.path(), d2.path());
+        let run = drive(&mut tablet, &mut office, Some(cut)).unwrap();
+        assert!(run.cut);
+        for s in [&run.dialer, &run.acceptor] {
+            if s.report().complete {
+                assert!(same_data(&mut office, &mut tablet), "complete at cut {cut}");
+            }
+        }
+        assert!(
+            !run.dialer.report().complete,
+            "the dialer never saw the last frame"
+        );
+        drop((office, tablet));
+        // Both stores open after the cut, as after a killed process.
+        let mut office = Gridbook::open(d1.path()).unwrap();
+        let mut tablet = Gridbook::open(d2.path()).unwrap();
+        office.dump().unwrap();
+        tablet.dump().unwrap();
+        let run = drive(&mut tablet, &mut office, None).unwrap();
+        assert!(
+            run.dialer.report().complete && run.acceptor.report().complete,
+            "cut {cut}"
+        );
+        assert!(same_data(&mut office, &mut tablet), "cut {cut}");
+    }
+}
+
+/// The acceptor's data before and after a bad frame, and the error it gave.
+fn refused(
+    office: &mut Gridbook,
+    tablet: &mut Gridbook,
+    prelude: usize,
+    bad: Vec<u8>,
+) -> SessionError {
+    let before = office.dump().unwrap();
+    let a_key = *tablet.device().public_bytes();
+    let b_key = *office.device().public_bytes();
+    let (mut dialer, mut next) = Session::dial(tablet, b_key).unwrap();
+    let mut acceptor = Session::accept(office, a_key).unwrap();
+    for _ in 0..prelude {
+        let back = acceptor.receive(office, &next).unwrap().send.unwrap();
+        next = dialer.receive(tablet, &back).unwrap().send.unwrap();
+    }
+    let e = acceptor.receive(office, &bad).unwrap_err();
+    assert!(e.abort_frame().is_some(), "the peer is told why");
+    assert!(!acceptor.report().complete);
+    assert!(
+        acceptor.receive(office, &next).is_err(),
+        "the session is over"
+    );
+    assert_eq!(office.dump().unwrap(), before, "nothing stored");
+    e
+}
+
+#[test]
+fn garbage_oversize_future_versions_and_strangers_end_the_session_without_harm() {
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut office, mut tablet) = office_and_tablet(d1.path(), d2.path());
+    let t_key = *tablet.device().public_bytes();
+
+    let e = refused(
+        &mut office,
+        &mut tablet,
+        0,
+        vec![0, 0, 0, 4, 0xde, 0xad, 0xbe, 0xef],
+    );
+    assert!(matches!(e, SessionError::Frame(_)), "{e}");
+
+    let mut oversize = ((MAX_FRAME + 1) as u32).to_be_bytes().to_vec();
+    oversize.extend_from_slice(&[0; 64]);
+    let e = refused(&mut office, &mut tablet, 0, oversize);
+    assert!(e.to_string().contains("over the"), "{e}");
+
+    let hello = |version, network: &str, device| {
+        Frame::Hello(Hello {
+            version,
+            network: network.into(),
+            device,
+            digest: [0; 32],
+            documents: 0,
+        })
+        .encode()
+    };
+    let e = refused(
+        &mut office,
+        &mut tablet,
+        0,
+        hello(PROTOCOL_VERSION + 1, "", t_key),
+    );
+    assert!(matches!(e, SessionError::Version { .. }), "{e}");
+    let e = refused(
+        &mut office,
+        &mut tablet,
+        0,
+        hello(PROTOCOL_VERSION, "00112233445566778899aabbccddeeff", t_key),
+    );
+    assert!(matches!(e, SessionError::Network { .. }), "{e}");
+    let e = refused(
+        &mut office,
+        &mut tablet,
+        0,
+        hello(PROTOCOL_VERSION, "", [1; 32]),
+    );
+    assert!(matches!(e, SessionError::WrongDevice { .. }), "{e}");
+
+    // Past the manifest: a document frame whose Automerge message is garbage, and one for a
+    // document id that does not parse.
+    let e = refused(
+        &mut office,
+        &mut tablet,
+        1,
+        Frame::Done { digest: [0; 32] }.encode(),
+    );
+    assert!(matches!(e, SessionError::Unexpected { .. }), "{e}");
+    let bad_doc = |doc: &str, message: Vec<u8>| {
+        Frame::Doc {
+            doc: doc.into(),
+            message: Some(message),
+        }
+        .encode()
+    };
+    // After hello and manifest the acceptor answers document frames.
+    let before = office.dump().unwrap();
+    let b_key = *office.device().public_bytes();
+    let (mut dialer, hello_frame) = Session::dial(&mut tablet, b_key).unwrap();
+    let mut acceptor = Session::accept(&mut office, t_key).unwrap();
+    let back = acceptor
+        .receive(&mut office, &hello_frame)
+        .unwrap()
+        .send
+        .unwrap();
+    let manifest_frame = dialer.receive(&mut tablet, &back).unwrap().send.unwrap();
+    acceptor.receive(&mut office, &manifest_frame).unwrap();
+    let e = acceptor
+        .receive(&mut office, &bad_doc("directory", vec![0x42, 1, 2, 3, 4]))
+        .unwrap_err();
+    assert!(matches!(e, SessionError::BadDocument { .. }), "{e}");
+    assert_eq!(office.dump().unwrap(), before);
+
+    let mut acceptor = Session::accept(&mut office, t_key).unwrap();
+    let (mut dialer, hello_frame) = Session::dial(&mut tablet, b_key).unwrap();
+    let back = acceptor
+        .receive(&mut office, &hello_frame)
+        .unwrap()
+        .send
+        .unwrap();
+    let manifest_frame = dialer.receive(&mut tablet, &back).unwrap().send.unwrap();
+    acceptor.receive(&mut office, &manifest_frame).unwrap();
+    let e = acceptor
+        .receive(&mut office, &bad_doc("../../etc/passwd", vec![]))
+        .unwrap_err();
+    assert!(matches!(e, SessionError::BadDocument { .. }), "{e}");
+    assert_eq!(office.dump().unwrap(), before);
+
+    // And after all that, a clean session still completes.
+    let run = drive(&mut tablet, &mut office, None).unwrap();
+    assert!(run.dialer.report().complete);
+    assert!(same_data(&mut office, &mut tablet));
+}
+
+#[test]
+fn the_dialer_hears_why_the_acceptor_refused() {
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut office, _tablet) = office_and_tablet(d1.path(), d2.path());
+    let mut other = Gridbook::in_memory().unwrap();
+    other.init_network("别的街道", "王五").unwrap();
+    let o_key = *other.device().public_bytes();
+    let (mut dialer, hello) = Session::dial(&mut office, o_key).unwrap();
+    let mut acceptor = Session::accept(&mut other, *office.device().public_bytes()).unwrap();
+    let e = acceptor.receive(&mut other, &hello).unwrap_err();
+    let abort = e.abort_frame().unwrap();
+    let e = dialer.receive(&mut office, &abort).unwrap_err();
+    assert!(
+        matches!(e, SessionError::PeerAborted(ref r) if r.contains("network")),
+        "{e}"
+    );
+}
