@@ -254,18 +254,18 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
         Transition::Close { .. } => &[Stage::Classified],
     };
     if !allowed_from.contains(&need.stage) {
-        if let Transition::Close { reason, .. } = step {
-            if need.stage == Stage::Evaluated || need.stage == Stage::Classified {
-                return Err(TransitionError::Refused(format!(
-                    "a need that is {} closes with reason {}, not {reason}",
-                    need.stage,
-                    if need.stage == Stage::Evaluated {
-                        "completed"
-                    } else {
-                        "unreasonable, duplicate or withdrawn"
-                    }
-                )));
-            }
+        if let Transition::Close { reason, .. } = step
+            && (need.stage == Stage::Evaluated || need.stage == Stage::Classified)
+        {
+            return Err(TransitionError::Refused(format!(
+                "a need that is {} closes with reason {}, not {reason}",
+                need.stage,
+                if need.stage == Stage::Evaluated {
+                    "completed"
+                } else {
+                    "unreasonable, duplicate or withdrawn"
+                }
+            )));
         }
         return Err(wrong());
     }

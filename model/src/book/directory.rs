@@ -345,13 +345,13 @@ impl Gridbook {
             }
         }
         let (id, b) = self.resolve_place::<Building>(PlaceKind::Building, given)?;
-        if let Some(g) = grid {
-            if b.grid != g {
-                return Err(Error::Invalid(format!(
-                    "building {id} is in grid {}, not {g}",
-                    b.grid
-                )));
-            }
+        if let Some(g) = grid
+            && b.grid != g
+        {
+            return Err(Error::Invalid(format!(
+                "building {id} is in grid {}, not {g}",
+                b.grid
+            )));
         }
         Ok(id)
     }
@@ -458,12 +458,11 @@ impl Gridbook {
             let Some((_, obj)) = doc.get(&residents, key.as_str()).ok().flatten() else {
                 continue;
             };
-            if let Some((v, _)) = doc.get(&obj, "merged_into").ok().flatten() {
-                if let Ok(s) = v.into_string() {
-                    if let Ok(id) = s.parse() {
-                        out.insert(key, id);
-                    }
-                }
+            if let Some((v, _)) = doc.get(&obj, "merged_into").ok().flatten()
+                && let Ok(s) = v.into_string()
+                && let Ok(id) = s.parse()
+            {
+                out.insert(key, id);
             }
         }
         Ok(out)

@@ -194,6 +194,10 @@ pub(crate) fn rows_of_doc(doc: &Automerge, doc_id: &DocId) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// A need to add with its places resolved: (its place in the caller's list, the need with its
+/// grid id, community code, building id).
+type Resolved = (usize, NewNeed, String, Option<String>);
+
 impl Gridbook {
     /// Records a need; durable when this returns. Returns its id.
     pub fn add_need(&mut self, new: NewNeed) -> Result<NeedId> {
@@ -207,8 +211,7 @@ impl Gridbook {
         let now = self.now();
         self.op(|book| {
             // Resolve places first: a bad grid refuses the whole batch before anything is edited.
-            let mut by_doc: BTreeMap<DocId, Vec<(usize, NewNeed, String, Option<String>)>> =
-                BTreeMap::new();
+            let mut by_doc: BTreeMap<DocId, Vec<Resolved>> = BTreeMap::new();
             let mut grids = BTreeMap::new();
             for (i, mut new) in news.into_iter().enumerate() {
                 if new.title.trim().is_empty() {
