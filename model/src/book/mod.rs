@@ -29,8 +29,13 @@ pub use meetings::{MeetingView, MotionView, NewMeeting};
 pub use needs::{NeedEdit, NewNeed};
 pub use volunteers::{NewVolunteer, VolunteerView};
 
-/// Documents are compacted (snapshot rewritten, chunks dropped) after this many chunks.
+/// Documents are compacted (snapshot rewritten, chunks dropped) after this many chunks…
 const COMPACT_AFTER_CHUNKS: usize = 64;
+
+/// …or once their chunks hold more than this many bytes and more than half their snapshot's.
+/// Chunks are changes: a need takes ~14 times the bytes as a change that it takes in a
+/// snapshot, and ~4 times the time to load, so a bulk import left in chunks loads slowly.
+const COMPACT_AFTER_BYTES: usize = 64 * 1024;
 
 /// This device's identity: an ed25519 key, kept in the store. Its public key is the device id
 /// and the Automerge actor of every change this device makes.
@@ -80,6 +85,31 @@ impl std::fmt::Debug for DeviceKey {
 struct Loaded {
     doc: Automerge,
     chunks: usize,
+    /// The bytes of those chunks.
+    chunk_bytes: usize,
+    /// The bytes of the document's snapshot (0 if none).
+    snapshot_bytes: usize,
+}
+
+impl Loaded {
+    fn new(doc: Automerge) -> Self {
+        Loaded {
+            doc,
+            chunks: 0,
+            chunk_bytes: 0,
+            snapshot_bytes: 0,
+        }
+    }
+
+    fn add_chunk(&mut self, bytes: usize) {
+        self.chunks += 1;
+        self.chunk_bytes += bytes;
+    }
+
+    fn wants_compaction(&self) -> bool {
+        self.chunks > COMPACT_AFTER_CHUNKS
+            || self.chunk_bytes > COMPACT_AFTER_BYTES.max(self.snapshot_bytes / 2)
+    }
 }
 
 /// Hands out record sequence numbers inside an operation.
@@ -301,6 +331,8 @@ impl Gridbook {
             Loaded {
                 doc,
                 chunks: stored.chunks.len(),
+                chunk_bytes: stored.chunks.iter().map(Vec::len).sum(),
+                snapshot_bytes: stored.snapshot.as_ref().map_or(0, Vec::len),
             },
         );
         Ok(true)
@@ -318,8 +350,11 @@ impl Gridbook {
             let mut doc = genesis(doc_id)?;
             doc.set_actor(ActorId::from(self.key.public.as_slice()));
             // The genesis change is stored like any other, so it syncs and reloads.
-            self.pending.chunks.push((doc_id.clone(), doc.save()));
-            self.docs.insert(doc_id.clone(), Loaded { doc, chunks: 1 });
+            let bytes = doc.save();
+            let mut loaded = Loaded::new(doc);
+            loaded.add_chunk(bytes.len());
+            self.pending.chunks.push((doc_id.clone(), bytes));
+            self.docs.insert(doc_id.clone(), loaded);
             if *doc_id != DocId::Directory {
                 self.catalog(doc_id)?;
             }
@@ -348,13 +383,14 @@ impl Gridbook {
         };
         self.touched.insert(doc_id.clone());
         let chunk = loaded.doc.save_after(&heads);
-        loaded.chunks += 1;
-        if loaded.chunks > COMPACT_AFTER_CHUNKS {
+        loaded.add_chunk(chunk.len());
+        if loaded.wants_compaction() {
             self.pending.chunks.retain(|(d, _)| d != doc_id);
-            self.pending
-                .snapshots
-                .push((doc_id.clone(), loaded.doc.save()));
+            let snapshot = loaded.doc.save();
+            loaded.snapshot_bytes = snapshot.len();
             loaded.chunks = 0;
+            loaded.chunk_bytes = 0;
+            self.pending.snapshots.push((doc_id.clone(), snapshot));
         } else {
             self.pending.chunks.push((doc_id.clone(), chunk));
         }
@@ -424,7 +460,7 @@ impl Gridbook {
             if !book.load(doc_id)? {
                 let mut doc = Automerge::new();
                 doc.set_actor(ActorId::from(book.key.public.as_slice()));
-                book.docs.insert(doc_id.clone(), Loaded { doc, chunks: 0 });
+                book.docs.insert(doc_id.clone(), Loaded::new(doc));
             }
             let loaded = book
                 .docs
@@ -438,7 +474,7 @@ impl Gridbook {
             book.touched.insert(doc_id.clone());
             if !new.is_empty() {
                 let chunk = loaded.doc.save_after(&heads);
-                loaded.chunks += 1;
+                loaded.add_chunk(chunk.len());
                 book.pending.chunks.push((doc_id.clone(), chunk));
                 let rows = book.rows_of(doc_id)?;
                 for row in rows {
