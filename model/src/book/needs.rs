@@ -616,7 +616,7 @@ mod tests {
     fn full(seq: u64) -> Need {
         let tag = DeviceTag::of_key(&[7; 32]);
         Need {
-            resident: Some(crate::ids::ResidentId::new(&tag, 3)),
+            resident: Some(ResidentId::new(&tag, 3)),
             phone: Some("13812341234".into()),
             reporter: Some(MemberId::new(&tag, 1)),
             assignee: Some(MemberId::new(&tag, 2)),
