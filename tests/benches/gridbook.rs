@@ -190,13 +190,22 @@ fn bench_writes(report: &mut Report, fixture: usize, hot: usize) -> Result<()> {
 fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) -> Result<()> {
     eprintln!("bulk: planning {total} needs…");
     let dir = tempfile::tempdir()?;
+    // GRIDBOOK_BENCH_KEEP=<new directory> keeps the bulk store there, to study it afterwards.
+    let keep = std::env::var_os("GRIDBOOK_BENCH_KEEP").map(std::path::PathBuf::from);
+    let data = keep.clone().unwrap_or_else(|| dir.path().to_path_buf());
+    if keep.as_ref().is_some_and(|k| k.exists()) {
+        bail!(
+            "GRIDBOOK_BENCH_KEEP={}: give a directory that does not exist yet",
+            data.display()
+        );
+    }
     let mut rng = Rng::new(0x6e65_6564);
     let first = Month {
         year: 2024,
         month: 7,
     };
     let plan_busiest = {
-        let mut book = Gridbook::open_or_create(dir.path())?;
+        let mut book = Gridbook::open_or_create(&data)?;
         use_settable_clock(&mut book);
         set_time(first.at(1, 0));
         let places = make_directory(&mut book, &mut rng)?;
@@ -244,7 +253,7 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
     let mut opens = Vec::new();
     let mut peak = 0u64;
     for _ in 0..CHILD_RUNS {
-        let out = run_child("list", dir.path(), None)?;
+        let out = run_child("list", &data, None)?;
         let count = out.get("count")?;
         if count as usize != total {
             bail!("the child listed {count} summaries, not {total}");
@@ -271,7 +280,7 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
     let mut loads = Vec::new();
     let mut peak = 0u64;
     for _ in 0..CHILD_RUNS {
-        let out = run_child("load", dir.path(), Some(&plan_busiest))?;
+        let out = run_child("load", &data, Some(&plan_busiest))?;
         let needs = out.get("needs")?;
         if needs as usize != busiest {
             bail!("the busiest document holds {needs} needs, not {busiest}");
