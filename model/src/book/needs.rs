@@ -258,6 +258,7 @@ impl Gridbook {
             // Resolve places first: a bad grid refuses the whole batch before anything is edited.
             let mut by_doc: BTreeMap<DocId, Vec<Resolved>> = BTreeMap::new();
             let mut grids = BTreeMap::new();
+            let mut buildings = BTreeMap::new();
             for (i, mut new) in news.into_iter().enumerate() {
                 if new.title.trim().is_empty() {
                     return Err(Error::Invalid(
@@ -274,7 +275,15 @@ impl Gridbook {
                 }
                 let (grid_id, community) = grids[&new.grid].clone();
                 let building = match &new.building {
-                    Some(b) => Some(book.resolve_building(b, Some(&grid_id))?),
+                    Some(b) => {
+                        // Imports name the same few buildings again and again.
+                        let key = (grid_id.clone(), b.clone());
+                        if !buildings.contains_key(&key) {
+                            let id = book.resolve_building(b, Some(&grid_id))?;
+                            buildings.insert(key.clone(), id);
+                        }
+                        Some(buildings[&key].clone())
+                    }
                     None => None,
                 };
                 if let Some(r) = &new.resident {
