@@ -29,7 +29,7 @@ use gridbook_tests::data::{
     use_settable_clock,
 };
 use gridbook_tests::report::{
-    Report, Target, median, ms, percentile, proc_status_kib, report_path,
+    CpuTimes, Report, Target, load_average, median, ms, percentile, proc_status_kib, report_path,
 };
 
 /// Set in the environment of a child run: which fresh-process measurement to make.
@@ -40,7 +40,7 @@ const CHILD_DATA: &str = "GRIDBOOK_BENCH_DATA";
 const CHILD_DOC: &str = "GRIDBOOK_BENCH_DOC";
 
 /// Fresh processes per fresh-process figure; the median time and the highest peak are kept.
-const CHILD_RUNS: usize = 3;
+const CHILD_RUNS: usize = 5;
 
 /// Timed single-need writes.
 const WRITES: usize = 250;
@@ -54,6 +54,13 @@ fn main() -> Result<()> {
     let mut report = Report::new(prefix);
     let n = |full: usize| ((full as f64 * scale).round() as usize).max(1);
     eprintln!("gridbook bench at scale {scale} (figures named {prefix}*)");
+    // This machine is shared: other processes' load inflates wall times (see the cpu and
+    // run-queue figures beside them).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    report.info("machine.cores", cores as f64, "cores");
+    if let Some(load) = load_average() {
+        report.info("machine.load_average_at_start", load, "runnable");
+    }
 
     bench_writes(&mut report, n(3_000), n(1_000))?;
     let total = n(100_000);
@@ -229,6 +236,7 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
             plan.busiest
         );
         let start = Instant::now();
+        let cpu = CpuTimes::now();
         let mut slowest = 0f64;
         for batch in plan.batches {
             set_time(batch.at);
@@ -237,9 +245,12 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
             slowest = slowest.max(ms(t.elapsed()));
         }
         let took = start.elapsed().as_secs_f64();
+        let cpu = CpuTimes::now().since(cpu);
         report.info("bulk.needs", total as f64, "needs");
         report.info("bulk.busiest_doc_needs", busiest as f64, "needs");
         report.check("bulk.add_needs_total", took, "s", Target::AtMost(budget_s));
+        report.info("bulk.add_needs_cpu", cpu.cpu_ms() / 1e3, "s");
+        report.info("bulk.add_needs_runqueue_wait", cpu.wait_ms() / 1e3, "s");
         report.info("bulk.per_need", took * 1e6 / total as f64, "µs");
         report.info("bulk.slowest_batch", slowest, "ms");
         let size = book.store().file_size();
@@ -251,6 +262,8 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
     eprintln!("fresh process: open + list every summary…");
     let mut walls = Vec::new();
     let mut opens = Vec::new();
+    let mut cpus = Vec::new();
+    let mut waits = Vec::new();
     let mut peak = 0u64;
     for _ in 0..CHILD_RUNS {
         let out = run_child("list", &data, None)?;
@@ -260,6 +273,8 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
         }
         walls.push(out.get("open_ms")? + out.get("list_ms")?);
         opens.push(out.get("open_ms")?);
+        cpus.push(out.get("cpu_ms")?);
+        waits.push(out.get("wait_ms")?);
         peak = peak.max(out.get("vmhwm_kib")? as u64);
     }
     report.check(
@@ -269,6 +284,8 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
         Target::AtMost(300.0),
     );
     report.info("list_summaries.open", median(&opens), "ms");
+    report.info("list_summaries.cpu", median(&cpus), "ms");
+    report.info("list_summaries.runqueue_wait", median(&waits), "ms");
     report.check(
         "list_summaries.peak_rss",
         peak as f64 / 1024.0,
@@ -278,6 +295,8 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
 
     eprintln!("fresh process: open + load the busiest document…");
     let mut loads = Vec::new();
+    let mut cpus = Vec::new();
+    let mut waits = Vec::new();
     let mut peak = 0u64;
     for _ in 0..CHILD_RUNS {
         let out = run_child("load", &data, Some(&plan_busiest))?;
@@ -286,6 +305,8 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
             bail!("the busiest document holds {needs} needs, not {busiest}");
         }
         loads.push(out.get("load_ms")?);
+        cpus.push(out.get("cpu_ms")?);
+        waits.push(out.get("wait_ms")?);
         peak = peak.max(out.get("vmhwm_kib")? as u64);
     }
     report.check(
@@ -294,6 +315,8 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
         "ms",
         Target::AtMost(100.0),
     );
+    report.info("load_busiest_doc.cpu", median(&cpus), "ms");
+    report.info("load_busiest_doc.runqueue_wait", median(&waits), "ms");
     report.info("load_busiest_doc.peak_rss", peak as f64 / 1024.0, "MB");
     Ok(())
 }
@@ -345,6 +368,7 @@ fn run_child(job: &str, data: &Path, doc: Option<&DocId>) -> Result<ChildOut> {
 fn child(job: &str) -> Result<()> {
     let data = std::env::var_os(CHILD_DATA).context("no data directory")?;
     let start = Instant::now();
+    let cpu = CpuTimes::now();
     let mut book = Gridbook::open(Path::new(&data))?;
     let open_ms = ms(start.elapsed());
     let line = match job {
@@ -352,18 +376,30 @@ fn child(job: &str) -> Result<()> {
             let start = Instant::now();
             let rows = book.need_summaries()?;
             let list_ms = ms(start.elapsed());
-            format!("open_ms={open_ms} list_ms={list_ms} count={}", rows.len())
+            let used = CpuTimes::now().since(cpu);
+            format!(
+                "open_ms={open_ms} list_ms={list_ms} count={} cpu_ms={} wait_ms={}",
+                rows.len(),
+                used.cpu_ms(),
+                used.wait_ms()
+            )
         }
         "load" => {
             let doc: DocId = std::env::var(CHILD_DOC)?.parse()?;
             let start = Instant::now();
+            let cpu = CpuTimes::now();
             let am = book.doc(&doc)?.context("no such document")?;
             let load_ms = ms(start.elapsed());
+            let used = CpuTimes::now().since(cpu);
             let needs = match am.get(automerge::ROOT, "needs")? {
                 Some((_, obj)) => am.length(&obj),
                 None => 0,
             };
-            format!("open_ms={open_ms} load_ms={load_ms} needs={needs}")
+            format!(
+                "open_ms={open_ms} load_ms={load_ms} needs={needs} cpu_ms={} wait_ms={}",
+                used.cpu_ms(),
+                used.wait_ms()
+            )
         }
         other => bail!("unknown child job {other}"),
     };

@@ -179,6 +179,59 @@ pub fn proc_status_kib(field: &str) -> Option<u64> {
     })
 }
 
+/// Time this thread spent on a CPU and waiting in the run queue for one (its CPU taken by other
+/// processes), from `/proc/thread-self/schedstat`. On a shared machine, wall time minus these
+/// two is time blocked on the disk; a large wait means the figure is inflated by other load.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CpuTimes {
+    /// Nanoseconds on a CPU.
+    pub on_cpu_ns: u64,
+    /// Nanoseconds runnable but waiting for a CPU.
+    pub waiting_ns: u64,
+}
+
+impl CpuTimes {
+    /// Now, for this thread (zeros where there is no schedstat).
+    pub fn now() -> Self {
+        let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        let mut fields = text
+            .split_whitespace()
+            .map(|f| f.parse::<u64>().unwrap_or(0));
+        CpuTimes {
+            on_cpu_ns: fields.next().unwrap_or(0),
+            waiting_ns: fields.next().unwrap_or(0),
+        }
+    }
+
+    /// What this thread used since `earlier`.
+    pub fn since(self, earlier: CpuTimes) -> CpuTimes {
+        CpuTimes {
+            on_cpu_ns: self.on_cpu_ns.saturating_sub(earlier.on_cpu_ns),
+            waiting_ns: self.waiting_ns.saturating_sub(earlier.waiting_ns),
+        }
+    }
+
+    /// On-CPU time in milliseconds.
+    pub fn cpu_ms(self) -> f64 {
+        self.on_cpu_ns as f64 / 1e6
+    }
+
+    /// Run-queue wait in milliseconds.
+    pub fn wait_ms(self) -> f64 {
+        self.waiting_ns as f64 / 1e6
+    }
+}
+
+/// The 1-minute load average (runnable processes), or `None` where there is no procfs.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Milliseconds, as a float.
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
