@@ -7,6 +7,8 @@ use automerge::{Automerge, ObjId, ROOT, ReadDoc, ScalarValue};
 use autosurgeon::reconcile::{LoadKey, MapReconciler, NoKey};
 use autosurgeon::{Reconcile, Reconciler, Text, hydrate_prop, reconcile_prop};
 
+#[cfg(test)]
+use super::COMPACT_AFTER_CHUNKS;
 use super::{Gridbook, IdSource, Read, map_at};
 use crate::conflict::conflicted_fields;
 use crate::doc_id::DocId;
@@ -734,5 +736,50 @@ mod tests {
         let need = book.need(&ids[0]).unwrap();
         assert_eq!(need.title, "独居老人需要送餐");
         assert_eq!(need.description.as_str(), "每天中午");
+    }
+}
+
+#[cfg(test)]
+mod store_tests {
+    use super::*;
+
+    #[test]
+    fn a_compacted_document_reopens_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ids = Vec::new();
+        let doc_id;
+        {
+            let mut book = Gridbook::open_or_create(dir.path()).unwrap();
+            book.init_network("凤凰台街道", "赵敏").unwrap();
+            book.add_place(crate::PlaceKind::Community, None, "zt", "中台社区")
+                .unwrap();
+            book.add_place(crate::PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+                .unwrap();
+            // A bulk batch (compacted by its ops), then single writes (compacted by count).
+            let news = (0..300)
+                .map(|i| NewNeed::new(format!("需要{i}"), Category::Other, "zt-g3"))
+                .collect();
+            ids.extend(book.add_needs(news).unwrap());
+            for i in 0..70 {
+                ids.push(
+                    book.add_need(NewNeed::new(format!("单条{i}"), Category::Other, "zt-g3"))
+                        .unwrap(),
+                );
+            }
+            doc_id = book.need_doc(&ids[0]).unwrap();
+            let stored = book.store().doc_bytes(&doc_id).unwrap().unwrap();
+            assert!(stored.snapshot.is_some());
+            assert!(
+                stored.chunks.len() < COMPACT_AFTER_CHUNKS,
+                "{}",
+                stored.chunks.len()
+            );
+        }
+        let mut book = Gridbook::open(dir.path()).unwrap();
+        assert_eq!(book.need_summaries().unwrap().len(), 370);
+        assert_eq!(book.need(&ids[0]).unwrap().title, "需要0");
+        assert_eq!(book.need(&ids[369]).unwrap().title, "单条69");
+        let doc = book.doc(&doc_id).unwrap().unwrap();
+        assert_eq!(rows_of_doc(doc, &doc_id).unwrap().len(), 370);
     }
 }
