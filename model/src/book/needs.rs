@@ -535,11 +535,12 @@ impl Gridbook {
 
     /// Every need's summary row, in id order.
     pub fn need_summaries(&self) -> Result<Vec<NeedSummary>> {
-        self.store
-            .summaries(summary::NEED)?
-            .iter()
-            .map(|b| serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e)))
-            .collect()
+        let mut out = Vec::new();
+        self.store.for_each_summary(summary::NEED, |b| {
+            out.push(serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e))?);
+            Ok::<_, Error>(())
+        })?;
+        Ok(out)
     }
 
     /// Open needs past their due day on `today`, most overdue first.
