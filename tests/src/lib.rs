@@ -1,4 +1,9 @@
-//! Helpers shared by Gridbook's multi-device tests and benchmarks.
+//! Helpers shared by Gridbook's tests and benchmarks: devices that exchange documents or sync
+//! messages, deterministic data (a directory of communities and grids, needs with realistic
+//! Chinese titles, a bulk plan spread over months), and the benchmark report.
+
+pub mod data;
+pub mod report;
 
 use gridbook_model::{DocId, Gridbook, PlaceKind, Result};
 

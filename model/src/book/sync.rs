@@ -47,13 +47,7 @@ impl Gridbook {
             // A document only the peer has: start empty (not from genesis) and let sync fill it.
             let mut empty = Automerge::new();
             empty.set_actor(ActorId::from(self.key.public.as_slice()));
-            self.docs.insert(
-                doc.clone(),
-                Loaded {
-                    doc: empty,
-                    chunks: 0,
-                },
-            );
+            self.docs.insert(doc.clone(), Loaded::new(empty, 0));
         }
         Ok(())
     }
@@ -102,9 +96,7 @@ impl Gridbook {
                 })?;
             let new = loaded.doc.get_changes(&heads).len();
             if new > 0 {
-                let chunk = loaded.doc.save_after(&heads);
-                loaded.chunks += 1;
-                book.pending.chunks.push((doc.clone(), chunk));
+                book.stage_changes(doc, &heads);
                 for row in book.rows_of(doc)? {
                     book.pending.summaries.push((row.kind, row.id, row.json));
                 }
