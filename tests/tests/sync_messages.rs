@@ -32,7 +32,10 @@ fn devices_that_sync_hold_identical_data_and_summaries() {
     let again = sync_all(&mut office, &mut tablet, 10).unwrap();
     // Nothing new: one message each way per document (heads and bloom filter), no changes.
     let docs = office.doc_ids().unwrap().len();
-    assert!(again.messages <= 2 * docs && again.bytes < 300 * docs, "{again:?}");
+    assert!(
+        again.messages <= 2 * docs && again.bytes < 300 * docs,
+        "{again:?}"
+    );
 }
 
 #[test]
