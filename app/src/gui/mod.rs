@@ -148,6 +148,28 @@ impl Data {
             .map_or(id, |g| g.name.as_str())
     }
 
+    /// A grid's name with its community's, for choosing among grids of several communities
+    /// (every community has a 第1网格).
+    pub fn grid_label(&self, id: &str) -> String {
+        let Some(d) = &self.directory else {
+            return id.to_string();
+        };
+        let Some(grid) = d.grids.get(id) else {
+            return id.to_string();
+        };
+        let mut parent = grid.parent.as_deref();
+        // A grid's parent is its community or a courtyard in it.
+        if let Some(p) = parent
+            && let Some(courtyard) = d.courtyards.get(p)
+        {
+            parent = courtyard.parent.as_deref();
+        }
+        match parent.and_then(|p| d.communities.get(p)) {
+            Some(c) => format!("{} {}", c.name, grid.name),
+            None => grid.name.clone(),
+        }
+    }
+
     /// A building's name, or its id.
     pub fn building_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.directory

@@ -512,14 +512,14 @@ fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
         let grid_text = f
             .grid
             .as_deref()
-            .map_or(any.clone(), |g| data.grid_name(g).to_string());
+            .map_or(any.clone(), |g| data.grid_label(g));
         egui::ComboBox::from_label(tr!("needs.filter.grid"))
             .selected_text(grid_text)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut f.grid, None, any.clone());
                 if let Some(d) = &data.directory {
-                    for (id, g) in &d.grids {
-                        ui.selectable_value(&mut f.grid, Some(id.clone()), &g.name);
+                    for id in d.grids.keys() {
+                        ui.selectable_value(&mut f.grid, Some(id.clone()), data.grid_label(id));
                     }
                 }
             });

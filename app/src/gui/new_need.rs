@@ -22,6 +22,8 @@ pub struct NewNeedView {
     resident_name: String,
     phone: String,
     saving: bool,
+    /// Whether every grid is listed (a grid worker keeps one grid: it is shown alone).
+    choosing_grid: bool,
     message: Option<Result<String, String>>,
 }
 
@@ -56,10 +58,22 @@ impl NewNeedView {
 
             ui.label(tr!("new.grid"));
             ui.horizontal_wrapped(|ui| {
-                for (id, grid) in &dir.grids {
+                let all = self.choosing_grid || state.last_grid.is_none();
+                for id in dir.grids.keys() {
                     let selected = state.last_grid.as_ref() == Some(id);
-                    if chip(ui, selected, &grid.name).clicked() && !selected {
+                    if !all && !selected {
+                        continue;
+                    }
+                    if !all {
+                        ui.label(RichText::new(data.grid_label(id)).strong());
+                        if ui.button(tr!("new.change_grid")).clicked() {
+                            self.choosing_grid = true;
+                        }
+                        continue;
+                    }
+                    if chip(ui, selected, data.grid_label(id)).clicked() && !selected {
                         state.last_grid = Some(id.clone());
+                        self.choosing_grid = false;
                         self.building = None;
                         self.resident = None;
                     }
