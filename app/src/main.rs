@@ -1,11 +1,15 @@
 //! Gridbook: the offline field tool for community grid work.
 //!
-//! With a subcommand it runs that command (see `gridbook --help`); with none it will start the
-//! app. Errors are one line on stderr, `error: …`, and the exit status says what happened:
+//! With a subcommand it runs that command (see `gridbook --help`); with none it opens the app
+//! (`--demo`: on the demo network). Errors are one line on stderr, `error: …`, and the exit status says what happened:
 //! 0 done, 1 refused or failed (nothing written), 2 the command line was not understood.
 
 mod cli;
 mod demo;
+mod gui;
+
+// Every UI string, zh-CN (the default) and en, compiled in from locales/app.yml.
+rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -24,19 +28,19 @@ fn main() -> ExitCode {
     };
     init_tracing();
     if cli.command.is_none() {
-        if cli.demo {
-            match cli::prepare_demo() {
-                Ok(dir) => eprintln!("demo data is in {}", dir.display()),
-                Err(e) => {
-                    eprintln!("error: {}", one_line(&e));
-                    return ExitCode::FAILURE;
-                }
+        let dir = if cli.demo {
+            cli::prepare_demo()
+        } else {
+            cli::data_dir(cli.data)
+        };
+        let opened = dir.and_then(gui::run);
+        return match opened {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {}", one_line(&e));
+                ExitCode::FAILURE
             }
-        }
-        eprintln!(
-            "the Gridbook app is not built yet in this version: use the subcommands (gridbook --help)"
-        );
-        return ExitCode::from(USAGE);
+        };
     }
     match cli::run(cli) {
         Ok(out) => print_stdout(&out),

@@ -344,12 +344,22 @@ fn dump_prints_the_same_bytes_twice() {
 }
 
 #[test]
-fn no_subcommand_says_the_app_is_not_built_yet() {
+fn no_subcommand_opens_the_app_or_says_in_one_line_why_it_cannot() {
     let d = Device::new();
-    let out = d.run(&[]);
-    assert_eq!(out.status.code(), Some(2));
+    // No display: the window cannot open, and the app says so instead of panicking.
+    let out = Command::new(env!("CARGO_BIN_EXE_gridbook"))
+        .env("GRIDBOOK_DATA", d.data())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("not built yet"), "{err}");
+    assert!(
+        err.starts_with("error: cannot open the app window"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 #[test]
@@ -368,6 +378,8 @@ fn demo_uses_its_own_directory_never_the_real_data() {
             .args(args)
             .env("GRIDBOOK_DATA", real.data())
             .env("GRIDBOOK_DEMO_DATA", demo.data())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
             .output()
             .unwrap()
     };
@@ -376,8 +388,8 @@ fn demo_uses_its_own_directory_never_the_real_data() {
     let status: Value = serde_json::from_slice(&status.stdout).unwrap();
     assert!(status.to_string().contains("演示街道"), "{status}");
     let app = run(&["--demo"]);
-    assert_eq!(app.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&app.stderr).contains("not built yet"));
+    assert_eq!(app.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&app.stderr).contains("cannot open the app window"));
     let real_status = real.ok(&["status", "--json"]);
     assert!(
         !real_status.contains("演示街道"),

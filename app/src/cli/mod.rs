@@ -542,7 +542,8 @@ fn patiently(open: impl Fn() -> gridbook_model::Result<Gridbook>) -> Result<Grid
     }
 }
 
-fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+/// The data directory: the one given, or the platform's.
+pub fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(dir) = given {
         if dir.as_os_str().is_empty() {
             anyhow::bail!("--data (or GRIDBOOK_DATA) is empty: give a directory");

@@ -1,0 +1,295 @@
+//! Meetings: the list, and a meeting page with check-in from the residents' register, motions
+//! with a vote per attendee, show-of-hands counts, and the live tally and outcome.
+
+use std::collections::BTreeMap;
+
+use egui::{RichText, Ui};
+use gridbook_model::MeetingView;
+use gridbook_model::ids::{MeetingId, MotionId};
+use gridbook_model::meeting::Outcome;
+use gridbook_model::vocab::Choice;
+
+use super::Data;
+use super::i18n::{tr, vocab};
+use super::widgets::chip;
+use super::worker::{Command, Refusal};
+
+/// The meetings page's own state.
+#[derive(Default)]
+pub struct MeetingsView {
+    selected: Option<MeetingId>,
+    hands: BTreeMap<String, [u32; 3]>,
+    refusal: Option<String>,
+}
+
+impl MeetingsView {
+    /// The worker refused the last edit.
+    pub fn refused(&mut self, refusal: Refusal) {
+        self.refusal = Some(super::needs::refusal_text(&refusal));
+    }
+
+    /// Draws the page.
+    pub fn show(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
+        // Open the latest meeting rather than an empty page.
+        if self.selected.is_none()
+            && let Some(latest) = data.meetings.iter().max_by(|a, b| a.day.cmp(&b.day))
+        {
+            self.selected = Some(latest.id.clone());
+            cmds.push(Command::LoadMeeting(latest.id.clone()));
+        }
+        egui::Panel::left("meeting-list")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| {
+                ui.heading(tr!("meetings.heading"));
+                if data.meetings.is_empty() {
+                    ui.label(tr!("meetings.none"));
+                }
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let mut list: Vec<_> = data.meetings.iter().collect();
+                    list.sort_by(|a, b| b.day.cmp(&a.day).then(a.level.cmp_token(&b.level)));
+                    for m in list {
+                        let selected = self.selected.as_ref() == Some(&m.id);
+                        let text = format!("{}\n{} · {}", m.title, m.day, vocab(m.level));
+                        if ui
+                            .add(
+                                egui::Button::selectable(selected, text)
+                                    .min_size(egui::vec2(ui.available_width(), 48.0)),
+                            )
+                            .clicked()
+                        {
+                            self.selected = Some(m.id.clone());
+                            self.refusal = None;
+                            cmds.push(Command::LoadMeeting(m.id.clone()));
+                        }
+                    }
+                });
+            });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            let Some(m) = data
+                .meeting
+                .as_ref()
+                .filter(|m| Some(&m.id) == self.selected.as_ref())
+            else {
+                let text = if self.selected.is_some() {
+                    tr!("common.loading")
+                } else {
+                    tr!("meetings.pick_one")
+                };
+                ui.label(text);
+                return;
+            };
+            egui::ScrollArea::vertical().show(ui, |ui| self.meeting(ui, m, data, cmds));
+        });
+    }
+
+    fn meeting(&mut self, ui: &mut Ui, m: &MeetingView, data: &Data, cmds: &mut Vec<Command>) {
+        ui.heading(&m.title);
+        ui.label(tr!(
+            "meetings.facts",
+            level = vocab(m.level),
+            day = m.day,
+            place = &m.place,
+            facilitator = &m.facilitator
+        ));
+        if let Some(r) = &self.refusal {
+            ui.colored_label(ui.visuals().error_fg_color, r);
+        }
+        ui.separator();
+        ui.strong(tr!(
+            "meetings.attendees",
+            n = m.attendees.len(),
+            quorum = m.quorum
+        ));
+        ui.horizontal_wrapped(|ui| {
+            for a in &m.attendees {
+                ui.label(format!("√ {}", data.resident_name(a)));
+            }
+        });
+        let community = data
+            .meetings
+            .iter()
+            .find(|s| s.id == m.id)
+            .map(|s| s.community.clone());
+        let absent: Vec<_> = data
+            .residents
+            .iter()
+            .filter(|(id, r)| {
+                r.merged_into.is_none()
+                    && Some(&r.community) == community.as_ref()
+                    && !m.attendees.contains(id)
+            })
+            .collect();
+        if !absent.is_empty() {
+            ui.label(tr!("meetings.check_in_whom"));
+            egui::ScrollArea::vertical()
+                .id_salt("check-in")
+                .max_height(130.0)
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        for (id, r) in absent {
+                            if chip(ui, false, &r.name).clicked()
+                                && let Ok(rid) = id.parse()
+                            {
+                                cmds.push(Command::CheckIn(m.id.clone(), rid));
+                            }
+                        }
+                    });
+                });
+        }
+        if !m.topics.is_empty() {
+            ui.separator();
+            ui.strong(tr!("meetings.topics"));
+            for t in m.topics.values() {
+                let settled = if t.settled {
+                    format!("（{}）", tr!("meetings.settled"))
+                } else {
+                    String::new()
+                };
+                ui.label(format!("• {}{settled}", t.title));
+            }
+        }
+        ui.separator();
+        ui.strong(tr!("meetings.motions"));
+        if m.motions.is_empty() {
+            ui.label(tr!("meetings.no_motions"));
+        }
+        for (id, motion) in &m.motions {
+            let Ok(motion_id) = id.parse::<MotionId>() else {
+                continue;
+            };
+            ui.group(|ui| {
+                let mut text = RichText::new(&motion.text).strong();
+                if motion.two_thirds {
+                    text = RichText::new(format!("{}{}", motion.text, tr!("meetings.two_thirds")))
+                        .strong();
+                }
+                ui.label(text);
+                let t = &motion.tally;
+                let outcome = match motion.outcome {
+                    Outcome::Passed => tr!("meetings.outcome.passed"),
+                    Outcome::Failed => tr!("meetings.outcome.failed"),
+                    Outcome::NoQuorum => tr!("meetings.outcome.no_quorum"),
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "{} → {outcome}",
+                        tr!(
+                            "meetings.tally",
+                            yes = t.for_,
+                            no = t.against,
+                            abstain = t.abstain
+                        )
+                    ))
+                    .size(19.0),
+                );
+                egui::Grid::new(("ballots", id))
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for a in &m.attendees {
+                            ui.label(data.resident_name(a));
+                            let current = motion.ballots.get(a).copied();
+                            for c in Choice::ALL {
+                                if chip(ui, current == Some(*c), vocab(*c)).clicked()
+                                    && let Ok(rid) = a.parse()
+                                {
+                                    cmds.push(Command::Vote(
+                                        m.id.clone(),
+                                        motion_id.clone(),
+                                        rid,
+                                        *c,
+                                    ));
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+                ui.label(tr!("meetings.hands"));
+                let hands = self.hands.entry(id.clone()).or_insert_with(|| {
+                    [Choice::For, Choice::Against, Choice::Abstain]
+                        .map(|c| motion.counts.get(c.token()).copied().unwrap_or(0))
+                });
+                ui.horizontal(|ui| {
+                    for (i, c) in [Choice::For, Choice::Against, Choice::Abstain]
+                        .iter()
+                        .enumerate()
+                    {
+                        let label = ui.label(vocab(*c));
+                        ui.add(egui::DragValue::new(&mut hands[i]).range(0..=999))
+                            .labelled_by(label.id);
+                    }
+                    if ui.button(tr!("meetings.save_hands")).clicked() {
+                        cmds.push(Command::SetCounts(
+                            m.id.clone(),
+                            motion_id.clone(),
+                            [
+                                (Choice::For, hands[0]),
+                                (Choice::Against, hands[1]),
+                                (Choice::Abstain, hands[2]),
+                            ],
+                        ));
+                    }
+                });
+            });
+        }
+        if !m.minutes.is_empty() {
+            ui.separator();
+            ui.strong(tr!("meetings.minutes"));
+            ui.label(&m.minutes);
+        }
+    }
+}
+
+/// Orders meeting levels by their place in the vocabulary (building first).
+trait CmpToken {
+    fn cmp_token(&self, other: &Self) -> std::cmp::Ordering;
+}
+
+impl CmpToken for gridbook_model::vocab::MeetingLevel {
+    fn cmp_token(&self, other: &Self) -> std::cmp::Ordering {
+        let pos = |l: &Self| Self::ALL.iter().position(|x| x == l);
+        pos(self).cmp(&pos(other))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fixture, settle, tap};
+    use egui_kittest::kittest::Queryable;
+
+    #[test]
+    fn two_attendees_vote_and_the_tally_and_outcome_show_it() {
+        let fx = Fixture::new();
+        let mut h = fx.harness_with(|s| s.page = super::super::Page::Meetings);
+        // The latest meeting opens by itself.
+        settle(&mut h);
+        assert!(h.query_by_label("阳光17停车议事").is_some());
+        tap(&mut h, "王秀英");
+        settle(&mut h);
+        tap(&mut h, "李建国");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("已签到 2 人").is_some());
+        h.get_all_by_label("赞成").next().unwrap().click();
+        settle(&mut h);
+        // Not yet: one vote of two with a quorum of 2 is… two cast, so it is decided.
+        h.get_all_by_label("反对").nth(1).unwrap().click();
+        settle(&mut h);
+        assert!(
+            h.query_by_label_contains("赞成 1 · 反对 1 · 弃权 0 → 未通过")
+                .is_some(),
+            "the tally and outcome are live"
+        );
+        h.get_all_by_label("赞成").nth(1).unwrap().click();
+        settle(&mut h);
+        assert!(
+            h.query_by_label_contains("赞成 2 · 反对 0 · 弃权 0 → 通过")
+                .is_some()
+        );
+        let m = h.state().data.meeting.clone().unwrap();
+        drop(h);
+        let stored = fx.with_book(|book| book.meeting_view(&m.id));
+        let motion = stored.motions.values().next().unwrap();
+        assert_eq!(motion.tally.for_, 2);
+        assert_eq!(motion.ballots.len(), 2);
+    }
+}

@@ -1,0 +1,432 @@
+//! The Gridbook app: an eframe/egui GUI over the same store the CLI uses.
+//!
+//! [`GridbookApp`] keeps what is remembered between runs in [`State`] apart from the runtime
+//! handles (the worker that owns the store, the data it last sent). Views record
+//! [`Command`]s while they draw; the app sends them to the worker after drawing, and the
+//! worker's answers arrive through an inbox that requests a repaint.
+
+pub mod i18n;
+
+mod fonts;
+mod meetings;
+mod needs;
+mod new_need;
+mod reports;
+mod rows;
+mod settings;
+mod volunteers;
+mod widgets;
+mod worker;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gridbook_model::conflict::Conflict;
+use gridbook_model::need::Need;
+use gridbook_model::summary::{MeetingSummary, NeedSummary};
+use gridbook_model::{DirectoryView, MeetingView, Resident, VolunteerView};
+use serde::{Deserialize, Serialize};
+
+use i18n::{Language, tr};
+use rows::{NeedFilter, NeedStats};
+use worker::{Command, Event, Origin, Worker};
+
+/// The key the app's state is stored under in eframe's storage.
+const STATE_KEY: &str = "gridbook-state";
+
+/// A page of the app, picked in the navigation bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Page {
+    /// The needs table with its detail panel.
+    #[default]
+    Needs,
+    /// The door-step form.
+    NewNeed,
+    /// Deliberation meetings.
+    Meetings,
+    /// Volunteers and the time bank.
+    Volunteers,
+    /// Charts and figures.
+    Reports,
+    /// Devices meeting each other.
+    Sync,
+    /// Language and data location.
+    Settings,
+}
+
+impl Page {
+    const ALL: [Page; 7] = [
+        Page::Needs,
+        Page::NewNeed,
+        Page::Meetings,
+        Page::Volunteers,
+        Page::Reports,
+        Page::Sync,
+        Page::Settings,
+    ];
+
+    /// The page's name on the command line and in `GRIDBOOK_START_PAGE`.
+    fn token(self) -> &'static str {
+        match self {
+            Page::Needs => "needs",
+            Page::NewNeed => "new-need",
+            Page::Meetings => "meetings",
+            Page::Volunteers => "volunteers",
+            Page::Reports => "reports",
+            Page::Sync => "sync",
+            Page::Settings => "settings",
+        }
+    }
+
+    fn label(self) -> String {
+        match self {
+            Page::Needs => tr!("nav.needs"),
+            Page::NewNeed => tr!("nav.new_need"),
+            Page::Meetings => tr!("nav.meetings"),
+            Page::Volunteers => tr!("nav.volunteers"),
+            Page::Reports => tr!("nav.reports"),
+            Page::Sync => tr!("nav.sync"),
+            Page::Settings => tr!("nav.settings"),
+        }
+    }
+}
+
+/// What the app remembers between runs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    /// The language of the UI.
+    pub language: Language,
+    /// The page shown.
+    pub page: Page,
+    /// The needs view's filter.
+    pub filter: NeedFilter,
+    /// The grid the door-step form starts in (a grid worker works one grid).
+    pub last_grid: Option<String>,
+    /// The community whose volunteers are listed.
+    pub volunteer_community: Option<String>,
+}
+
+/// What the worker last sent: the views draw from this and never from the store.
+#[derive(Default)]
+pub struct Data {
+    /// Where the store is, once open.
+    pub data_dir: Option<PathBuf>,
+    /// Why the store could not be opened.
+    pub open_error: Option<String>,
+    /// Communities, grids, buildings, members.
+    pub directory: Option<DirectoryView>,
+    /// The residents' register by id.
+    pub residents: Arc<BTreeMap<String, Resident>>,
+    /// Every need's summary row.
+    pub rows: Arc<Vec<NeedSummary>>,
+    /// Positions in `rows` the filter keeps, in display order.
+    pub shown: Arc<Vec<usize>>,
+    /// Figures over every need.
+    pub stats: Arc<NeedStats>,
+    /// The filter `shown` was made with.
+    pub shown_filter: NeedFilter,
+    /// The need open in the detail panel, with its concurrent values.
+    pub need: Option<(Need, Vec<Conflict>)>,
+    /// The meetings.
+    pub meetings: Vec<MeetingSummary>,
+    /// The meeting open on the meetings page.
+    pub meeting: Option<MeetingView>,
+    /// The volunteers of `State::volunteer_community`.
+    pub volunteers: Option<(String, Vec<VolunteerView>)>,
+    /// A failure that belongs to no view.
+    pub status: Option<String>,
+}
+
+impl Data {
+    /// A grid's name, or its id if the directory does not know it.
+    pub fn grid_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.directory
+            .as_ref()
+            .and_then(|d| d.grids.get(id))
+            .map_or(id, |g| g.name.as_str())
+    }
+
+    /// A grid's name with its community's, for choosing among grids of several communities
+    /// (every community has a 第1网格).
+    pub fn grid_label(&self, id: &str) -> String {
+        let Some(d) = &self.directory else {
+            return id.to_string();
+        };
+        let Some(grid) = d.grids.get(id) else {
+            return id.to_string();
+        };
+        let mut parent = grid.parent.as_deref();
+        // A grid's parent is its community or a courtyard in it.
+        if let Some(p) = parent
+            && let Some(courtyard) = d.courtyards.get(p)
+        {
+            parent = courtyard.parent.as_deref();
+        }
+        match parent.and_then(|p| d.communities.get(p)) {
+            Some(c) => format!("{} {}", c.name, grid.name),
+            None => grid.name.clone(),
+        }
+    }
+
+    /// A building's name, or its id.
+    pub fn building_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.directory
+            .as_ref()
+            .and_then(|d| d.buildings.get(id))
+            .map_or(id, |b| b.name.as_str())
+    }
+
+    /// A resident's name, or their id.
+    pub fn resident_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.residents.get(id).map_or(id, |r| r.name.as_str())
+    }
+}
+
+/// The app.
+pub struct GridbookApp {
+    /// Remembered between runs.
+    pub state: State,
+    /// From the worker.
+    pub data: Data,
+    worker: Worker,
+    needs: needs::NeedsView,
+    new_need: new_need::NewNeedView,
+    meetings: meetings::MeetingsView,
+    commands: Vec<Command>,
+    /// The community whose roster was asked for and has not arrived.
+    volunteers_asked: Option<String>,
+}
+
+impl GridbookApp {
+    /// Starts the app on the store in `data_dir` with the state remembered from last time.
+    pub fn new(ctx: &egui::Context, data_dir: PathBuf, state: State) -> Self {
+        fonts::install_bundled(ctx);
+        // UI tests use the bundled font alone: what they draw must not depend on the machine.
+        if !cfg!(test) {
+            fonts::spawn_system_fallback(ctx);
+        }
+        fonts::tablet_style(ctx);
+        let repaint = ctx.clone();
+        let worker = Worker::spawn(data_dir, move || repaint.request_repaint());
+        let mut app = GridbookApp {
+            state,
+            data: Data::default(),
+            worker,
+            needs: needs::NeedsView::default(),
+            new_need: new_need::NewNeedView::default(),
+            meetings: meetings::MeetingsView::default(),
+            commands: Vec::new(),
+            volunteers_asked: None,
+        };
+        app.commands
+            .push(Command::FilterNeeds(app.state.filter.clone()));
+        app.flush();
+        app
+    }
+
+    /// Whether the worker is still on a command (tests wait for it).
+    pub fn busy(&self) -> bool {
+        self.worker.busy()
+    }
+
+    /// Takes in what the worker sent.
+    pub fn poll(&mut self) {
+        for event in self.worker.poll() {
+            self.apply(event);
+        }
+    }
+
+    fn apply(&mut self, event: Event) {
+        let data = &mut self.data;
+        match event {
+            Event::Opened {
+                data_dir,
+                directory,
+                residents,
+            } => {
+                data.data_dir = Some(data_dir);
+                data.directory = Some(*directory);
+                data.residents = residents;
+                if self.state.volunteer_community.is_none() {
+                    self.state.volunteer_community = data
+                        .directory
+                        .as_ref()
+                        .and_then(|d| d.communities.keys().next().cloned());
+                }
+            }
+            Event::OpenFailed(e) => data.open_error = Some(e),
+            Event::Needs {
+                rows,
+                shown,
+                stats,
+                filter,
+            } => {
+                data.rows = rows;
+                data.shown = shown;
+                data.stats = stats;
+                data.shown_filter = filter;
+            }
+            Event::NeedSaved(id, ledger) => self.new_need.saved(id, ledger),
+            Event::NeedDetail(need, conflicts) => {
+                self.needs.loaded(&need);
+                data.need = Some((*need, conflicts));
+            }
+            Event::Meetings(m) => data.meetings = m,
+            Event::Meeting(m) => data.meeting = Some(*m),
+            Event::Volunteers(c, v) => {
+                self.volunteers_asked = None;
+                data.volunteers = Some((c, v));
+            }
+            Event::Refused(origin, refusal) => match origin {
+                Origin::NewNeed => self.new_need.refused(refusal),
+                Origin::Need => self.needs.refused(refusal),
+                Origin::Meeting => self.meetings.refused(refusal),
+                Origin::General => data.status = Some(needs::refusal_text(&refusal)),
+            },
+            Event::Done => {}
+        }
+    }
+
+    fn flush(&mut self) {
+        for c in self.commands.drain(..) {
+            self.worker.send(c);
+        }
+    }
+
+    /// Draws the whole app into `ui` (eframe's root, or a test harness).
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        i18n::set_language(self.state.language);
+        self.poll();
+        egui::Panel::left("nav")
+            .resizable(false)
+            .exact_size(150.0)
+            .show(ui, |ui| self.nav(ui));
+        egui::CentralPanel::default_margins().show(ui, |ui| self.page(ui));
+        self.request_missing();
+        self.flush();
+    }
+
+    fn nav(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(8.0);
+        ui.heading(tr!("app.title"));
+        ui.add_space(8.0);
+        for page in Page::ALL {
+            let selected = self.state.page == page;
+            let button = egui::Button::selectable(selected, page.label())
+                .min_size(egui::vec2(ui.available_width(), 44.0));
+            if ui.add(button).clicked() && !selected {
+                self.state.page = page;
+                self.on_open(page);
+            }
+        }
+        if self.busy() {
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr!("common.working"));
+            });
+        }
+    }
+
+    fn on_open(&mut self, page: Page) {
+        // Balances change with every movement: a visit reloads them.
+        if page == Page::Volunteers {
+            self.data.volunteers = None;
+        }
+    }
+
+    /// Asks for what the page shows and the worker has not sent yet (once per page visit).
+    fn request_missing(&mut self) {
+        if self.state.page == Page::Volunteers
+            && let Some(c) = &self.state.volunteer_community
+            && self.data.volunteers.as_ref().map(|(v, _)| v) != Some(c)
+            && self.volunteers_asked.as_ref() != Some(c)
+        {
+            self.volunteers_asked = Some(c.clone());
+            self.commands.push(Command::LoadVolunteers(c.clone()));
+        }
+    }
+
+    fn page(&mut self, ui: &mut egui::Ui) {
+        if let Some(e) = &self.data.open_error {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                tr!("common.open_failed", error = e),
+            );
+            return;
+        }
+        if self.data.directory.is_none() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr!("common.loading"));
+            });
+            return;
+        }
+        if let Some(status) = &self.data.status {
+            ui.colored_label(ui.visuals().error_fg_color, status);
+        }
+        let cmds = &mut self.commands;
+        match self.state.page {
+            Page::Needs => self.needs.show(ui, &mut self.state, &self.data, cmds),
+            Page::NewNeed => self.new_need.show(ui, &mut self.state, &self.data, cmds),
+            Page::Meetings => self.meetings.show(ui, &self.data, cmds),
+            Page::Volunteers => volunteers::show(ui, &mut self.state, &self.data),
+            Page::Reports => reports::show(ui, &self.data),
+            Page::Sync => {
+                ui.heading(tr!("sync.heading"));
+                ui.label(tr!("sync.coming"));
+            }
+            Page::Settings => settings::show(ui, &mut self.state, &self.data),
+        }
+    }
+}
+
+impl eframe::App for GridbookApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STATE_KEY, &self.state);
+    }
+}
+
+/// Opens the app window on the store in `data_dir` and returns when it is closed.
+pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Gridbook 民需台账")
+            .with_app_id("gridbook")
+            .with_inner_size([1024.0, 768.0])
+            .with_min_inner_size([640.0, 480.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "gridbook",
+        options,
+        Box::new(move |cc| {
+            let mut state: State = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, STATE_KEY))
+                .unwrap_or_default();
+            // For scripts (screenshots): start on a named page, in a named language.
+            if let Ok(page) = std::env::var("GRIDBOOK_START_PAGE")
+                && let Some(p) = Page::ALL.into_iter().find(|p| p.token() == page)
+            {
+                state.page = p;
+            }
+            match std::env::var("GRIDBOOK_LANGUAGE").as_deref() {
+                Ok("en") => state.language = Language::English,
+                Ok("zh-CN") => state.language = Language::Chinese,
+                _ => {}
+            }
+            Ok(Box::new(GridbookApp::new(&cc.egui_ctx, data_dir, state)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the app window: {e}"))
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

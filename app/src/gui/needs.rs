@@ -1,0 +1,621 @@
+//! The Needs view: the five-step loop's counts along the top, filters, a virtualized table of
+//! every need, and a detail panel with the lifecycle stepper and the next step's form.
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use gridbook_model::ids::NeedId;
+use gridbook_model::need::{Need, Transition, mask_phone};
+use gridbook_model::vocab::{
+    Category, Claimant, CloseReason, Difficulty, ProjectKind, Route, Stage,
+};
+
+use super::i18n::{tr, vocab};
+use super::widgets::{chip, inline_field, text_area, text_field, vocab_chips};
+use super::worker::{Command, Refusal};
+use super::{Data, State};
+
+/// The Needs view's own state: which need is open and its next step's form.
+#[derive(Default)]
+pub struct NeedsView {
+    selected: Option<NeedId>,
+    form: StepForm,
+    refusal: Option<String>,
+}
+
+/// The fields of the next step, as far as they are filled in.
+#[derive(Default)]
+struct StepForm {
+    /// The need and stage the form was filled for; a new one starts empty.
+    for_: Option<(NeedId, Stage)>,
+    closing_early: bool,
+    category: Option<Category>,
+    reasonable: Option<bool>,
+    difficulty: Option<Difficulty>,
+    route: Option<Route>,
+    project_kind: Option<ProjectKind>,
+    plan: String,
+    claimant: Option<Claimant>,
+    claimant_name: String,
+    satisfaction: Option<u8>,
+    evaluation: String,
+    feedback: bool,
+    close_reason: Option<CloseReason>,
+    note: String,
+}
+
+/// A refusal in the current language.
+pub fn refusal_text(refusal: &Refusal) -> String {
+    let reason = match refusal {
+        Refusal::WrongStage { from, to } => {
+            tr!("refused.wrong_stage", from = vocab(*from), to = vocab(*to))
+        }
+        Refusal::Missing(field) => tr!("refused.missing", field = field_label(field)),
+        Refusal::Other(text) => text.clone(),
+    };
+    tr!("common.refused", reason = reason)
+}
+
+/// The form label of a field the model names by its command-line flag.
+fn field_label(flag: &str) -> String {
+    if flag.starts_with("--claimant-name") {
+        tr!("form.claimant_name")
+    } else if flag.starts_with("--evaluation") {
+        tr!("form.evaluation")
+    } else if flag.starts_with("--kind") {
+        tr!("form.project_kind")
+    } else {
+        flag.to_string()
+    }
+}
+
+impl NeedsView {
+    /// A need arrived from the worker.
+    pub fn loaded(&mut self, need: &Need) {
+        let key = (need.id.clone(), need.stage);
+        if self.form.for_.as_ref() != Some(&key) {
+            self.form = StepForm {
+                for_: Some(key),
+                category: Some(need.category),
+                ..StepForm::default()
+            };
+            self.refusal = None;
+        }
+    }
+
+    /// The worker refused the last step.
+    pub fn refused(&mut self, refusal: Refusal) {
+        self.refusal = Some(refusal_text(&refusal));
+    }
+
+    /// Draws the view.
+    pub fn show(&mut self, ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
+        let before = state.filter.clone();
+        loop_bar(ui, state, data);
+        filters(ui, state, data);
+        if state.filter != before {
+            cmds.push(Command::FilterNeeds(state.filter.clone()));
+        }
+        ui.separator();
+        let open = self.selected.is_some();
+        if open {
+            egui::Panel::right("need-detail")
+                .resizable(true)
+                .default_size(420.0)
+                .min_size(320.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| self.detail(ui, data, cmds));
+                });
+        }
+        egui::CentralPanel::no_frame().show(ui, |ui| self.table(ui, data, cmds, open));
+    }
+
+    fn table(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>, narrow: bool) {
+        ui.label(tr!(
+            "needs.shown",
+            shown = data.shown.len(),
+            total = data.rows.len()
+        ));
+        if data.shown.is_empty() {
+            ui.label(tr!("needs.empty"));
+            return;
+        }
+        let row_height = 34.0;
+        let mut table = TableBuilder::new(ui)
+            .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::auto().at_least(90.0))
+            .column(Column::remainder().at_least(160.0).clip(true))
+            .column(Column::auto().at_least(60.0));
+        if !narrow {
+            table = table
+                .column(Column::auto().at_least(70.0))
+                .column(Column::auto().at_least(70.0).clip(true))
+                .column(Column::auto().at_least(60.0))
+                .column(Column::auto().at_least(110.0))
+                .column(Column::auto().at_least(90.0));
+        }
+        let mut headers = vec![
+            tr!("needs.col.ledger"),
+            tr!("needs.col.title"),
+            tr!("needs.col.stage"),
+        ];
+        if !narrow {
+            headers.extend([
+                tr!("needs.col.category"),
+                tr!("needs.col.grid"),
+                tr!("needs.col.resident"),
+                tr!("needs.col.phone"),
+                tr!("needs.col.due"),
+            ]);
+        }
+        table
+            .header(row_height, |mut header| {
+                for h in headers {
+                    header.col(|ui| {
+                        ui.strong(h);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, data.shown.len(), |mut row| {
+                    let need = &data.rows[data.shown[row.index()]];
+                    row.col(|ui| {
+                        ui.label(RichText::new(&need.ledger_no).small());
+                    });
+                    row.col(|ui| {
+                        let selected = self.selected.as_ref() == Some(&need.id);
+                        if ui.selectable_label(selected, &need.title).clicked() {
+                            self.selected = Some(need.id.clone());
+                            cmds.push(Command::LoadNeed(need.id.clone()));
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(vocab(need.stage));
+                    });
+                    if !narrow {
+                        row.col(|ui| {
+                            ui.label(vocab(need.category));
+                        });
+                        row.col(|ui| {
+                            ui.label(data.grid_name(&need.grid));
+                        });
+                        row.col(|ui| {
+                            ui.label(need.resident_name.as_deref().unwrap_or(""));
+                        });
+                        row.col(|ui| {
+                            ui.label(need.phone.as_deref().map(mask_phone).unwrap_or_default());
+                        });
+                        row.col(|ui| {
+                            if let Some(due) = need.due {
+                                ui.label(due.to_string());
+                            }
+                        });
+                    }
+                });
+            });
+    }
+
+    fn detail(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            ui.heading(tr!("detail.title"));
+            if ui.button(tr!("detail.close_panel")).clicked() {
+                self.selected = None;
+            }
+        });
+        let Some((need, conflicts)) = data
+            .need
+            .as_ref()
+            .filter(|(n, _)| Some(&n.id) == self.selected.as_ref())
+        else {
+            ui.spinner();
+            return;
+        };
+        ui.label(RichText::new(&need.title).strong().size(20.0));
+        ui.label(format!("{} · {}", need.ledger_no, vocab(need.category)));
+        stepper(ui, need.stage);
+        // The next step comes first: on a tablet it is what the panel is opened for.
+        if let Some(r) = &self.refusal {
+            ui.colored_label(ui.visuals().error_fg_color, r);
+        }
+        self.next_step(ui, need, cmds);
+        ui.separator();
+        let mut place = data.grid_name(&need.grid).to_string();
+        if let Some(b) = &need.building {
+            place = format!("{place} · {}", data.building_name(b));
+        }
+        ui.label(format!("{}：{place}", tr!("detail.place")));
+        if let Some(name) = &need.resident_name {
+            let phone = need.phone.as_deref().map(mask_phone).unwrap_or_default();
+            ui.label(format!("{}：{name} {phone}", tr!("detail.resident")));
+        }
+        if let Some(due) = need.due {
+            let today = gridbook_model::time::Timestamp::now().day();
+            if need.is_overdue(today) {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("{}：{due}（{}）", tr!("detail.due"), tr!("detail.overdue")),
+                );
+            } else {
+                ui.label(format!("{}：{due}", tr!("detail.due")));
+            }
+        }
+        let description = need.description.as_str();
+        if !description.is_empty() {
+            ui.label(format!("{}：{description}", tr!("detail.description")));
+        }
+        if let Some(s) = need.satisfaction {
+            ui.label(tr!("detail.satisfaction_was", n = s));
+        }
+        conflicts_section(ui, need, conflicts, cmds);
+    }
+
+    fn next_step(&mut self, ui: &mut Ui, need: &Need, cmds: &mut Vec<Command>) {
+        let f = &mut self.form;
+        let step = match need.stage {
+            Stage::Discovered => {
+                ui.label(tr!("form.category"));
+                vocab_chips(ui, Category::ALL, &mut f.category);
+                ui.label(tr!("form.reasonable"));
+                yes_no(ui, &mut f.reasonable);
+                ui.label(tr!("form.difficulty"));
+                vocab_chips(ui, Difficulty::ALL, &mut f.difficulty);
+                submit(ui, tr!("step.classify")).then(|| {
+                    Some(Transition::Classify {
+                        category: f.category.filter(|c| *c != need.category),
+                        reasonable: f.reasonable?,
+                        difficulty: f.difficulty?,
+                        duplicate_of: None,
+                    })
+                })
+            }
+            Stage::Classified if !f.closing_early => {
+                ui.label(tr!("form.route"));
+                vocab_chips(ui, Route::ALL, &mut f.route);
+                if f.route == Some(Route::Project) {
+                    ui.label(tr!("form.project_kind"));
+                    vocab_chips(ui, ProjectKind::ALL, &mut f.project_kind);
+                }
+                text_area(ui, &tr!("form.plan"), &mut f.plan);
+                let design = submit(ui, tr!("step.design")).then(|| {
+                    let route = f.route?;
+                    Some(Transition::Design {
+                        route,
+                        project_kind: f.project_kind.filter(|_| route == Route::Project),
+                        plan: non_empty(&f.plan),
+                    })
+                });
+                if ui.button(tr!("step.close_early")).clicked() {
+                    f.closing_early = true;
+                }
+                design
+            }
+            Stage::Classified | Stage::Evaluated => {
+                let reasons: &[CloseReason] = if need.stage == Stage::Evaluated {
+                    f.close_reason = Some(CloseReason::Completed);
+                    &[CloseReason::Completed]
+                } else {
+                    &[
+                        CloseReason::Unreasonable,
+                        CloseReason::Duplicate,
+                        CloseReason::Withdrawn,
+                    ]
+                };
+                ui.label(tr!("form.close_reason"));
+                vocab_chips(ui, reasons, &mut f.close_reason);
+                text_field(ui, &tr!("form.note"), &mut f.note);
+                submit(ui, tr!("step.close")).then(|| {
+                    Some(Transition::Close {
+                        reason: f.close_reason?,
+                        note: non_empty(&f.note),
+                    })
+                })
+            }
+            Stage::Designed => {
+                let may: Vec<Claimant> = Claimant::ALL
+                    .iter()
+                    .copied()
+                    .filter(|c| c.may_claim(need.project_kind))
+                    .collect();
+                if may.len() == 1 {
+                    f.claimant = Some(may[0]);
+                }
+                ui.label(tr!("form.claimant"));
+                vocab_chips(ui, &may, &mut f.claimant);
+                text_field(ui, &tr!("form.claimant_name"), &mut f.claimant_name);
+                submit(ui, tr!("step.claim")).then(|| {
+                    Some(Transition::Claim {
+                        claimant: f.claimant?,
+                        claimant_name: f.claimant_name.trim().to_string(),
+                    })
+                })
+            }
+            Stage::Implementing => {
+                ui.label(tr!("form.satisfaction"));
+                ui.horizontal(|ui| {
+                    for n in 1..=5u8 {
+                        if chip(ui, f.satisfaction == Some(n), n.to_string()).clicked() {
+                            f.satisfaction = Some(n);
+                        }
+                    }
+                });
+                text_area(ui, &tr!("form.evaluation"), &mut f.evaluation);
+                ui.checkbox(&mut f.feedback, tr!("form.feedback"));
+                submit(ui, tr!("step.evaluate")).then(|| {
+                    Some(Transition::Evaluate {
+                        satisfaction: f.satisfaction?,
+                        evaluation: f.evaluation.trim().to_string(),
+                        feedback_given: f.feedback,
+                    })
+                })
+            }
+            Stage::Closed => {
+                ui.label(tr!("detail.closed"));
+                None
+            }
+        };
+        match step {
+            Some(Some(step)) => {
+                self.refusal = None;
+                cmds.push(Command::Advance(need.id.clone(), step));
+            }
+            // Submitted with a choice left unmade: say which, send nothing.
+            Some(None) => self.refusal = Some(missing_choice(need.stage, f)),
+            None => {}
+        }
+    }
+}
+
+fn missing_choice(stage: Stage, f: &StepForm) -> String {
+    let field = match stage {
+        Stage::Discovered if f.reasonable.is_none() => tr!("form.reasonable"),
+        Stage::Discovered => tr!("form.difficulty"),
+        Stage::Classified if !f.closing_early => tr!("form.route"),
+        Stage::Designed => tr!("form.claimant"),
+        Stage::Implementing => tr!("form.satisfaction"),
+        _ => tr!("form.close_reason"),
+    };
+    tr!(
+        "common.refused",
+        reason = tr!("refused.missing", field = field)
+    )
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn submit(ui: &mut Ui, label: String) -> bool {
+    ui.add_space(4.0);
+    ui.add(egui::Button::new(RichText::new(label).strong()).min_size(egui::vec2(160.0, 48.0)))
+        .clicked()
+}
+
+fn yes_no(ui: &mut Ui, value: &mut Option<bool>) {
+    ui.horizontal(|ui| {
+        for (v, label) in [(true, tr!("common.yes")), (false, tr!("common.no"))] {
+            if chip(ui, *value == Some(v), label).clicked() {
+                *value = Some(v);
+            }
+        }
+    });
+}
+
+/// The lifecycle as a row of steps: done √, current ●, to come ○.
+fn stepper(ui: &mut Ui, stage: Stage) {
+    let at = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
+    ui.horizontal_wrapped(|ui| {
+        for (i, s) in Stage::ALL.iter().enumerate() {
+            let (mark, text) = if i < at || stage == Stage::Closed {
+                ("√", RichText::new(vocab(*s)))
+            } else if i == at {
+                ("●", RichText::new(vocab(*s)).strong().underline())
+            } else {
+                ("○", RichText::new(vocab(*s)).weak())
+            };
+            ui.label(RichText::new(mark));
+            ui.label(text);
+            if i + 1 < Stage::ALL.len() {
+                ui.label(RichText::new("→").weak());
+            }
+        }
+    });
+}
+
+/// Fields two devices wrote differently, each value beside the others with a button to keep it.
+fn conflicts_section(
+    ui: &mut Ui,
+    need: &Need,
+    conflicts: &[gridbook_model::conflict::Conflict],
+    cmds: &mut Vec<Command>,
+) {
+    if conflicts.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.colored_label(ui.visuals().warn_fg_color, tr!("detail.conflicts"));
+    for c in conflicts {
+        let label = match c.field.as_str() {
+            "title" => tr!("detail.field.title"),
+            "due" => tr!("detail.field.due"),
+            "level" => tr!("detail.field.level"),
+            "category" => tr!("detail.field.category"),
+            other => other.to_string(),
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(format!("{label}："));
+            for value in &c.values {
+                let text = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_string);
+                let shown = match c.field.as_str() {
+                    "category" => text.parse::<Category>().map(vocab).unwrap_or(text.clone()),
+                    "level" => text
+                        .parse::<gridbook_model::vocab::Level>()
+                        .map(vocab)
+                        .unwrap_or(text.clone()),
+                    _ => text.clone(),
+                };
+                if let Some(edit) = edit_for(&c.field, &text) {
+                    if ui.button(tr!("detail.pick", value = shown)).clicked() {
+                        cmds.push(Command::EditNeed(need.id.clone(), edit));
+                    }
+                } else {
+                    ui.label(shown);
+                }
+            }
+        });
+    }
+}
+
+/// The edit that writes `value` into `field`, for the fields a person may choose between.
+fn edit_for(field: &str, value: &str) -> Option<gridbook_model::NeedEdit> {
+    let mut edit = gridbook_model::NeedEdit::default();
+    match field {
+        "title" => edit.title = Some(value.to_string()),
+        "due" => edit.due = Some(value.parse().ok()?),
+        "level" => edit.level = Some(value.parse().ok()?),
+        "category" => edit.category = Some(value.parse().ok()?),
+        _ => return None,
+    }
+    Some(edit)
+}
+
+/// The five-step loop with the number of needs at each step; a tap filters by that step.
+fn loop_bar(ui: &mut Ui, state: &mut State, data: &Data) {
+    ui.horizontal_wrapped(|ui| {
+        for (i, s) in Stage::ALL.iter().enumerate() {
+            let selected = state.filter.stage == Some(*s);
+            let text = format!("{} {}", vocab(*s), data.stats.at(*s));
+            if chip(ui, selected, text).clicked() {
+                state.filter.stage = if selected { None } else { Some(*s) };
+            }
+            if i + 1 < Stage::ALL.len() {
+                ui.label("→");
+            }
+        }
+    });
+}
+
+fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
+    let f = &mut state.filter;
+    ui.horizontal_wrapped(|ui| {
+        let any = tr!("common.any");
+        egui::ComboBox::from_label(tr!("needs.filter.category"))
+            .selected_text(f.category.map_or(any.clone(), vocab))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut f.category, None, any.clone());
+                for c in Category::ALL {
+                    ui.selectable_value(&mut f.category, Some(*c), vocab(*c));
+                }
+            });
+        let grid_text = f
+            .grid
+            .as_deref()
+            .map_or(any.clone(), |g| data.grid_label(g));
+        egui::ComboBox::from_label(tr!("needs.filter.grid"))
+            .selected_text(grid_text)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut f.grid, None, any.clone());
+                if let Some(d) = &data.directory {
+                    for id in d.grids.keys() {
+                        ui.selectable_value(&mut f.grid, Some(id.clone()), data.grid_label(id));
+                    }
+                }
+            });
+        ui.checkbox(&mut f.overdue, tr!("needs.filter.overdue"));
+        inline_field(
+            ui,
+            &tr!("needs.search"),
+            &tr!("needs.search_hint"),
+            &mut f.text,
+        );
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fixture, settle, tap, type_into};
+    use egui_kittest::kittest::Queryable;
+    use gridbook_model::vocab::Stage;
+
+    #[test]
+    fn a_need_moves_through_all_five_steps_from_the_detail_panel() {
+        let fx = Fixture::new();
+        let id = fx.with_book(|book| {
+            book.add_need(gridbook_model::NewNeed::new(
+                "楼道灯不亮",
+                gridbook_model::vocab::Category::Facilities,
+                "zt-g3",
+            ))
+        });
+        let mut h = fx.harness();
+        tap(&mut h, "楼道灯不亮");
+        settle(&mut h);
+
+        // Classify: reasonable, medium difficulty.
+        tap(&mut h, "下一步：分类");
+        settle(&mut h);
+        assert!(
+            h.query_by_label_contains("未保存").is_some(),
+            "a step with a choice left unmade is refused in words"
+        );
+        tap(&mut h, "是");
+        tap(&mut h, "中");
+        tap(&mut h, "下一步：分类");
+        settle(&mut h);
+        assert_eq!(
+            h.state().data.need.as_ref().unwrap().0.stage,
+            Stage::Classified
+        );
+
+        // Design: the community solves it directly.
+        tap(&mut h, "直接办理");
+        tap(&mut h, "下一步：设计");
+        settle(&mut h);
+        assert_eq!(
+            h.state().data.need.as_ref().unwrap().0.stage,
+            Stage::Designed
+        );
+
+        // Claim: the community (the only claimant of a direct need); the model wants a name.
+        tap(&mut h, "下一步：认领实施");
+        settle(&mut h);
+        assert!(
+            h.query_by_label("未保存：这一步需要填写：认领方名称")
+                .is_some()
+        );
+        assert_eq!(
+            h.state().data.need.as_ref().unwrap().0.stage,
+            Stage::Designed
+        );
+        type_into(&mut h, "认领方名称", "中台社区居委会");
+        tap(&mut h, "下一步：认领实施");
+        settle(&mut h);
+        assert_eq!(
+            h.state().data.need.as_ref().unwrap().0.stage,
+            Stage::Implementing
+        );
+
+        // Evaluate: satisfaction 5 and the community's word.
+        tap(&mut h, "5");
+        type_into(&mut h, "社区评价", "已修好");
+        tap(&mut h, "已向居民反馈");
+        h.run();
+        tap(&mut h, "下一步：评估");
+        settle(&mut h);
+        assert_eq!(
+            h.state().data.need.as_ref().unwrap().0.stage,
+            Stage::Evaluated
+        );
+
+        // Close: completed.
+        tap(&mut h, "下一步：办结");
+        settle(&mut h);
+        drop(h);
+        let need = fx.with_book(|book| book.need(&id));
+        assert_eq!(need.stage, Stage::Closed);
+        assert_eq!(need.satisfaction, Some(5));
+        assert_eq!(need.claimant_name.as_deref(), Some("中台社区居委会"));
+    }
+}

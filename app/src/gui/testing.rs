@@ -1,0 +1,163 @@
+//! What the UI tests share: a small community on disk and a harness that runs the whole app
+//! on it at tablet size, waiting for the worker as a person would wait for the screen.
+
+use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gridbook_model::vocab::MeetingLevel;
+use gridbook_model::{Gridbook, NewMeeting, NewResident, PlaceKind};
+
+use super::{GridbookApp, State};
+
+/// A store holding 中台社区 with grid 3, building 12 and two residents, and a meeting with one
+/// motion.
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut book = Gridbook::open_or_create(dir.path()).expect("a new store");
+        book.init_network("凤凰台街道", "王芳").unwrap();
+        book.add_place(PlaceKind::Community, None, "zt", "中台社区")
+            .unwrap();
+        let grid = book
+            .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+            .unwrap();
+        let building = book
+            .add_place(PlaceKind::Building, Some(&grid), "b12", "12栋")
+            .unwrap();
+        for (name, phone, room) in [
+            ("王秀英", "13812341234", "301"),
+            ("李建国", "13900001111", "302"),
+        ] {
+            book.add_resident(NewResident {
+                name: name.into(),
+                phone: Some(phone.into()),
+                building: Some(building.clone()),
+                grid: Some(grid.clone()),
+                unit: Some("2".into()),
+                room: Some(room.into()),
+            })
+            .unwrap();
+        }
+        let meeting = book
+            .create_meeting(NewMeeting {
+                title: "阳光17停车议事".into(),
+                level: MeetingLevel::Grid,
+                community: "zt".into(),
+                grid: Some(grid.clone()),
+                place: "12栋楼下".into(),
+                day: "2026-11-20".parse().unwrap(),
+                facilitator: "陈静".into(),
+                quorum: 2,
+            })
+            .unwrap();
+        book.add_motion(&meeting, "画14个编号车位，抽签分配", None, false)
+            .unwrap();
+        Fixture { dir }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    /// Opens the store (the app must be closed), runs `f`, closes it.
+    pub fn with_book<T>(&self, f: impl FnOnce(&mut Gridbook) -> gridbook_model::Result<T>) -> T {
+        let mut book = Gridbook::open(self.dir.path()).expect("the store opens");
+        f(&mut book).expect("the store answers")
+    }
+
+    /// The app on this store, in Chinese, on the Needs page, waited for.
+    pub fn harness(&self) -> Harness<'static, TestApp> {
+        self.harness_with(|_| {})
+    }
+
+    /// The app on this store with its remembered state changed by `f`, waited for.
+    pub fn harness_with(&self, f: impl FnOnce(&mut State)) -> Harness<'static, TestApp> {
+        let mut state = State::default();
+        f(&mut state);
+        // 1024 wide like a tablet; taller than 768 because clicks land at a widget's on-screen
+        // centre and the detail panel's form can reach below the fold at 768 (scroll_to_me
+        // did not bring it up inside a nested panel's ScrollArea).
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1024.0, 1024.0))
+            .with_max_steps(20)
+            .build_ui_state(
+                |ui, t: &mut TestApp| {
+                    let (dir, state) = (t.dir.clone(), t.initial.clone());
+                    t.app
+                        .get_or_insert_with(|| GridbookApp::new(ui.ctx(), dir, state))
+                        .show(ui);
+                },
+                TestApp {
+                    app: None,
+                    dir: self.path(),
+                    initial: state,
+                },
+            );
+        settle(&mut h);
+        h
+    }
+}
+
+/// The app under test, made on the harness's first frame (it needs the harness's context).
+pub struct TestApp {
+    app: Option<GridbookApp>,
+    dir: PathBuf,
+    initial: State,
+}
+
+impl Deref for TestApp {
+    type Target = GridbookApp;
+    fn deref(&self) -> &GridbookApp {
+        self.app
+            .as_ref()
+            .expect("the app is made on the first frame")
+    }
+}
+
+impl DerefMut for TestApp {
+    fn deref_mut(&mut self) -> &mut GridbookApp {
+        self.app
+            .as_mut()
+            .expect("the app is made on the first frame")
+    }
+}
+
+/// Runs frames until the worker has answered every command and the screen shows it.
+pub fn settle(h: &mut Harness<'_, TestApp>) {
+    // The first frame after a click records the command; later ones take the answers in.
+    h.step();
+    for _ in 0..2000 {
+        h.step();
+        if !h.state().busy() {
+            h.run_steps(3);
+            if !h.state().busy() {
+                return;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the worker did not answer within 10 s");
+}
+
+/// Clicks the one widget labelled `label` and runs the frames that take the click in (a person
+/// taps one thing at a time; two clicks queued in one frame would be one).
+pub fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
+    // A finger scrolls to what it taps: a click lands where the widget is on screen.
+    h.get_by_label(label).scroll_to_me();
+    h.run_steps(2);
+    h.get_by_label(label).click();
+    h.run_steps(2);
+}
+
+/// Taps the text field labelled `label` and types `text` into it.
+pub fn type_into(h: &mut Harness<'_, TestApp>, label: &str, text: &str) {
+    tap(h, label);
+    h.get_by_label(label).type_text(text);
+    h.run_steps(2);
+}

@@ -1,0 +1,57 @@
+//! Small widgets the views share: labelled text fields (a screen reader and the UI tests find
+//! them by their label) and chips big enough for a finger.
+
+use egui::{Response, TextEdit, Ui};
+
+/// A one-line text field under its label.
+pub fn text_field(ui: &mut Ui, label: &str, value: &mut String) -> Response {
+    let label = ui.label(label);
+    ui.add(TextEdit::singleline(value).desired_width(f32::INFINITY))
+        .labelled_by(label.id)
+}
+
+/// A one-line text field with a hint, its label beside it.
+pub fn inline_field(ui: &mut Ui, label: &str, hint: &str, value: &mut String) -> Response {
+    let label = ui.label(label);
+    ui.add(
+        TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(220.0),
+    )
+    .labelled_by(label.id)
+}
+
+/// A multi-line text field under its label.
+pub fn text_area(ui: &mut Ui, label: &str, value: &mut String) -> Response {
+    let label = ui.label(label);
+    ui.add(
+        TextEdit::multiline(value)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
+}
+
+/// A selectable chip at least 48 points tall: a touch target.
+pub fn chip(ui: &mut Ui, selected: bool, text: impl Into<String>) -> Response {
+    ui.add(egui::Button::selectable(selected, text.into()).min_size(egui::vec2(64.0, 48.0)))
+}
+
+/// A choice among vocabulary values as a row of chips; returns whether it changed.
+pub fn vocab_chips<V: gridbook_model::vocab::Vocabulary + PartialEq>(
+    ui: &mut Ui,
+    values: &[V],
+    current: &mut Option<V>,
+) -> bool {
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        for &v in values {
+            let selected = *current == Some(v);
+            if chip(ui, selected, super::i18n::vocab(v)).clicked() {
+                *current = Some(v);
+                changed = true;
+            }
+        }
+    });
+    changed
+}

@@ -1,0 +1,358 @@
+//! The worker thread: it alone owns the [`Gridbook`] (the store on disk), takes [`Command`]s
+//! over a channel and answers with [`Event`]s through an inbox that wakes the UI with
+//! `request_repaint`. The UI thread never waits on disk.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::thread::JoinHandle;
+
+use gridbook_model::conflict::Conflict;
+use gridbook_model::ids::{MeetingId, MotionId, NeedId, ResidentId};
+use gridbook_model::need::{Need, Transition, TransitionError};
+use gridbook_model::summary::{MeetingSummary, NeedSummary};
+use gridbook_model::vocab::Choice;
+use gridbook_model::{
+    DirectoryView, Error, Gridbook, MeetingView, NeedEdit, NewNeed, Resident, VolunteerView,
+};
+
+use super::rows::{NeedFilter, NeedStats};
+
+/// What the UI asks of the store.
+#[derive(Debug)]
+pub enum Command {
+    /// List the needs that pass this filter.
+    FilterNeeds(NeedFilter),
+    /// Record a new need, durably.
+    AddNeed(NewNeed),
+    /// Load one need with its concurrent values.
+    LoadNeed(NeedId),
+    /// Move a need one step round the loop.
+    Advance(NeedId, Transition),
+    /// Write chosen values (resolving a conflict on each field written).
+    EditNeed(NeedId, NeedEdit),
+    /// Load one meeting.
+    LoadMeeting(MeetingId),
+    /// Sign a resident in.
+    CheckIn(MeetingId, ResidentId),
+    /// Record one resident's vote.
+    Vote(MeetingId, MotionId, ResidentId, Choice),
+    /// Set the show-of-hands counts of a motion.
+    SetCounts(MeetingId, MotionId, [(Choice, u32); 3]),
+    /// Load a community's volunteers with their balances.
+    LoadVolunteers(String),
+}
+
+/// Where a refusal is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The new-need form.
+    NewNeed,
+    /// The need's detail panel.
+    Need,
+    /// The meeting page.
+    Meeting,
+    /// Anything else: the status line.
+    General,
+}
+
+/// A refusal or failure, in words for the person at the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// A step was asked of a need at another stage.
+    WrongStage {
+        /// Where the need is.
+        from: gridbook_model::vocab::Stage,
+        /// Where it was asked to go.
+        to: gridbook_model::vocab::Stage,
+    },
+    /// A field the step needs is empty.
+    Missing(&'static str),
+    /// Anything else, in the model's words.
+    Other(String),
+}
+
+impl From<Error> for Refusal {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Transition(TransitionError::WrongStage { from, to, .. }) => {
+                Refusal::WrongStage { from, to }
+            }
+            Error::Transition(TransitionError::Missing { field, .. }) => Refusal::Missing(field),
+            other => Refusal::Other(other.to_string()),
+        }
+    }
+}
+
+/// What the store answers, in the order it happened.
+#[derive(Debug)]
+pub enum Event {
+    /// The store is open; the directory and the lists that do not change often.
+    Opened {
+        /// Where the data lives.
+        data_dir: PathBuf,
+        /// Communities, grids, buildings and members.
+        directory: Box<DirectoryView>,
+        /// The residents' register by id.
+        residents: Arc<BTreeMap<String, Resident>>,
+    },
+    /// The store could not be opened.
+    OpenFailed(String),
+    /// The needs list: every row, the positions that pass the filter, and figures.
+    Needs {
+        /// Every need's summary row.
+        rows: Arc<Vec<NeedSummary>>,
+        /// Positions in `rows` that pass the filter, in display order.
+        shown: Arc<Vec<usize>>,
+        /// Figures over every row.
+        stats: Arc<NeedStats>,
+        /// The filter that was applied.
+        filter: NeedFilter,
+    },
+    /// A need was saved durably.
+    NeedSaved(NeedId, String),
+    /// One need, whole, with the fields that hold concurrent values.
+    NeedDetail(Box<Need>, Vec<Conflict>),
+    /// The meetings.
+    Meetings(Vec<MeetingSummary>),
+    /// One meeting.
+    Meeting(Box<MeetingView>),
+    /// A community's volunteers with balances.
+    Volunteers(String, Vec<VolunteerView>),
+    /// Something was refused; nothing was written.
+    Refused(Origin, Refusal),
+    /// The command is finished (one per command, after its other events).
+    Done,
+}
+
+/// The UI's handle on the worker: send commands, take events.
+pub struct Worker {
+    commands: Option<Sender<Command>>,
+    events: Receiver<Event>,
+    thread: Option<JoinHandle<()>>,
+    in_flight: usize,
+}
+
+impl Worker {
+    /// Starts the worker on the store in `data_dir`; `repaint` is called after every event.
+    pub fn spawn(data_dir: PathBuf, repaint: impl Fn() + Send + 'static) -> Worker {
+        let (commands, inbox) = channel();
+        let (outbox, events) = channel();
+        let thread = std::thread::Builder::new()
+            .name("gridbook-store".into())
+            .spawn(move || {
+                let send = |event: Event| {
+                    // The UI is gone only when the app closes: nothing left to tell.
+                    let _ = outbox.send(event);
+                    repaint();
+                };
+                run(&data_dir, &inbox, &send);
+            })
+            .ok();
+        Worker {
+            commands: Some(commands),
+            events,
+            thread,
+            // The opening counts as one command.
+            in_flight: 1,
+        }
+    }
+
+    /// Queues a command.
+    pub fn send(&mut self, command: Command) {
+        if let Some(tx) = &self.commands
+            && tx.send(command).is_ok()
+        {
+            self.in_flight += 1;
+        }
+    }
+
+    /// The events that have arrived, without waiting.
+    pub fn poll(&mut self) -> Vec<Event> {
+        let mut out = Vec::new();
+        loop {
+            match self.events.try_recv() {
+                Ok(Event::Done) => self.in_flight = self.in_flight.saturating_sub(1),
+                Ok(e) => out.push(e),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    self.in_flight = 0;
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether commands are still being worked on.
+    pub fn busy(&self) -> bool {
+        self.in_flight > 0
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Closing the channel ends the worker's loop; wait so that the store is closed.
+        self.commands = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct State {
+    book: Gridbook,
+    rows: Arc<Vec<NeedSummary>>,
+    stats: Arc<NeedStats>,
+    filter: NeedFilter,
+}
+
+fn run(data_dir: &std::path::Path, inbox: &Receiver<Command>, send: &dyn Fn(Event)) {
+    let opened = Gridbook::open_or_create(data_dir).and_then(|mut book| {
+        let directory = book.directory_view()?;
+        let residents = book.residents().unwrap_or_default();
+        Ok((book, directory, residents))
+    });
+    let (book, directory, residents) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            send(Event::OpenFailed(e.to_string()));
+            send(Event::Done);
+            return;
+        }
+    };
+    send(Event::Opened {
+        data_dir: data_dir.to_path_buf(),
+        directory: Box::new(directory),
+        residents: Arc::new(residents),
+    });
+    let mut state = State {
+        book,
+        rows: Arc::default(),
+        stats: Arc::default(),
+        filter: NeedFilter::default(),
+    };
+    state.reload_needs(send);
+    state.send_meetings(send);
+    send(Event::Done);
+    while let Ok(command) = inbox.recv() {
+        state.handle(command, send);
+        send(Event::Done);
+    }
+}
+
+impl State {
+    fn handle(&mut self, command: Command, send: &dyn Fn(Event)) {
+        match command {
+            Command::FilterNeeds(filter) => {
+                self.filter = filter;
+                self.send_needs(send);
+            }
+            Command::AddNeed(new) => match self.book.add_need(new) {
+                Ok(id) => {
+                    let ledger = self.book.need(&id).map(|n| n.ledger_no).unwrap_or_default();
+                    send(Event::NeedSaved(id, ledger));
+                    self.reload_needs(send);
+                }
+                Err(e) => send(Event::Refused(Origin::NewNeed, e.into())),
+            },
+            Command::LoadNeed(id) => self.send_need(&id, send),
+            Command::Advance(id, step) => {
+                match self.book.advance_need(&id, &step) {
+                    Ok(()) => self.reload_needs(send),
+                    Err(e) => send(Event::Refused(Origin::Need, e.into())),
+                }
+                self.send_need(&id, send);
+            }
+            Command::EditNeed(id, edit) => {
+                match self.book.edit_need_fields(&id, &edit) {
+                    Ok(()) => self.reload_needs(send),
+                    Err(e) => send(Event::Refused(Origin::Need, e.into())),
+                }
+                self.send_need(&id, send);
+            }
+            Command::LoadMeeting(id) => self.send_meeting(&id, send),
+            Command::CheckIn(meeting, resident) => {
+                let r = self.book.check_in(&meeting, &resident);
+                self.after_meeting_edit(&meeting, r, send);
+            }
+            Command::Vote(meeting, motion, resident, choice) => {
+                let r = self.book.vote(&meeting, &motion, &resident, choice);
+                self.after_meeting_edit(&meeting, r, send);
+            }
+            Command::SetCounts(meeting, motion, counts) => {
+                let r = self.book.batch(|book| {
+                    for (choice, n) in counts {
+                        book.set_count(&meeting, &motion, choice, n)?;
+                    }
+                    Ok(())
+                });
+                self.after_meeting_edit(&meeting, r, send);
+            }
+            Command::LoadVolunteers(community) => match self.book.balances(&community) {
+                Ok(v) => send(Event::Volunteers(community, v)),
+                Err(e) => send(Event::Refused(Origin::General, e.into())),
+            },
+        }
+    }
+
+    fn reload_needs(&mut self, send: &dyn Fn(Event)) {
+        match self.book.need_summaries() {
+            Ok(rows) => {
+                self.stats = Arc::new(NeedStats::of(&rows));
+                self.rows = Arc::new(rows);
+                self.send_needs(send);
+            }
+            Err(e) => send(Event::Refused(Origin::General, e.into())),
+        }
+    }
+
+    fn send_needs(&self, send: &dyn Fn(Event)) {
+        let today = self.book.now().day();
+        send(Event::Needs {
+            rows: self.rows.clone(),
+            shown: Arc::new(self.filter.apply(&self.rows, today)),
+            stats: self.stats.clone(),
+            filter: self.filter.clone(),
+        });
+    }
+
+    fn send_need(&mut self, id: &NeedId, send: &dyn Fn(Event)) {
+        let loaded = self
+            .book
+            .need(id)
+            .and_then(|need| Ok((need, self.book.need_conflicts(id)?)));
+        match loaded {
+            Ok((need, conflicts)) => send(Event::NeedDetail(Box::new(need), conflicts)),
+            Err(e) => send(Event::Refused(Origin::Need, e.into())),
+        }
+    }
+
+    fn send_meetings(&self, send: &dyn Fn(Event)) {
+        match self.book.meeting_summaries() {
+            Ok(m) => send(Event::Meetings(m)),
+            Err(e) => send(Event::Refused(Origin::General, e.into())),
+        }
+    }
+
+    fn send_meeting(&mut self, id: &MeetingId, send: &dyn Fn(Event)) {
+        match self.book.meeting_view(id) {
+            Ok(m) => send(Event::Meeting(Box::new(m))),
+            Err(e) => send(Event::Refused(Origin::Meeting, e.into())),
+        }
+    }
+
+    fn after_meeting_edit(
+        &mut self,
+        meeting: &MeetingId,
+        result: gridbook_model::Result<()>,
+        send: &dyn Fn(Event),
+    ) {
+        if let Err(e) = result {
+            send(Event::Refused(Origin::Meeting, e.into()));
+        }
+        self.send_meeting(meeting, send);
+        self.send_meetings(send);
+    }
+}
