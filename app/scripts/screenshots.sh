@@ -6,7 +6,7 @@
 #   PAGES="needs reports" app/scripts/screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gridbook-target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gridbook-target-main}"
 for tool in Xvfb import; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install xvfb imagemagick" >&2; exit 1; }
 done

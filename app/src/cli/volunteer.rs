@@ -215,7 +215,7 @@ pub fn run(ctx: &Ctx, cmd: VolunteerCommand) -> Result<String> {
                     vec![
                         v.id.to_string(),
                         v.name.clone(),
-                        output::or_dash(v.team.as_ref()),
+                        output::or_dash(v.team_name.as_ref().or(v.team.as_ref())),
                         hours(&v.balance),
                         v.balance.points.to_string(),
                     ]

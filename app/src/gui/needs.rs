@@ -501,7 +501,9 @@ fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
     let f = &mut state.filter;
     ui.horizontal_wrapped(|ui| {
         let any = tr!("common.any");
-        egui::ComboBox::from_label(tr!("needs.filter.category"))
+        // The label goes before its box, as people read a form.
+        ui.label(tr!("needs.filter.category"));
+        egui::ComboBox::from_id_salt("needs.filter.category")
             .selected_text(f.category.map_or(any.clone(), vocab))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut f.category, None, any.clone());
@@ -513,7 +515,8 @@ fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
             .grid
             .as_deref()
             .map_or(any.clone(), |g| data.grid_label(g));
-        egui::ComboBox::from_label(tr!("needs.filter.grid"))
+        ui.label(tr!("needs.filter.grid"));
+        egui::ComboBox::from_id_salt("needs.filter.grid")
             .selected_text(grid_text)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut f.grid, None, any.clone());

@@ -58,7 +58,7 @@ pub fn show(ui: &mut Ui, state: &mut State, data: &Data) {
                     ui.label(&v.name);
                 });
                 row.col(|ui| {
-                    ui.label(v.team.as_deref().unwrap_or(""));
+                    ui.label(v.team_name.as_deref().or(v.team.as_deref()).unwrap_or(""));
                 });
                 row.col(|ui| {
                     ui.label(format!("{:.1}", v.balance.hours()));

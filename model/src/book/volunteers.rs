@@ -41,8 +41,10 @@ pub struct VolunteerView {
     pub name: String,
     /// Community.
     pub community: String,
-    /// Team.
+    /// Team id.
     pub team: Option<String>,
+    /// Team name.
+    pub team_name: Option<String>,
     /// Balance, derived from every movement.
     pub balance: Balance,
 }
@@ -397,12 +399,18 @@ impl Gridbook {
         for (_, m) in self.movements(&community)? {
             balances.entry(m.volunteer.to_string()).or_default().add(&m);
         }
+        let teams = self.teams(&community)?;
         let roster = self.volunteer_summaries()?;
         Ok(roster
             .into_iter()
             .filter(|v| v.community == community)
             .map(|v| VolunteerView {
                 balance: balances.get(v.id.as_str()).copied().unwrap_or_default(),
+                team_name: v
+                    .team
+                    .as_ref()
+                    .and_then(|t| teams.get(t))
+                    .map(|t| t.name.clone()),
                 id: v.id,
                 name: v.name,
                 community: v.community,
