@@ -122,6 +122,55 @@ pub struct ProgressNote {
 }
 
 impl Need {
+    /// A need just discovered, with the fields every need has; the caller sets the rest.
+    pub fn discovered(
+        id: NeedId,
+        ledger_no: String,
+        title: String,
+        category: Category,
+        community: String,
+        grid: String,
+        created_at: Timestamp,
+    ) -> Need {
+        Need {
+            id,
+            ledger_no,
+            title,
+            description: Text::with_value(""),
+            category,
+            source: Source::DoorToDoor,
+            community,
+            grid,
+            building: None,
+            resident: None,
+            resident_name: None,
+            phone: None,
+            reporter: None,
+            assignee: None,
+            created_at,
+            due: None,
+            level: Level::Grid,
+            stage: Stage::Discovered,
+            reasonable: None,
+            difficulty: None,
+            duplicate_of: None,
+            route: None,
+            project_kind: None,
+            plan: None,
+            claimant: None,
+            claimant_name: None,
+            progress: BTreeMap::new(),
+            satisfaction: None,
+            evaluation: None,
+            feedback_given: None,
+            close_reason: None,
+            close_note: None,
+            stage_times: [(Stage::Discovered.token().to_string(), created_at)]
+                .into_iter()
+                .collect(),
+        }
+    }
+
     /// Whether the need is past its due date and still open on `today`.
     pub fn is_overdue(&self, today: Day) -> bool {
         self.stage != Stage::Closed && self.due.is_some_and(|d| d < today)
@@ -438,41 +487,17 @@ mod tests {
 
     fn need(stage: Stage) -> Need {
         let tag = DeviceTag::of_key(&[1; 32]);
-        Need {
-            id: NeedId::new(&tag, 1),
-            ledger_no: "ZT-2611-00".into(),
-            title: "送餐".into(),
-            description: Text::with_value(""),
-            category: Category::ElderlyCare,
-            source: Source::DoorToDoor,
-            community: "zt".into(),
-            grid: "zt-g3".into(),
-            building: None,
-            resident: None,
-            resident_name: None,
-            phone: None,
-            reporter: None,
-            assignee: None,
-            created_at: Timestamp(0),
-            due: None,
-            level: Level::Grid,
-            stage,
-            reasonable: None,
-            difficulty: None,
-            duplicate_of: None,
-            route: None,
-            project_kind: None,
-            plan: None,
-            claimant: None,
-            claimant_name: None,
-            progress: BTreeMap::new(),
-            satisfaction: None,
-            evaluation: None,
-            feedback_given: None,
-            close_reason: None,
-            close_note: None,
-            stage_times: BTreeMap::new(),
-        }
+        let mut need = Need::discovered(
+            NeedId::new(&tag, 1),
+            "ZT-2611-00".into(),
+            "送餐".into(),
+            Category::ElderlyCare,
+            "zt".into(),
+            "zt-g3".into(),
+            Timestamp(0),
+        );
+        need.stage = stage;
+        need
     }
 
     #[test]

@@ -318,41 +318,25 @@ impl Gridbook {
                             seq
                         );
                         let need = Need {
-                            id: id.clone(),
-                            ledger_no,
-                            title: new.title,
                             description: Text::with_value(new.description),
-                            category: new.category,
                             source: new.source,
-                            community,
-                            grid: new.grid,
                             building,
                             resident: new.resident,
                             resident_name: new.resident_name,
                             phone: new.phone,
                             reporter: reporter.clone(),
                             assignee: reporter.clone(),
-                            created_at: now,
                             due: new.due,
                             level: new.level,
-                            stage: Stage::Discovered,
-                            reasonable: None,
-                            difficulty: None,
-                            duplicate_of: None,
-                            route: None,
-                            project_kind: None,
-                            plan: None,
-                            claimant: None,
-                            claimant_name: None,
-                            progress: BTreeMap::new(),
-                            satisfaction: None,
-                            evaluation: None,
-                            feedback_given: None,
-                            close_reason: None,
-                            close_note: None,
-                            stage_times: [(Stage::Discovered.token().to_string(), now)]
-                                .into_iter()
-                                .collect(),
+                            ..Need::discovered(
+                                id.clone(),
+                                ledger_no,
+                                new.title,
+                                new.category,
+                                community,
+                                new.grid,
+                                now,
+                            )
                         };
                         made.push((i, id.clone()));
                         records.push((id.to_string(), need));
