@@ -202,6 +202,28 @@ impl Store {
     }
 
     fn init(db: Database, path: PathBuf, fresh: bool) -> Result<Store, StoreError> {
+        // An up-to-date store opens with a read alone: no write transaction, no disk flush.
+        if !fresh {
+            let read = db.begin_read()?;
+            let meta_table = match read.open_table(META) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => {
+                    return Err(StoreError::NotAStore(path));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let format = meta_table.get(meta::FORMAT)?.map(|v| v.value().to_vec());
+            if format.as_deref() != Some(meta::FORMAT_VALUE) {
+                return Err(StoreError::NotAStore(path));
+            }
+            let schema = meta_table
+                .get(meta::SCHEMA)?
+                .and_then(|v| v.value().try_into().ok().map(u32::from_be_bytes))
+                .unwrap_or(0);
+            if schema == migrations::CURRENT {
+                return Ok(Store { db, path });
+            }
+        }
         let tx = db.begin_write()?;
         {
             let schema = {
@@ -400,6 +422,32 @@ mod tests {
             "{err}"
         );
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_redb_file_of_another_program_is_not_a_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(STORE_FILE);
+        {
+            let db = Database::create(&path).unwrap();
+            let tx = db.begin_write().unwrap();
+            let other: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("other");
+            tx.open_table(other).unwrap().insert("x", 1).unwrap();
+            tx.commit().unwrap();
+        }
+        let err = Store::open(dir.path(), false).unwrap_err();
+        assert!(matches!(err, StoreError::NotAStore(_)), "{err}");
+    }
+
+    #[test]
+    fn a_store_reopens_and_keeps_its_format() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path(), true).unwrap());
+        let store = Store::open(dir.path(), false).unwrap();
+        assert_eq!(
+            store.meta(meta::FORMAT).unwrap().as_deref(),
+            Some(meta::FORMAT_VALUE)
+        );
     }
 
     #[test]
