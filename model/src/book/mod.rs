@@ -8,6 +8,7 @@
 mod directory;
 mod meetings;
 mod needs;
+mod new_need;
 mod sync;
 mod volunteers;
 
