@@ -2,15 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use automerge::transaction::Transactable;
 use automerge::{ROOT, ReadDoc};
 use autosurgeon::{Hydrate, hydrate_prop, reconcile_prop};
 
 use super::{Gridbook, map_at};
-use crate::directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
+use crate::directory::{Building, Community, Courtyard, Device, Grid, Member, Network};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
-use crate::ids::{MemberId, ResidentId, check_code};
+use crate::ids::{MemberId, check_code};
 use crate::store::tables::meta;
 use crate::vocab::Role;
 
@@ -45,23 +44,6 @@ impl PlaceKind {
             PlaceKind::Building => "building",
         }
     }
-}
-
-/// A resident to enter in the register.
-#[derive(Debug, Clone, Default)]
-pub struct NewResident {
-    /// Name.
-    pub name: String,
-    /// Phone.
-    pub phone: Option<String>,
-    /// Building id or name (gives the grid and community).
-    pub building: Option<String>,
-    /// Grid id or name, when the building is not known.
-    pub grid: Option<String>,
-    /// Unit.
-    pub unit: Option<String>,
-    /// Room.
-    pub room: Option<String>,
 }
 
 /// The directory without the residents' register: what `directory list` shows.
@@ -110,12 +92,15 @@ pub struct MemberView {
     pub role: Role,
 }
 
-fn hydrate_map<T: Hydrate>(doc: &automerge::Automerge, key: &str) -> Result<BTreeMap<String, T>> {
+pub(super) fn hydrate_map<T: Hydrate>(
+    doc: &automerge::Automerge,
+    key: &str,
+) -> Result<BTreeMap<String, T>> {
     hydrate_prop(doc, ROOT, key).map_err(|e| Error::malformed("directory", format!("{key}: {e}")))
 }
 
 impl Gridbook {
-    fn directory(&mut self) -> Result<&automerge::Automerge> {
+    pub(super) fn directory(&mut self) -> Result<&automerge::Automerge> {
         self.doc(&DocId::Directory)?.ok_or(Error::NoNetwork)
     }
 
@@ -284,7 +269,11 @@ impl Gridbook {
         Ok(id)
     }
 
-    fn resolve_place<T: Hydrate>(&mut self, kind: PlaceKind, given: &str) -> Result<(String, T)> {
+    pub(super) fn resolve_place<T: Hydrate>(
+        &mut self,
+        kind: PlaceKind,
+        given: &str,
+    ) -> Result<(String, T)> {
         let doc = self.directory()?;
         let table = map_at(doc, ROOT, kind.table(), "directory")?;
         let lower = given.trim().to_ascii_lowercase();
@@ -333,28 +322,6 @@ impl Gridbook {
             .is_some())
     }
 
-    /// Follows a resident's `merged_into` links to the entry that stands for them now. Two
-    /// offline merges that point at each other end at the smaller id, on every device alike.
-    pub fn canonical_resident(&mut self, id: &ResidentId) -> Result<ResidentId> {
-        self.resident(id)?;
-        let doc = self.directory()?;
-        let residents = map_at(doc, ROOT, "residents", "directory")?;
-        let merged_into = |key: &str| -> Option<String> {
-            let (_, obj) = doc.get(&residents, key).ok().flatten()?;
-            let (v, _) = doc.get(&obj, "merged_into").ok().flatten()?;
-            v.into_string().ok()
-        };
-        let mut seen = vec![id.to_string()];
-        while let Some(next) = merged_into(seen.last().map(String::as_str).unwrap_or_default()) {
-            if seen.contains(&next) {
-                let smallest = seen.iter().min().cloned().unwrap_or_default();
-                return Ok(smallest.parse()?);
-            }
-            seen.push(next);
-        }
-        Ok(seen.pop().unwrap_or_default().parse()?)
-    }
-
     /// A community's code, from its code or name.
     pub fn resolve_community(&mut self, given: &str) -> Result<String> {
         Ok(self
@@ -386,129 +353,6 @@ impl Gridbook {
             )));
         }
         Ok(id)
-    }
-
-    /// Enters a resident in the register.
-    pub fn add_resident(&mut self, new: NewResident) -> Result<ResidentId> {
-        if new.name.trim().is_empty() {
-            return Err(Error::Invalid("a resident needs a name".into()));
-        }
-        let (grid, building) = match (&new.building, &new.grid) {
-            (Some(b), g) => {
-                let grid = match g {
-                    Some(g) => Some(self.resolve_grid(g)?.0),
-                    None => None,
-                };
-                let b = self.resolve_building(b, grid.as_deref())?;
-                let (_, rec) = self.resolve_place::<Building>(PlaceKind::Building, &b)?;
-                (rec.grid, Some(b))
-            }
-            (None, Some(g)) => (self.resolve_grid(g)?.0, None),
-            (None, None) => {
-                return Err(Error::Invalid(
-                    "a resident is entered with --building or --grid".into(),
-                ));
-            }
-        };
-        let (_, grid_rec) = self.resolve_grid(&grid)?;
-        let now = self.now();
-        let resident = Resident {
-            name: new.name.trim().to_string(),
-            phone: match new
-                .phone
-                .as_deref()
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
-                Some(p) => Some(crate::need::normalize_phone(p).map_err(Error::Invalid)?),
-                None => None,
-            },
-            community: grid_rec.community,
-            grid: Some(grid),
-            building,
-            unit: new.unit,
-            room: new.room,
-            merged_into: None,
-            added_at: now,
-        };
-        self.op(|book| {
-            book.edit(&DocId::Directory, "add resident", |tx, ids| {
-                let id = ids.next(ResidentId::new);
-                let residents = map_at(tx, ROOT, "residents", "directory")?;
-                reconcile_prop(tx, &residents, id.as_str(), &resident)
-                    .map_err(|e| Error::malformed("directory", e))?;
-                Ok((id, Vec::new()))
-            })
-        })
-    }
-
-    /// One resident.
-    pub fn resident(&mut self, id: &ResidentId) -> Result<Resident> {
-        let doc = self.directory()?;
-        let residents = map_at(doc, ROOT, "residents", "directory")?;
-        if doc.get(&residents, id.as_str()).ok().flatten().is_none() {
-            return Err(Error::NotFound {
-                kind: "resident",
-                id: id.to_string(),
-                hint: ": `gridbook resident list` shows the register".into(),
-            });
-        }
-        hydrate_prop(doc, &residents, id.as_str()).map_err(|e| Error::malformed("directory", e))
-    }
-
-    /// The whole register, by id.
-    pub fn residents(&mut self) -> Result<BTreeMap<String, Resident>> {
-        hydrate_map(self.directory()?, "residents")
-    }
-
-    /// Records that `duplicate` is the same person as `into` (entered twice offline): from now
-    /// on everything under `duplicate` counts for `into`, on every device.
-    pub fn merge_resident(&mut self, duplicate: &ResidentId, into: &ResidentId) -> Result<()> {
-        if duplicate == into {
-            return Err(Error::Invalid(
-                "a resident cannot be merged into itself".into(),
-            ));
-        }
-        self.resident(duplicate)?;
-        // Merge into whoever `into` stands for now, so merges never form chains or cycles.
-        let into = &self.canonical_resident(into)?;
-        if into == duplicate {
-            return Err(Error::Invalid(format!(
-                "{duplicate} and {into} are already the same resident"
-            )));
-        }
-        self.op(|book| {
-            book.edit(
-                &DocId::Directory,
-                &format!("merge {duplicate} into {into}"),
-                |tx, _| {
-                    let residents = map_at(tx, ROOT, "residents", "directory")?;
-                    let obj = map_at(tx, residents, duplicate.as_str(), "directory")?;
-                    tx.put(&obj, "merged_into", into.as_str())
-                        .map_err(|e| Error::malformed("directory", e))?;
-                    Ok(((), Vec::new()))
-                },
-            )
-        })
-    }
-
-    /// Resident merges: duplicate id → the id it was merged into.
-    pub fn resident_merges(&mut self) -> Result<std::collections::HashMap<String, ResidentId>> {
-        let doc = self.directory()?;
-        let residents = map_at(doc, ROOT, "residents", "directory")?;
-        let mut out = std::collections::HashMap::new();
-        for key in doc.keys(&residents) {
-            let Some((_, obj)) = doc.get(&residents, key.as_str()).ok().flatten() else {
-                continue;
-            };
-            if let Some((v, _)) = doc.get(&obj, "merged_into").ok().flatten()
-                && let Ok(s) = v.into_string()
-                && let Ok(id) = s.parse()
-            {
-                out.insert(key, id);
-            }
-        }
-        Ok(out)
     }
 
     /// Adds a member (a person who uses Gridbook) with a role.

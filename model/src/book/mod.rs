@@ -9,6 +9,7 @@ mod directory;
 mod meetings;
 mod needs;
 mod new_need;
+mod residents;
 mod sync;
 mod volunteers;
 
@@ -26,9 +27,10 @@ use crate::store::{Store, StoreError, WriteBatch};
 use crate::summary::Row;
 use crate::time::Timestamp;
 
-pub use directory::{DirectoryView, NewResident, PlaceKind};
+pub use directory::{DirectoryView, PlaceKind};
 pub use meetings::{MeetingView, MotionView, NewMeeting};
 pub use needs::{NeedEdit, NewNeed};
+pub use residents::NewResident;
 pub use volunteers::{ACTIVITY, ActivitySummary, NewVolunteer, VolunteerView};
 
 /// Documents are compacted (snapshot rewritten, chunks dropped) after this many chunks…
