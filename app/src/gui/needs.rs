@@ -501,8 +501,8 @@ fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
     let f = &mut state.filter;
     ui.horizontal_wrapped(|ui| {
         let any = tr!("common.any");
-        // The label goes before its box, as people read a form.
-        ui.label(tr!("needs.filter.category"));
+        // The label goes before its box, as people read a form, and names it for accessibility.
+        let label = ui.label(tr!("needs.filter.category"));
         egui::ComboBox::from_id_salt("needs.filter.category")
             .selected_text(f.category.map_or(any.clone(), vocab))
             .show_ui(ui, |ui| {
@@ -510,12 +510,14 @@ fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
                 for c in Category::ALL {
                     ui.selectable_value(&mut f.category, Some(*c), vocab(*c));
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         let grid_text = f
             .grid
             .as_deref()
             .map_or(any.clone(), |g| data.grid_label(g));
-        ui.label(tr!("needs.filter.grid"));
+        let label = ui.label(tr!("needs.filter.grid"));
         egui::ComboBox::from_id_salt("needs.filter.grid")
             .selected_text(grid_text)
             .show_ui(ui, |ui| {
@@ -525,7 +527,9 @@ fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
                         ui.selectable_value(&mut f.grid, Some(id.clone()), data.grid_label(id));
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         ui.checkbox(&mut f.overdue, tr!("needs.filter.overdue"));
         inline_field(
             ui,

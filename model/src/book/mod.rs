@@ -425,6 +425,10 @@ impl Gridbook {
         let Some(loaded) = self.docs.get_mut(doc_id) else {
             return;
         };
+        self.pending.heads.retain(|(d, _)| d != doc_id);
+        self.pending
+            .heads
+            .push((doc_id.clone(), encode_heads(loaded.doc.get_heads())));
         if loaded.wants_compaction() {
             self.pending.chunks.retain(|(d, _)| d != doc_id);
             self.pending
@@ -565,6 +569,12 @@ impl Gridbook {
     }
 }
 
+/// A document's heads as the store records them: sorted, concatenated.
+pub(crate) fn encode_heads(mut heads: Vec<automerge::ChangeHash>) -> Vec<u8> {
+    heads.sort();
+    heads.iter().flat_map(|h| h.0).collect()
+}
+
 /// The map object at `key` in `obj`, which Gridbook's genesis change created.
 pub(crate) fn map_at<D: Read>(
     doc: &D,
@@ -638,6 +648,12 @@ mod tests {
             stored.chunks.len()
         );
         let mut book = book;
+        // The recorded heads (read without loading the document) are the document's heads.
+        let recorded = book.heads(&doc_id).unwrap();
+        assert!(!recorded.is_empty());
+        let mut loaded = book.doc(&doc_id).unwrap().unwrap().get_heads();
+        loaded.sort();
+        assert_eq!(recorded, loaded);
         assert_eq!(book.dump().unwrap(), dump);
         assert_eq!(
             book.need(&id).unwrap().title,

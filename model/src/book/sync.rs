@@ -8,9 +8,10 @@
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::{ActorId, Automerge};
 
-use super::{Gridbook, Loaded};
+use super::{Gridbook, Loaded, encode_heads};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
+use crate::store::WriteBatch;
 
 impl Gridbook {
     /// The sync state this device keeps for `peer` and `doc` (fresh when there is none, or when
@@ -33,11 +34,28 @@ impl Gridbook {
     }
 
     /// The heads of a document, sorted (empty when this device lacks it).
+    ///
+    /// Read from the store's heads table when the document is not loaded, so comparing two
+    /// devices does not load every document; a document with no recorded heads is loaded once
+    /// and its heads recorded.
     pub fn heads(&mut self, doc: &DocId) -> Result<Vec<automerge::ChangeHash>> {
-        let mut heads = match self.doc(doc)? {
-            Some(d) => d.get_heads(),
-            None => Vec::new(),
+        if !self.docs.contains_key(doc)
+            && let Some(bytes) = self.store.doc_heads(doc)?
+        {
+            return decode_heads(&bytes)
+                .ok_or_else(|| Error::malformed("heads", format!("{doc}: bad length")));
+        }
+        let Some(d) = self.doc(doc)? else {
+            return Ok(Vec::new());
         };
+        let mut heads = d.get_heads();
+        if !self.touched.contains(doc) && self.store.doc_heads(doc)?.is_none() {
+            let batch = WriteBatch {
+                heads: vec![(doc.clone(), encode_heads(heads.clone()))],
+                ..Default::default()
+            };
+            self.store.write(batch)?;
+        }
         heads.sort();
         Ok(heads)
     }
@@ -108,4 +126,14 @@ impl Gridbook {
             Ok(new)
         })
     }
+}
+
+fn decode_heads(bytes: &[u8]) -> Option<Vec<automerge::ChangeHash>> {
+    if !bytes.len().is_multiple_of(32) {
+        return None;
+    }
+    bytes
+        .chunks_exact(32)
+        .map(|c| c.try_into().ok().map(automerge::ChangeHash))
+        .collect()
 }

@@ -4,21 +4,28 @@
 use redb::WriteTransaction;
 
 use super::StoreError;
-use super::tables::{CHUNKS, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
+use super::tables::{CHUNKS, HEADS, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 1;
+pub const CURRENT: u32 = 2;
 
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// Migration `n` takes a store from version `n` to `n + 1`.
-const MIGRATIONS: [Migration; CURRENT as usize] = [create_tables_v1];
+const MIGRATIONS: [Migration; CURRENT as usize] = [create_tables_v1, create_heads_v2];
 
 fn create_tables_v1(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(SNAPSHOTS)?;
     tx.open_table(CHUNKS)?;
     tx.open_table(SUMMARIES)?;
     tx.open_table(SYNC_STATES)?;
+    Ok(())
+}
+
+/// Schema 2: the heads table. It starts empty; heads are filled in as documents are written or
+/// first compared.
+fn create_heads_v2(tx: &WriteTransaction) -> Result<(), StoreError> {
+    tx.open_table(HEADS)?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use crate::doc_id::DocId;
-use tables::{CHUNKS, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
+use tables::{CHUNKS, HEADS, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
 
 /// The file name of the store inside a data directory.
 pub const STORE_FILE: &str = "gridbook.redb";
@@ -107,6 +107,8 @@ pub struct WriteBatch {
     pub meta: Vec<(&'static str, Vec<u8>)>,
     /// Sync states to set: (peer, document, bytes).
     pub sync_states: Vec<(String, String, Vec<u8>)>,
+    /// Documents' current heads to record: (document, sorted hashes concatenated).
+    pub heads: Vec<(DocId, Vec<u8>)>,
 }
 
 impl WriteBatch {
@@ -117,6 +119,7 @@ impl WriteBatch {
             && self.summaries.is_empty()
             && self.meta.is_empty()
             && self.sync_states.is_empty()
+            && self.heads.is_empty()
     }
 }
 
@@ -353,6 +356,15 @@ impl Store {
         Ok(tx.open_table(SUMMARIES)?.len()?)
     }
 
+    /// A document's recorded heads (sorted hashes concatenated), if recorded.
+    pub fn doc_heads(&self, doc: &DocId) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(HEADS)?;
+        Ok(table
+            .get(doc.to_string().as_str())?
+            .map(|v| v.value().to_vec()))
+    }
+
     /// A stored sync state.
     pub fn sync_state(&self, peer: &str, doc: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let tx = self.db.begin_read()?;
@@ -391,6 +403,10 @@ impl Store {
             let mut meta_table = tx.open_table(META)?;
             for (key, value) in &batch.meta {
                 meta_table.insert(*key, value.as_slice())?;
+            }
+            let mut heads = tx.open_table(HEADS)?;
+            for (doc, bytes) in &batch.heads {
+                heads.insert(doc.to_string().as_str(), bytes.as_slice())?;
             }
             let mut states = tx.open_table(SYNC_STATES)?;
             for (peer, doc, bytes) in &batch.sync_states {

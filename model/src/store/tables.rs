@@ -19,6 +19,11 @@ pub const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("do
 /// never load documents. Always recomputable from the documents.
 pub const SUMMARIES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("summaries-v1");
 
+/// The current heads of each document (its change hashes, sorted, concatenated), kept with every
+/// write so a sync session can compare devices without loading every document. A document with
+/// no row here (stores from before schema 2) has its heads computed on first use.
+pub const HEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("doc-heads-v2");
+
 /// Per-peer, per-document Automerge sync state, keyed by (peer id, document id), so a peer that
 /// comes back resumes instead of starting over.
 pub const SYNC_STATES: TableDefinition<(&str, &str), &[u8]> =
