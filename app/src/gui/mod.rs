@@ -150,6 +150,19 @@ impl Data {
 
     /// A grid's name with its community's, for choosing among grids of several communities
     /// (every community has a 第1网格).
+    /// The code of the community a grid is in (a grid's parent is its community or a courtyard
+    /// in it).
+    pub fn grid_community(&self, id: &str) -> Option<String> {
+        let d = self.directory.as_ref()?;
+        let mut parent = d.grids.get(id)?.parent.as_deref();
+        if let Some(p) = parent
+            && let Some(courtyard) = d.courtyards.get(p)
+        {
+            parent = courtyard.parent.as_deref();
+        }
+        parent.map(str::to_string)
+    }
+
     pub fn grid_label(&self, id: &str) -> String {
         let Some(d) = &self.directory else {
             return id.to_string();
@@ -157,14 +170,7 @@ impl Data {
         let Some(grid) = d.grids.get(id) else {
             return id.to_string();
         };
-        let mut parent = grid.parent.as_deref();
-        // A grid's parent is its community or a courtyard in it.
-        if let Some(p) = parent
-            && let Some(courtyard) = d.courtyards.get(p)
-        {
-            parent = courtyard.parent.as_deref();
-        }
-        match parent.and_then(|p| d.communities.get(p)) {
+        match self.grid_community(id).and_then(|c| d.communities.get(&c)) {
             Some(c) => format!("{} {}", c.name, grid.name),
             None => grid.name.clone(),
         }

@@ -22,8 +22,10 @@ pub struct NewNeedView {
     resident_name: String,
     phone: String,
     saving: bool,
-    /// Whether every grid is listed (a grid worker keeps one grid: it is shown alone).
+    /// Whether grids are being chosen (a grid worker keeps one grid: it is shown alone).
     choosing_grid: bool,
+    /// The community whose grids are listed while choosing.
+    community: Option<String>,
     message: Option<Result<String, String>>,
 }
 
@@ -56,9 +58,25 @@ impl NewNeedView {
             ui.label(tr!("new.category"));
             vocab_chips(ui, Category::ALL, &mut self.category);
 
+            let all = self.choosing_grid || state.last_grid.is_none();
+            if all {
+                // The community first, then its few grids: two short rows of chips on a tablet
+                // instead of every grid of the subdistrict pushing Save off the screen.
+                if self.community.is_none() && dir.communities.len() == 1 {
+                    self.community = dir.communities.keys().next().cloned();
+                }
+                ui.label(tr!("new.community"));
+                ui.horizontal_wrapped(|ui| {
+                    for (code, c) in &dir.communities {
+                        let selected = self.community.as_deref() == Some(code.as_str());
+                        if chip(ui, selected, &c.name).clicked() {
+                            self.community = Some(code.clone());
+                        }
+                    }
+                });
+            }
             ui.label(tr!("new.grid"));
             ui.horizontal_wrapped(|ui| {
-                let all = self.choosing_grid || state.last_grid.is_none();
                 for id in dir.grids.keys() {
                     let selected = state.last_grid.as_ref() == Some(id);
                     if !all && !selected {
@@ -68,10 +86,15 @@ impl NewNeedView {
                         ui.label(RichText::new(data.grid_label(id)).strong());
                         if ui.button(tr!("new.change_grid")).clicked() {
                             self.choosing_grid = true;
+                            self.community = data.grid_community(id);
                         }
                         continue;
                     }
-                    if chip(ui, selected, data.grid_label(id)).clicked() && !selected {
+                    if self.community.is_none() || data.grid_community(id) != self.community {
+                        continue;
+                    }
+                    let name = dir.grids.get(id).map_or(id.as_str(), |g| g.name.as_str());
+                    if chip(ui, selected, name).clicked() && !selected {
                         state.last_grid = Some(id.clone());
                         self.choosing_grid = false;
                         self.building = None;
