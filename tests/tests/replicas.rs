@@ -11,6 +11,15 @@ fn day(s: &str) -> Day {
     s.parse().unwrap()
 }
 
+/// Sets a need's due day on one device.
+fn set_due(book: &mut gridbook_model::Gridbook, id: &gridbook_model::ids::NeedId, due: &str) {
+    let edit = NeedEdit {
+        due: Some(day(due)),
+        ..Default::default()
+    };
+    book.edit_need_fields(id, &edit).unwrap();
+}
+
 #[test]
 fn needs_added_offline_on_two_devices_are_both_kept() {
     let (mut office, mut tablet) = two_devices().unwrap();
@@ -49,15 +58,7 @@ fn different_fields_edited_offline_merge_without_conflict() {
         .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
         .unwrap();
     exchange(&mut office, &mut tablet).unwrap();
-    office
-        .edit_need_fields(
-            &id,
-            &NeedEdit {
-                due: Some(day("2026-12-10")),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_due(&mut office, &id, "2026-12-10");
     tablet
         .edit_need_fields(
             &id,
@@ -83,24 +84,8 @@ fn the_same_field_edited_offline_shows_both_values_until_someone_picks_one() {
         .add_need(NewNeed::new("下水道堵塞", Category::Facilities, "zt-g3"))
         .unwrap();
     exchange(&mut office, &mut tablet).unwrap();
-    office
-        .edit_need_fields(
-            &id,
-            &NeedEdit {
-                due: Some(day("2026-12-01")),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    tablet
-        .edit_need_fields(
-            &id,
-            &NeedEdit {
-                due: Some(day("2026-12-05")),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_due(&mut office, &id, "2026-12-01");
+    set_due(&mut tablet, &id, "2026-12-05");
     exchange(&mut office, &mut tablet).unwrap();
     let conflicts = office.need_conflicts(&id).unwrap();
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
@@ -121,15 +106,7 @@ fn the_same_field_edited_offline_shows_both_values_until_someone_picks_one() {
     assert_eq!(row.conflicts, ["due"], "the list view flags it too");
 
     // Zhao picks one; the choice reaches the tablet and the conflict is gone on both.
-    office
-        .edit_need_fields(
-            &id,
-            &NeedEdit {
-                due: Some(day("2026-12-05")),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_due(&mut office, &id, "2026-12-05");
     exchange(&mut office, &mut tablet).unwrap();
     for book in [&mut office, &mut tablet] {
         assert!(book.need_conflicts(&id).unwrap().is_empty());
@@ -400,24 +377,8 @@ fn summary_rows_equal_a_recomputation_from_the_documents() {
         .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
         .unwrap();
     exchange(&mut office, &mut tablet).unwrap();
-    office
-        .edit_need_fields(
-            &id,
-            &NeedEdit {
-                due: Some(day("2026-12-01")),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    tablet
-        .edit_need_fields(
-            &id,
-            &NeedEdit {
-                due: Some(day("2026-12-02")),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_due(&mut office, &id, "2026-12-01");
+    set_due(&mut tablet, &id, "2026-12-02");
     exchange(&mut office, &mut tablet).unwrap();
     for book in [&mut office, &mut tablet] {
         for doc in book.doc_ids().unwrap() {
