@@ -124,11 +124,13 @@ impl NeedsView {
             .striped(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::auto().at_least(90.0))
-            .column(Column::remainder().at_least(160.0).clip(true))
+            .column(Column::remainder().at_least(120.0).clip(true))
             .column(Column::auto().at_least(60.0));
         if !narrow {
+            // Categories run long in English ("Home elderly care"): clip them rather than push
+            // the due day off a 1024-wide screen.
             table = table
-                .column(Column::auto().at_least(70.0))
+                .column(Column::auto().at_least(70.0).at_most(120.0).clip(true))
                 .column(Column::auto().at_least(70.0).clip(true))
                 .column(Column::auto().at_least(60.0))
                 .column(Column::auto().at_least(110.0))
