@@ -1,0 +1,72 @@
+//! Tests of a device's Gridbook: compaction, refused operations, recorded heads.
+use super::*;
+use crate::vocab::Category;
+use crate::{NeedEdit, NewNeed, PlaceKind};
+
+#[test]
+fn a_document_edited_past_the_chunk_limit_is_compacted_and_reloads_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (id, dump) = {
+        let mut book = Gridbook::open_or_create(dir.path()).unwrap();
+        book.init_network("凤凰台街道", "赵敏").unwrap();
+        book.add_place(PlaceKind::Community, None, "zt", "中台社区")
+            .unwrap();
+        book.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+            .unwrap();
+        let id = book
+            .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
+            .unwrap();
+        for i in 0..(COMPACT_AFTER_CHUNKS + 10) {
+            let edit = NeedEdit {
+                title: Some(format!("送餐 {i}")),
+                ..Default::default()
+            };
+            book.edit_need_fields(&id, &edit).unwrap();
+        }
+        (id, book.dump().unwrap())
+    };
+    let book = Gridbook::open(dir.path()).unwrap();
+    let doc_id = DocId::Needs {
+        community: "zt".into(),
+        month: book.now().day().month(),
+    };
+    let stored = book.store().doc_bytes(&doc_id).unwrap().unwrap();
+    assert!(stored.snapshot.is_some(), "compaction wrote a snapshot");
+    assert!(
+        stored.chunks.len() < COMPACT_AFTER_CHUNKS,
+        "and dropped the chunks: {}",
+        stored.chunks.len()
+    );
+    let mut book = book;
+    // The recorded heads (read without loading the document) are the document's heads.
+    let recorded = book.heads(&doc_id).unwrap();
+    assert!(!recorded.is_empty());
+    let mut loaded = book.doc(&doc_id).unwrap().unwrap().get_heads();
+    loaded.sort();
+    assert_eq!(recorded, loaded);
+    assert_eq!(book.dump().unwrap(), dump);
+    assert_eq!(
+        book.need(&id).unwrap().title,
+        format!("送餐 {}", COMPACT_AFTER_CHUNKS + 9)
+    );
+}
+
+#[test]
+fn a_refused_operation_writes_nothing() {
+    let mut book = Gridbook::in_memory().unwrap();
+    book.init_network("凤凰台街道", "赵敏").unwrap();
+    book.add_place(PlaceKind::Community, None, "zt", "中台社区")
+        .unwrap();
+    book.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+        .unwrap();
+    let before = book.dump().unwrap();
+    let mut news = vec![NewNeed::new("送餐", Category::ElderlyCare, "zt-g3")];
+    news.push(NewNeed::new("", Category::Parking, "zt-g3"));
+    assert!(book.add_needs(news).is_err());
+    assert!(
+        book.add_need(NewNeed::new("送餐", Category::ElderlyCare, "no-such-grid"))
+            .is_err()
+    );
+    assert_eq!(book.dump().unwrap(), before);
+    assert!(book.need_summaries().unwrap().is_empty());
+}
