@@ -157,6 +157,24 @@ fn hours(b: &Balance) -> String {
     format!("{:.1}", b.minutes as f64 / 60.0)
 }
 
+/// Records a redemption or a correction and says the balance it leaves.
+fn movement(
+    book: &mut gridbook_model::Gridbook,
+    volunteer: &VolunteerId,
+    kind: MovementKind,
+    h: f64,
+    points: i64,
+    note: &str,
+) -> Result<String> {
+    let id = book.add_movement(volunteer, kind, minutes(h)?, points, note)?;
+    let b = book.balance(volunteer)?;
+    Ok(format!(
+        "{id}: {volunteer} now has {} h and {} points\n",
+        hours(&b),
+        b.points
+    ))
+}
+
 pub fn run(ctx: &Ctx, cmd: VolunteerCommand) -> Result<String> {
     let mut book = ctx.open()?;
     match cmd {
@@ -278,36 +296,27 @@ pub fn run(ctx: &Ctx, cmd: VolunteerCommand) -> Result<String> {
             hours: h,
             points,
             note,
-        } => {
-            let id =
-                book.add_movement(&volunteer, MovementKind::Redeem, minutes(h)?, points, &note)?;
-            let b = book.balance(&volunteer)?;
-            Ok(format!(
-                "{id}: {volunteer} now has {} h and {} points\n",
-                hours(&b),
-                b.points
-            ))
-        }
+        } => movement(
+            &mut book,
+            &volunteer,
+            MovementKind::Redeem,
+            h,
+            points,
+            &note,
+        ),
         VolunteerCommand::Correct {
             volunteer,
             hours: h,
             points,
             note,
-        } => {
-            let id = book.add_movement(
-                &volunteer,
-                MovementKind::Correct,
-                minutes(h)?,
-                points,
-                &note,
-            )?;
-            let b = book.balance(&volunteer)?;
-            Ok(format!(
-                "{id}: {volunteer} now has {} h and {} points\n",
-                hours(&b),
-                b.points
-            ))
-        }
+        } => movement(
+            &mut book,
+            &volunteer,
+            MovementKind::Correct,
+            h,
+            points,
+            &note,
+        ),
         VolunteerCommand::Balance { volunteer, json } => {
             let b = book.balance(&volunteer)?;
             if json {
