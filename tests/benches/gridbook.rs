@@ -6,8 +6,9 @@
 //!
 //! - durable single-need writes (`Gridbook::add_need`) on a file store holding a few thousand
 //!   needs;
-//! - bulk creation of 100k needs (`Gridbook::add_needs` in batches) over 8 communities and 24
-//!   months, the busiest needs document holding 5,000;
+//! - bulk creation of 100k needs (`Gridbook::add_needs` in batches of 1,000, each built on
+//!   every core: one document per community) over 8 communities and 24 months, the busiest
+//!   needs document holding 5,000;
 //! - opening that store and listing every need summary, in a fresh process (this executable
 //!   run again), with its peak resident memory;
 //! - loading the busiest needs document, in a fresh process too.
@@ -29,7 +30,8 @@ use gridbook_tests::data::{
     use_settable_clock,
 };
 use gridbook_tests::report::{
-    CpuTimes, Report, Target, load_average, median, ms, percentile, proc_status_kib, report_path,
+    CpuTimes, Report, Target, load_average, median, ms, percentile, proc_status_kib, process_cpu_s,
+    report_path,
 };
 
 /// Set in the environment of a child run: which fresh-process measurement to make.
@@ -236,7 +238,7 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
             plan.busiest
         );
         let start = Instant::now();
-        let cpu = CpuTimes::now();
+        let cpu = process_cpu_s();
         let mut slowest = 0f64;
         for batch in plan.batches {
             set_time(batch.at);
@@ -245,12 +247,18 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
             slowest = slowest.max(ms(t.elapsed()));
         }
         let took = start.elapsed().as_secs_f64();
-        let cpu = CpuTimes::now().since(cpu);
+        let cpu = process_cpu_s().zip(cpu).map(|(end, start)| end - start);
         report.info("bulk.needs", total as f64, "needs");
         report.info("bulk.busiest_doc_needs", busiest as f64, "needs");
         report.check("bulk.add_needs_total", took, "s", Target::AtMost(budget_s));
-        report.info("bulk.add_needs_cpu", cpu.cpu_ms() / 1e3, "s");
-        report.info("bulk.add_needs_runqueue_wait", cpu.wait_ms() / 1e3, "s");
+        // Documents are built on every core, so CPU may exceed wall time; on a machine shared
+        // with other work, CPU well below cores × wall means the figure waited for a core.
+        if let Some(cpu) = cpu {
+            report.info("bulk.add_needs_cpu_all_threads", cpu, "s");
+        }
+        if let Some(load) = load_average() {
+            report.info("bulk.load_average_after", load, "runnable");
+        }
         report.info("bulk.per_need", took * 1e6 / total as f64, "µs");
         report.info("bulk.slowest_batch", slowest, "ms");
         let size = book.store().file_size();

@@ -179,6 +179,19 @@ pub fn proc_status_kib(field: &str) -> Option<u64> {
     })
 }
 
+/// CPU time this process has used, every thread counted (exited ones too), in seconds, from
+/// `/proc/self/stat` (user + system, at the kernel's usual 100 ticks a second); `None` where
+/// there is no procfs. For work spread over threads, where [`CpuTimes`] sees one thread only.
+pub fn process_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name may hold spaces; the fields after it are plain.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
 /// Time this thread spent on a CPU and waiting in the run queue for one (its CPU taken by other
 /// processes), from `/proc/thread-self/schedstat`. On a shared machine, wall time minus these
 /// two is time blocked on the disk; a large wait means the figure is inflated by other load.

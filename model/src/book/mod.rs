@@ -9,6 +9,7 @@ mod directory;
 mod meetings;
 mod needs;
 mod new_need;
+mod parallel;
 mod residents;
 mod sync;
 mod volunteers;
@@ -115,6 +116,32 @@ impl Loaded {
         self.chunks >= COMPACT_AFTER_CHUNKS
             || chunk_ops > COMPACT_AFTER_OPS.max(self.snapshot_ops / 8)
     }
+
+    /// What to store for the changes since `since`: one more chunk, or, when the chunks have
+    /// grown too many or too large, a new snapshot that replaces them.
+    fn stage(&mut self, since: &[automerge::ChangeHash]) -> Staged {
+        let heads = encode_heads(self.doc.get_heads());
+        let bytes = if self.wants_compaction() {
+            self.chunks = 0;
+            self.snapshot_ops = self.ops();
+            StagedBytes::Snapshot(self.doc.save())
+        } else {
+            self.chunks += 1;
+            StagedBytes::Chunk(self.doc.save_after(since))
+        };
+        Staged { heads, bytes }
+    }
+}
+
+/// A document's new changes, ready for the pending write.
+struct Staged {
+    heads: Vec<u8>,
+    bytes: StagedBytes,
+}
+
+enum StagedBytes {
+    Chunk(Vec<u8>),
+    Snapshot(Vec<u8>),
 }
 
 /// Hands out record sequence numbers inside an operation.
@@ -378,16 +405,7 @@ impl Gridbook {
         message: &str,
         f: impl FnOnce(&mut Transaction<'_>, &mut IdSource) -> Result<(R, Vec<Row>)>,
     ) -> Result<R> {
-        if !self.load(doc_id)? {
-            let mut doc = genesis(doc_id)?;
-            doc.set_actor(ActorId::from(self.key.public.as_slice()));
-            // The genesis change is stored like any other, so it syncs and reloads.
-            self.pending.chunks.push((doc_id.clone(), doc.save()));
-            self.docs.insert(doc_id.clone(), Loaded::new(doc, 1));
-            if *doc_id != DocId::Directory {
-                self.catalog(doc_id)?;
-            }
-        }
+        self.ensure_doc(doc_id)?;
         let time = self.now().0 / 1000;
         let loaded = self
             .docs
@@ -425,22 +443,37 @@ impl Gridbook {
         let Some(loaded) = self.docs.get_mut(doc_id) else {
             return;
         };
+        let staged = loaded.stage(heads);
+        self.push_staged(doc_id, staged);
+    }
+
+    fn push_staged(&mut self, doc_id: &DocId, staged: Staged) {
         self.pending.heads.retain(|(d, _)| d != doc_id);
-        self.pending
-            .heads
-            .push((doc_id.clone(), encode_heads(loaded.doc.get_heads())));
-        if loaded.wants_compaction() {
-            self.pending.chunks.retain(|(d, _)| d != doc_id);
-            self.pending
-                .snapshots
-                .push((doc_id.clone(), loaded.doc.save()));
-            loaded.chunks = 0;
-            loaded.snapshot_ops = loaded.ops();
-        } else {
-            let chunk = loaded.doc.save_after(heads);
-            loaded.chunks += 1;
-            self.pending.chunks.push((doc_id.clone(), chunk));
+        self.pending.heads.push((doc_id.clone(), staged.heads));
+        match staged.bytes {
+            StagedBytes::Snapshot(bytes) => {
+                self.pending.chunks.retain(|(d, _)| d != doc_id);
+                self.pending.snapshots.push((doc_id.clone(), bytes));
+            }
+            StagedBytes::Chunk(bytes) => self.pending.chunks.push((doc_id.clone(), bytes)),
         }
+    }
+
+    /// Loads a document, or starts it with its genesis change (and lists it in the catalog)
+    /// if this device has none.
+    fn ensure_doc(&mut self, doc_id: &DocId) -> Result<()> {
+        if self.load(doc_id)? {
+            return Ok(());
+        }
+        let mut doc = genesis(doc_id)?;
+        doc.set_actor(ActorId::from(self.key.public.as_slice()));
+        // The genesis change is stored like any other, so it syncs and reloads.
+        self.pending.chunks.push((doc_id.clone(), doc.save()));
+        self.docs.insert(doc_id.clone(), Loaded::new(doc, 1));
+        if *doc_id != DocId::Directory {
+            self.catalog(doc_id)?;
+        }
+        Ok(())
     }
 
     fn catalog(&mut self, doc_id: &DocId) -> Result<()> {

@@ -2,13 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use automerge::transaction::Transactable;
+use automerge::transaction::{Transactable, Transaction};
 use automerge::{Automerge, ObjId, ROOT, ReadDoc, ScalarValue};
 use autosurgeon::{Text, hydrate_prop, reconcile_prop};
 
 #[cfg(test)]
 use super::COMPACT_AFTER_CHUNKS;
 use super::new_need::NewNeeds;
+use super::parallel::DocEdit;
 use super::{Gridbook, IdSource, Read, map_at};
 use crate::conflict::conflicted_fields;
 use crate::doc_id::DocId;
@@ -81,7 +82,7 @@ pub struct NeedEdit {
 }
 
 fn put(
-    tx: &mut automerge::transaction::Transaction<'_>,
+    tx: &mut Transaction<'_>,
     obj: &ObjId,
     key: &str,
     value: impl Into<ScalarValue>,
@@ -215,7 +216,7 @@ impl Gridbook {
                     .or_default()
                     .push((i, new, community, building));
             }
-            let mut out: Vec<(usize, NeedId)> = Vec::new();
+            let mut edits = Vec::with_capacity(by_doc.len());
             for (doc_id, batch) in by_doc {
                 let message = if batch.len() == 1 {
                     "add need".to_string()
@@ -223,59 +224,68 @@ impl Gridbook {
                     format!("add {} needs", batch.len())
                 };
                 let reporter = reporter.clone();
-                let ids = book.edit(&doc_id, &message, |tx, ids| {
-                    let mut made = Vec::with_capacity(batch.len());
-                    let mut records = Vec::with_capacity(batch.len());
-                    for (i, new, community, building) in batch {
-                        let seq = ids.next(|_, seq| seq);
-                        let id = NeedId::new(ids.tag(), seq);
-                        let day = now.day();
-                        let ledger_no = format!(
-                            "{}-{}{:02}-{}-{:04}",
-                            community.to_ascii_uppercase(),
-                            day.0.year() % 100,
-                            day.0.month(),
-                            ids.tag(),
-                            seq
-                        );
-                        let need = Need {
-                            description: Text::with_value(new.description),
-                            source: new.source,
-                            building,
-                            resident: new.resident,
-                            resident_name: new.resident_name,
-                            phone: new.phone,
-                            reporter: reporter.clone(),
-                            assignee: reporter.clone(),
-                            due: new.due,
-                            level: new.level,
-                            ..Need::discovered(
-                                id.clone(),
-                                ledger_no,
-                                new.title,
-                                new.category,
-                                community,
-                                new.grid,
-                                now,
-                            )
-                        };
-                        made.push((i, id.clone()));
-                        records.push((id.to_string(), need));
-                    }
-                    map_at(tx, ROOT, "needs", "needs")?;
-                    reconcile_prop(tx, ROOT, "needs", NewNeeds(&records))
-                        .map_err(|e| Error::malformed(&doc_id, e))?;
-                    // A need made in this commit has no concurrent values yet.
-                    let rows = records
-                        .iter()
-                        .map(|(id, need)| {
-                            Row::new(summary::NEED, id, &summary_of(&doc_id, need, Vec::new()))
-                        })
-                        .collect();
-                    Ok((made, rows))
-                })?;
-                out.extend(ids);
+                let doc = doc_id.clone();
+                let ids = batch.len() as u64;
+                edits.push(DocEdit {
+                    doc,
+                    message,
+                    ids,
+                    f: move |tx: &mut Transaction<'_>, ids: &mut IdSource| {
+                        let mut made = Vec::with_capacity(batch.len());
+                        let mut records = Vec::with_capacity(batch.len());
+                        for (i, new, community, building) in batch {
+                            let seq = ids.next(|_, seq| seq);
+                            let id = NeedId::new(ids.tag(), seq);
+                            let day = now.day();
+                            let ledger_no = format!(
+                                "{}-{}{:02}-{}-{:04}",
+                                community.to_ascii_uppercase(),
+                                day.0.year() % 100,
+                                day.0.month(),
+                                ids.tag(),
+                                seq
+                            );
+                            let need = Need {
+                                description: Text::with_value(new.description),
+                                source: new.source,
+                                building,
+                                resident: new.resident,
+                                resident_name: new.resident_name,
+                                phone: new.phone,
+                                reporter: reporter.clone(),
+                                assignee: reporter.clone(),
+                                due: new.due,
+                                level: new.level,
+                                ..Need::discovered(
+                                    id.clone(),
+                                    ledger_no,
+                                    new.title,
+                                    new.category,
+                                    community,
+                                    new.grid,
+                                    now,
+                                )
+                            };
+                            made.push((i, id.clone()));
+                            records.push((id.to_string(), need));
+                        }
+                        map_at(tx, ROOT, "needs", "needs")?;
+                        reconcile_prop(tx, ROOT, "needs", NewNeeds(&records))
+                            .map_err(|e| Error::malformed(&doc_id, e))?;
+                        // A need made in this commit has no concurrent values yet.
+                        let rows = records
+                            .iter()
+                            .map(|(id, need)| {
+                                Row::new(summary::NEED, id, &summary_of(&doc_id, need, Vec::new()))
+                            })
+                            .collect();
+                        Ok((made, rows))
+                    },
+                });
             }
+            // Each document's commit is built on its own core; the store write stays one.
+            let mut out: Vec<(usize, NeedId)> =
+                book.edit_each(edits)?.into_iter().flatten().collect();
             out.sort();
             Ok(out.into_iter().map(|(_, id)| id).collect())
         })
@@ -321,12 +331,7 @@ impl Gridbook {
         &mut self,
         id: &NeedId,
         message: String,
-        f: impl FnOnce(
-            &mut automerge::transaction::Transaction<'_>,
-            &ObjId,
-            &Need,
-            &mut IdSource,
-        ) -> Result<()>,
+        f: impl FnOnce(&mut Transaction<'_>, &ObjId, &Need, &mut IdSource) -> Result<()>,
     ) -> Result<()> {
         let doc_id = self.need_doc(id)?;
         self.op(|book| {
