@@ -25,7 +25,7 @@ use std::sync::Arc;
 use gridbook_model::conflict::Conflict;
 use gridbook_model::need::Need;
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
-use gridbook_model::{DirectoryView, MeetingView, Resident, VolunteerView};
+use gridbook_model::{DirectoryView, MeetingView, Resident};
 use serde::{Deserialize, Serialize};
 
 use i18n::{Language, tr};
@@ -133,8 +133,8 @@ pub struct Data {
     pub meetings: Vec<MeetingSummary>,
     /// The meeting open on the meetings page.
     pub meeting: Option<MeetingView>,
-    /// The volunteers of `State::volunteer_community`.
-    pub volunteers: Option<(String, Vec<VolunteerView>)>,
+    /// The roster of `State::volunteer_community`.
+    pub volunteers: Option<volunteers::Roster>,
     /// A failure that belongs to no view.
     pub status: Option<String>,
 }
@@ -200,6 +200,7 @@ pub struct GridbookApp {
     needs: needs::NeedsView,
     new_need: new_need::NewNeedView,
     meetings: meetings::MeetingsView,
+    volunteers: volunteers::VolunteersView,
     commands: Vec<Command>,
     /// The community whose roster was asked for and has not arrived.
     volunteers_asked: Option<String>,
@@ -223,6 +224,7 @@ impl GridbookApp {
             needs: needs::NeedsView::default(),
             new_need: new_need::NewNeedView::default(),
             meetings: meetings::MeetingsView::default(),
+            volunteers: volunteers::VolunteersView::default(),
             commands: Vec::new(),
             volunteers_asked: None,
         };
@@ -281,14 +283,16 @@ impl GridbookApp {
             }
             Event::Meetings(m) => data.meetings = m,
             Event::Meeting(m) => data.meeting = Some(*m),
-            Event::Volunteers(c, v) => {
+            Event::Volunteers(roster) => {
                 self.volunteers_asked = None;
-                data.volunteers = Some((c, v));
+                data.volunteers = Some(*roster);
             }
+            Event::VolunteerSaved(what) => self.volunteers.saved(what),
             Event::Refused(origin, refusal) => match origin {
                 Origin::NewNeed => self.new_need.refused(refusal),
                 Origin::Need => self.needs.refused(refusal),
                 Origin::Meeting => self.meetings.refused(refusal),
+                Origin::Volunteers => self.volunteers.refused(refusal),
                 Origin::General => data.status = Some(needs::refusal_text(&refusal)),
             },
             Event::Done => {}
@@ -347,7 +351,7 @@ impl GridbookApp {
     fn request_missing(&mut self) {
         if self.state.page == Page::Volunteers
             && let Some(c) = &self.state.volunteer_community
-            && self.data.volunteers.as_ref().map(|(v, _)| v) != Some(c)
+            && self.data.volunteers.as_ref().map(|r| &r.community) != Some(c)
             && self.volunteers_asked.as_ref() != Some(c)
         {
             self.volunteers_asked = Some(c.clone());
@@ -378,7 +382,7 @@ impl GridbookApp {
             Page::Needs => self.needs.show(ui, &mut self.state, &self.data, cmds),
             Page::NewNeed => self.new_need.show(ui, &mut self.state, &self.data, cmds),
             Page::Meetings => self.meetings.show(ui, &self.data, cmds),
-            Page::Volunteers => volunteers::show(ui, &mut self.state, &self.data),
+            Page::Volunteers => self.volunteers.show(ui, &mut self.state, &self.data, cmds),
             Page::Reports => reports::show(ui, &self.data),
             Page::Sync => {
                 ui.heading(tr!("sync.heading"));

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gridbook_model::vocab::MeetingLevel;
-use gridbook_model::{Gridbook, NewMeeting, NewResident, PlaceKind};
+use gridbook_model::{Gridbook, NewMeeting, NewResident, NewVolunteer, PlaceKind};
 
 use super::{GridbookApp, State};
 
-/// A store holding 中台社区 with grid 3, building 12 and two residents, and a meeting with one
-/// motion.
+/// A store holding 中台社区 with grid 3, building 12 and two residents, a meeting with one
+/// motion, and a team with one volunteer (周志强) and one activity (楼道清扫).
 pub struct Fixture {
     dir: tempfile::TempDir,
 }
@@ -57,6 +57,19 @@ impl Fixture {
             })
             .unwrap();
         book.add_motion(&meeting, "画14个编号车位，抽签分配", None, false)
+            .unwrap();
+        let team = book.add_team("zt", "环境卫士", None).unwrap();
+        book.add_volunteer(NewVolunteer {
+            community: "zt".into(),
+            name: "周志强".into(),
+            phone: None,
+            skills: vec!["清扫".into()],
+            team: Some(team.clone()),
+            joined: "2026-03-01".parse().unwrap(),
+        })
+        .unwrap();
+        let day = "2026-11-21".parse().unwrap();
+        book.add_activity("zt", "楼道清扫", Some(&team), day, None)
             .unwrap();
         Fixture { dir }
     }

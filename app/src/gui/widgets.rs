@@ -55,3 +55,9 @@ pub fn vocab_chips<V: gridbook_model::vocab::Vocabulary + PartialEq>(
     });
     changed
 }
+
+/// A button at least 44 points tall, for a form's one action; returns whether it was tapped.
+pub fn big_button(ui: &mut Ui, text: impl Into<String>) -> bool {
+    ui.add(egui::Button::new(text.into()).min_size(egui::vec2(160.0, 44.0)))
+        .clicked()
+}

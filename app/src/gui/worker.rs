@@ -9,15 +9,15 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
 
 use gridbook_model::conflict::Conflict;
-use gridbook_model::ids::{MeetingId, MotionId, NeedId, ResidentId};
+use gridbook_model::ids::{ActivityId, MeetingId, MotionId, NeedId, ResidentId, VolunteerId};
 use gridbook_model::need::{Need, Transition, TransitionError};
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
-use gridbook_model::vocab::Choice;
-use gridbook_model::{
-    DirectoryView, Error, Gridbook, MeetingView, NeedEdit, NewNeed, Resident, VolunteerView,
-};
+use gridbook_model::vocab::{Choice, MovementKind};
+use gridbook_model::{DirectoryView, Error, Gridbook, MeetingView, NeedEdit, NewNeed, Resident};
 
+use super::i18n::tr;
 use super::rows::{NeedFilter, NeedStats};
+use super::volunteers::Roster;
 
 /// What the UI asks of the store.
 #[derive(Debug)]
@@ -42,6 +42,35 @@ pub enum Command {
     SetCounts(MeetingId, MotionId, [(Choice, u32); 3]),
     /// Load a community's volunteers with their balances.
     LoadVolunteers(String),
+    /// Start an activity today.
+    AddActivity {
+        /// The community's code.
+        community: String,
+        /// What the activity is.
+        title: String,
+    },
+    /// Record that a volunteer served at an activity.
+    RecordService {
+        /// The activity.
+        activity: ActivityId,
+        /// Who served.
+        volunteer: VolunteerId,
+        /// For how long.
+        minutes: u32,
+        /// Points earned.
+        points: u32,
+    },
+    /// Record a redemption of hours or points.
+    Redeem {
+        /// Whose.
+        volunteer: VolunteerId,
+        /// Minutes spent.
+        minutes: i64,
+        /// Points spent.
+        points: i64,
+        /// What for.
+        note: String,
+    },
 }
 
 /// Where a refusal is shown.
@@ -53,6 +82,8 @@ pub enum Origin {
     Need,
     /// The meeting page.
     Meeting,
+    /// The volunteers page.
+    Volunteers,
     /// Anything else: the status line.
     General,
 }
@@ -118,8 +149,10 @@ pub enum Event {
     Meetings(Vec<MeetingSummary>),
     /// One meeting.
     Meeting(Box<MeetingView>),
-    /// A community's volunteers with balances.
-    Volunteers(String, Vec<VolunteerView>),
+    /// A community's roster, activities and balances.
+    Volunteers(Box<Roster>),
+    /// A volunteers-page edit was saved durably (what, in words).
+    VolunteerSaved(String),
     /// Something was refused; nothing was written.
     Refused(Origin, Refusal),
     /// The command is finished (one per command, after its other events).
@@ -290,11 +323,71 @@ impl State {
                 });
                 self.after_meeting_edit(&meeting, r, send);
             }
-            Command::LoadVolunteers(community) => match self.book.balances(&community) {
-                Ok(v) => send(Event::Volunteers(community, v)),
-                Err(e) => send(Event::Refused(Origin::General, e.into())),
-            },
+            Command::LoadVolunteers(community) => self.send_roster(&community, send),
+            Command::AddActivity { community, title } => {
+                let today = self.book.now().day();
+                let r = self
+                    .book
+                    .add_activity(&community, &title, None, today, None)
+                    .map(|_| tr!("volunteers.activity_saved", title = title));
+                self.after_volunteer_edit(&community, r, send);
+            }
+            Command::RecordService {
+                activity,
+                volunteer,
+                minutes,
+                points,
+            } => {
+                let r = self
+                    .book
+                    .record_attendance(&activity, &volunteer, minutes, points)
+                    .map(|()| tr!("volunteers.service_saved"));
+                let community = self.community_of(&volunteer);
+                self.after_volunteer_edit(&community, r, send);
+            }
+            Command::Redeem {
+                volunteer,
+                minutes,
+                points,
+                note,
+            } => {
+                let r = self
+                    .book
+                    .add_movement(&volunteer, MovementKind::Redeem, minutes, points, &note)
+                    .map(|_| tr!("volunteers.redeem_saved"));
+                let community = self.community_of(&volunteer);
+                self.after_volunteer_edit(&community, r, send);
+            }
         }
+    }
+
+    fn send_roster(&mut self, community: &str, send: &dyn Fn(Event)) {
+        match Roster::load(&mut self.book, community) {
+            Ok(r) => send(Event::Volunteers(Box::new(r))),
+            Err(e) => send(Event::Refused(Origin::General, e.into())),
+        }
+    }
+
+    fn community_of(&self, volunteer: &VolunteerId) -> String {
+        self.book
+            .volunteer_summaries()
+            .ok()
+            .and_then(|all| all.into_iter().find(|v| &v.id == volunteer))
+            .map(|v| v.community)
+            .unwrap_or_default()
+    }
+
+    fn after_volunteer_edit(
+        &mut self,
+        community: &str,
+        result: gridbook_model::Result<String>,
+        send: &dyn Fn(Event),
+    ) {
+        match result {
+            Ok(what) => send(Event::VolunteerSaved(what)),
+            Err(e) => send(Event::Refused(Origin::Volunteers, e.into())),
+        }
+        self.send_roster(community, send);
     }
 
     fn reload_needs(&mut self, send: &dyn Fn(Event)) {
