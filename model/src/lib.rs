@@ -30,8 +30,9 @@ pub mod vocab;
 pub mod volunteer;
 
 pub use book::{
-    ACTIVITY, ActivitySummary, DeviceKey, DirectoryView, Gridbook, IdSource, MeetingView,
-    MotionView, NeedEdit, NewMeeting, NewNeed, NewResident, NewVolunteer, PlaceKind, VolunteerView,
+    ACTIVITY, ActivitySummary, DeviceKey, DirectoryView, Gridbook, HistoryEntry, IdSource,
+    MeetingView, MotionView, NeedEdit, NewMeeting, NewNeed, NewResident, NewVolunteer, PlaceKind,
+    VolunteerView,
 };
 pub use directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
 pub use doc_id::DocId;

@@ -286,6 +286,14 @@ pub enum NeedCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Who changed a need, what and when, in causal order (never by the devices' clocks)
+    History {
+        /// The need's id
+        id: NeedId,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Move a need one step round the loop
     #[command(after_help = "\
 Each step asks for its own flags:

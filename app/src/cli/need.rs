@@ -34,6 +34,28 @@ pub fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
         }
         NeedCommand::List(args) => list(&mut book, args),
         NeedCommand::Show { id, json } => show(&mut book, &id, json),
+        NeedCommand::History { id, json } => {
+            let history = book.need_history(&id)?;
+            if json {
+                return output::json(&history);
+            }
+            Ok(history
+                .iter()
+                .map(|e| {
+                    let who = e.who.as_deref().unwrap_or("unlisted device");
+                    let what = if e.created {
+                        "recorded"
+                    } else {
+                        e.what.as_str()
+                    };
+                    format!(
+                        "{}  {who} ({})  {what}\n",
+                        e.at.to_rfc3339(),
+                        &e.device[..8]
+                    )
+                })
+                .collect())
+        }
         NeedCommand::Advance(args) => {
             let step = transition(&mut book, &args)?;
             book.advance_need(&args.id, &step)?;

@@ -8,6 +8,7 @@
 pub mod i18n;
 
 mod fonts;
+mod history;
 mod meetings;
 mod needs;
 mod new_need;
@@ -25,7 +26,7 @@ use std::sync::Arc;
 use gridbook_model::conflict::Conflict;
 use gridbook_model::need::Need;
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
-use gridbook_model::{DirectoryView, MeetingView, Resident};
+use gridbook_model::{DirectoryView, HistoryEntry, MeetingView, Resident};
 use serde::{Deserialize, Serialize};
 
 use i18n::{Language, tr};
@@ -129,6 +130,8 @@ pub struct Data {
     pub shown_filter: NeedFilter,
     /// The need open in the detail panel, with its concurrent values.
     pub need: Option<(Need, Vec<Conflict>)>,
+    /// The open need's history, oldest first.
+    pub need_history: Vec<HistoryEntry>,
     /// The meetings.
     pub meetings: Vec<MeetingSummary>,
     /// The meeting open on the meetings page.
@@ -277,7 +280,8 @@ impl GridbookApp {
                 data.shown_filter = filter;
             }
             Event::NeedSaved(id, ledger) => self.new_need.saved(id, ledger),
-            Event::NeedDetail(need, conflicts) => {
+            Event::NeedDetail(need, conflicts, history) => {
+                data.need_history = history;
                 self.needs.loaded(&need);
                 data.need = Some((*need, conflicts));
             }

@@ -249,6 +249,8 @@ impl NeedsView {
             ui.label(tr!("detail.satisfaction_was", n = s));
         }
         conflicts_section(ui, need, conflicts, cmds);
+        ui.separator();
+        super::history::section(ui, &data.need_history);
     }
 
     fn next_step(&mut self, ui: &mut Ui, need: &Need, cmds: &mut Vec<Command>) {
@@ -621,6 +623,25 @@ mod tests {
         // Close: completed.
         tap(&mut h, "下一步：办结");
         settle(&mut h);
+        // The history lists the recording and each of the five steps, in order.
+        tap(&mut h, "修改记录（6）");
+        let steps: Vec<String> = [
+            "登记",
+            "进入分类",
+            "进入设计",
+            "进入实施",
+            "进入评估",
+            "进入办结",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let shown: Vec<String> = h
+            .query_all_by_label_contains(" · 王芳 · ")
+            .filter_map(|n| n.value())
+            .map(|l| l.rsplit(" · ").next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(shown, steps);
         drop(h);
         let need = fx.with_book(|book| book.need(&id));
         assert_eq!(need.stage, Stage::Closed);

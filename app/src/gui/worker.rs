@@ -13,7 +13,9 @@ use gridbook_model::ids::{ActivityId, MeetingId, MotionId, NeedId, ResidentId, V
 use gridbook_model::need::{Need, Transition, TransitionError};
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::vocab::{Choice, MovementKind};
-use gridbook_model::{DirectoryView, Error, Gridbook, MeetingView, NeedEdit, NewNeed, Resident};
+use gridbook_model::{
+    DirectoryView, Error, Gridbook, HistoryEntry, MeetingView, NeedEdit, NewNeed, Resident,
+};
 
 use super::i18n::tr;
 use super::rows::{NeedFilter, NeedStats};
@@ -144,7 +146,7 @@ pub enum Event {
     /// A need was saved durably.
     NeedSaved(NeedId, String),
     /// One need, whole, with the fields that hold concurrent values.
-    NeedDetail(Box<Need>, Vec<Conflict>),
+    NeedDetail(Box<Need>, Vec<Conflict>, Vec<HistoryEntry>),
     /// The meetings.
     Meetings(Vec<MeetingSummary>),
     /// One meeting.
@@ -415,9 +417,12 @@ impl State {
         let loaded = self
             .book
             .need(id)
-            .and_then(|need| Ok((need, self.book.need_conflicts(id)?)));
+            .and_then(|need| Ok((need, self.book.need_conflicts(id)?)))
+            .and_then(|(need, conflicts)| Ok((need, conflicts, self.book.need_history(id)?)));
         match loaded {
-            Ok((need, conflicts)) => send(Event::NeedDetail(Box::new(need), conflicts)),
+            Ok((need, conflicts, history)) => {
+                send(Event::NeedDetail(Box::new(need), conflicts, history))
+            }
             Err(e) => send(Event::Refused(Origin::Need, e.into())),
         }
     }

@@ -6,6 +6,7 @@
 //! and nothing is written.
 
 mod directory;
+mod history;
 mod meetings;
 mod needs;
 mod new_need;
@@ -29,6 +30,7 @@ use crate::summary::Row;
 use crate::time::Timestamp;
 
 pub use directory::{DirectoryView, PlaceKind};
+pub use history::HistoryEntry;
 pub use meetings::{MeetingView, MotionView, NewMeeting};
 pub use needs::{NeedEdit, NewNeed};
 pub use residents::NewResident;

@@ -292,7 +292,7 @@ impl Gridbook {
     }
 
     /// The document a need lives in, from its summary row.
-    fn need_doc(&self, id: &NeedId) -> Result<DocId> {
+    pub(super) fn need_doc(&self, id: &NeedId) -> Result<DocId> {
         let row = self
             .summary_row(summary::NEED, id.as_str())?
             .ok_or_else(|| Error::NotFound {

@@ -219,3 +219,49 @@ fn a_compacted_document_reopens_whole() {
     let doc = book.doc(&doc_id).unwrap().unwrap();
     assert_eq!(rows_of_doc(doc, &doc_id).unwrap().len(), 370);
 }
+
+#[test]
+fn a_batch_over_several_documents_is_built_side_by_side_and_numbered_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Gridbook::open_or_create(dir.path()).unwrap();
+    book.init_network("凤凰台街道", "赵敏").unwrap();
+    for (c, name) in [("zt", "中台社区"), ("dt", "东台社区"), ("hb", "海滨社区")] {
+        book.add_place(crate::PlaceKind::Community, None, c, name)
+            .unwrap();
+        book.add_place(crate::PlaceKind::Grid, Some(c), "g1", "第1网格")
+            .unwrap();
+    }
+    let grids = ["zt-g1", "dt-g1", "hb-g1"];
+    let news = (0..30)
+        .map(|i| NewNeed::new(format!("需要{i}"), Category::Other, grids[i % 3]))
+        .collect();
+    let ids = book.add_needs(news).unwrap();
+    // Ids come back in the order given; numbers are handed out document by document.
+    let titles: Vec<String> = ids.iter().map(|id| book.need(id).unwrap().title).collect();
+    let expected: Vec<String> = (0..30).map(|i| format!("需要{i}")).collect();
+    assert_eq!(titles, expected);
+    let mut sorted = ids.clone();
+    sorted.sort_by_key(|id| {
+        id.as_str()
+            .rsplit('-')
+            .next()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    });
+    sorted.dedup();
+    assert_eq!(sorted.len(), 30, "every id distinct");
+    let docs: std::collections::BTreeSet<DocId> =
+        ids.iter().map(|id| book.need_doc(id).unwrap()).collect();
+    assert_eq!(docs.len(), 3);
+    drop(book);
+    // Everything reached the store in the one write.
+    let mut book = Gridbook::open(dir.path()).unwrap();
+    assert_eq!(book.need_summaries().unwrap().len(), 30);
+    assert_eq!(book.need(&ids[29]).unwrap().title, "需要29");
+    // The next id continues after the batch's last.
+    let next = book
+        .add_need(NewNeed::new("再来一条", Category::Other, "zt-g1"))
+        .unwrap();
+    assert!(!ids.contains(&next));
+}
