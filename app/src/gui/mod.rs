@@ -7,6 +7,7 @@
 
 pub mod i18n;
 
+mod first_run;
 mod fonts;
 mod history;
 mod meetings;
@@ -24,6 +25,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use gridbook_model::conflict::Conflict;
+use gridbook_model::ids::MemberId;
 use gridbook_model::need::Need;
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::{DirectoryView, HistoryEntry, MeetingView, Resident};
@@ -120,6 +122,8 @@ pub struct Data {
     pub directory: Option<DirectoryView>,
     /// The residents' register by id.
     pub residents: Arc<BTreeMap<String, Resident>>,
+    /// The member using this device, if set.
+    pub me: Option<MemberId>,
     /// Every need's summary row.
     pub rows: Arc<Vec<NeedSummary>>,
     /// Positions in `rows` the filter keeps, in display order.
@@ -204,6 +208,7 @@ pub struct GridbookApp {
     new_need: new_need::NewNeedView,
     meetings: meetings::MeetingsView,
     volunteers: volunteers::VolunteersView,
+    first_run: first_run::FirstRunView,
     commands: Vec<Command>,
     /// The community whose roster was asked for and has not arrived.
     volunteers_asked: Option<String>,
@@ -228,6 +233,7 @@ impl GridbookApp {
             new_need: new_need::NewNeedView::default(),
             meetings: meetings::MeetingsView::default(),
             volunteers: volunteers::VolunteersView::default(),
+            first_run: first_run::FirstRunView::default(),
             commands: Vec::new(),
             volunteers_asked: None,
         };
@@ -256,10 +262,22 @@ impl GridbookApp {
                 data_dir,
                 directory,
                 residents,
+                me,
             } => {
                 data.data_dir = Some(data_dir);
                 data.directory = Some(*directory);
                 data.residents = residents;
+                data.me = me;
+                if self.state.volunteer_community.is_none() {
+                    self.state.volunteer_community = data
+                        .directory
+                        .as_ref()
+                        .and_then(|d| d.communities.keys().next().cloned());
+                }
+            }
+            Event::Directory(directory, me) => {
+                data.directory = Some(*directory);
+                data.me = me;
                 if self.state.volunteer_community.is_none() {
                     self.state.volunteer_community = data
                         .directory
@@ -297,6 +315,7 @@ impl GridbookApp {
                 Origin::Need => self.needs.refused(refusal),
                 Origin::Meeting => self.meetings.refused(refusal),
                 Origin::Volunteers => self.volunteers.refused(refusal),
+                Origin::FirstRun => self.first_run.refused(refusal),
                 Origin::General => data.status = Some(needs::refusal_text(&refusal)),
             },
             Event::Done => {}
@@ -382,6 +401,15 @@ impl GridbookApp {
             ui.colored_label(ui.visuals().error_fg_color, status);
         }
         let cmds = &mut self.commands;
+        let no_network = self
+            .data
+            .directory
+            .as_ref()
+            .is_some_and(|d| d.network.is_none());
+        if no_network && self.state.page != Page::Settings {
+            self.first_run.show(ui, cmds);
+            return;
+        }
         match self.state.page {
             Page::Needs => self.needs.show(ui, &mut self.state, &self.data, cmds),
             Page::NewNeed => self.new_need.show(ui, &mut self.state, &self.data, cmds),
@@ -392,7 +420,7 @@ impl GridbookApp {
                 ui.heading(tr!("sync.heading"));
                 ui.label(tr!("sync.coming"));
             }
-            Page::Settings => settings::show(ui, &mut self.state, &self.data),
+            Page::Settings => settings::show(ui, &mut self.state, &self.data, cmds),
         }
     }
 }

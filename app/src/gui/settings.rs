@@ -1,13 +1,14 @@
-//! Settings: the language and where the data lives.
+//! Settings: the language, the person using this device, and where the data lives.
 
 use egui::Ui;
 
-use super::i18n::{Language, tr};
+use super::i18n::{Language, tr, vocab};
 use super::widgets::chip;
+use super::worker::Command;
 use super::{Data, State};
 
 /// Draws the settings.
-pub fn show(ui: &mut Ui, state: &mut State, data: &Data) {
+pub fn show(ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
     ui.heading(tr!("settings.heading"));
     ui.label(tr!("settings.language"));
     ui.horizontal(|ui| {
@@ -20,6 +21,24 @@ pub fn show(ui: &mut Ui, state: &mut State, data: &Data) {
     ui.add_space(12.0);
     if let Some(net) = data.directory.as_ref().and_then(|d| d.network.as_ref()) {
         ui.label(format!("{}：{}", tr!("settings.network"), net.subdistrict));
+    }
+    if let Some(dir) = &data.directory
+        && !dir.members.is_empty()
+    {
+        ui.label(tr!("settings.person"));
+        ui.horizontal_wrapped(|ui| {
+            for (id, m) in &dir.members {
+                let selected = data.me.as_ref().is_some_and(|me| me.as_str() == id);
+                let text = format!("{}（{}）", m.name, vocab(m.role));
+                if chip(ui, selected, text).clicked()
+                    && !selected
+                    && let Ok(member) = id.parse()
+                {
+                    cmds.push(Command::UseMember(member));
+                }
+            }
+        });
+        ui.add_space(12.0);
     }
     ui.label(tr!("settings.data"));
     if let Some(dir) = &data.data_dir {

@@ -93,28 +93,37 @@ impl Fixture {
     pub fn harness_with(&self, f: impl FnOnce(&mut State)) -> Harness<'static, TestApp> {
         let mut state = State::default();
         f(&mut state);
-        // 1024 wide like a tablet; taller than 768 because clicks land at a widget's on-screen
-        // centre and the detail panel's form can reach below the fold at 768 (scroll_to_me
-        // did not bring it up inside a nested panel's ScrollArea).
-        let mut h = Harness::builder()
-            .with_size(egui::vec2(1024.0, 1024.0))
-            .with_max_steps(20)
-            .build_ui_state(
-                |ui, t: &mut TestApp| {
-                    let (dir, state) = (t.dir.clone(), t.initial.clone());
-                    t.app
-                        .get_or_insert_with(|| GridbookApp::new(ui.ctx(), dir, state))
-                        .show(ui);
-                },
-                TestApp {
-                    app: None,
-                    dir: self.path(),
-                    initial: state,
-                },
-            );
-        settle(&mut h);
-        h
+        harness_at(self.path(), state)
     }
+}
+
+/// The app on a store with no network yet (the first run), in Chinese, waited for.
+pub fn empty_harness(dir: &std::path::Path) -> Harness<'static, TestApp> {
+    harness_at(dir.to_path_buf(), State::default())
+}
+
+fn harness_at(dir: PathBuf, state: State) -> Harness<'static, TestApp> {
+    // 1024 wide like a tablet; taller than 768 because clicks land at a widget's on-screen
+    // centre and the detail panel's form can reach below the fold at 768 (scroll_to_me
+    // did not bring it up inside a nested panel's ScrollArea).
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1024.0, 1024.0))
+        .with_max_steps(20)
+        .build_ui_state(
+            |ui, t: &mut TestApp| {
+                let (dir, state) = (t.dir.clone(), t.initial.clone());
+                t.app
+                    .get_or_insert_with(|| GridbookApp::new(ui.ctx(), dir, state))
+                    .show(ui);
+            },
+            TestApp {
+                app: None,
+                dir,
+                initial: state,
+            },
+        );
+    settle(&mut h);
+    h
 }
 
 /// The app under test, made on the harness's first frame (it needs the harness's context).

@@ -9,7 +9,9 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
 
 use gridbook_model::conflict::Conflict;
-use gridbook_model::ids::{ActivityId, MeetingId, MotionId, NeedId, ResidentId, VolunteerId};
+use gridbook_model::ids::{
+    ActivityId, MeetingId, MemberId, MotionId, NeedId, ResidentId, VolunteerId,
+};
 use gridbook_model::need::{Need, Transition, TransitionError};
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::vocab::{Choice, MovementKind};
@@ -62,6 +64,15 @@ pub enum Command {
         /// Points earned.
         points: u32,
     },
+    /// Found a network on this device (first run).
+    FoundNetwork {
+        /// The subdistrict's name.
+        subdistrict: String,
+        /// The founder's name.
+        name: String,
+    },
+    /// Set the person using this device.
+    UseMember(MemberId),
     /// Record a redemption of hours or points.
     Redeem {
         /// Whose.
@@ -86,6 +97,8 @@ pub enum Origin {
     Meeting,
     /// The volunteers page.
     Volunteers,
+    /// The first-run page.
+    FirstRun,
     /// Anything else: the status line.
     General,
 }
@@ -129,7 +142,11 @@ pub enum Event {
         directory: Box<DirectoryView>,
         /// The residents' register by id.
         residents: Arc<BTreeMap<String, Resident>>,
+        /// The member using this device, if set.
+        me: Option<MemberId>,
     },
+    /// The directory changed on this device (a network founded, the person using it set).
+    Directory(Box<DirectoryView>, Option<MemberId>),
     /// The store could not be opened.
     OpenFailed(String),
     /// The needs list: every row, the positions that pass the filter, and figures.
@@ -245,11 +262,12 @@ struct State {
 
 fn run(data_dir: &std::path::Path, inbox: &Receiver<Command>, send: &dyn Fn(Event)) {
     let opened = Gridbook::open_or_create(data_dir).and_then(|mut book| {
-        let directory = book.directory_view()?;
+        let directory = directory_or_empty(&mut book)?;
         let residents = book.residents().unwrap_or_default();
-        Ok((book, directory, residents))
+        let me = book.member()?;
+        Ok((book, directory, residents, me))
     });
-    let (book, directory, residents) = match opened {
+    let (book, directory, residents, me) = match opened {
         Ok(x) => x,
         Err(e) => {
             send(Event::OpenFailed(e.to_string()));
@@ -261,6 +279,7 @@ fn run(data_dir: &std::path::Path, inbox: &Receiver<Command>, send: &dyn Fn(Even
         data_dir: data_dir.to_path_buf(),
         directory: Box::new(directory),
         residents: Arc::new(residents),
+        me,
     });
     let mut state = State {
         book,
@@ -274,6 +293,14 @@ fn run(data_dir: &std::path::Path, inbox: &Receiver<Command>, send: &dyn Fn(Even
     while let Ok(command) = inbox.recv() {
         state.handle(command, send);
         send(Event::Done);
+    }
+}
+
+/// The directory, or an empty one on a device with no network yet (the first run).
+fn directory_or_empty(book: &mut Gridbook) -> gridbook_model::Result<DirectoryView> {
+    match book.directory_view() {
+        Err(Error::NoNetwork) => Ok(DirectoryView::default()),
+        other => other,
     }
 }
 
@@ -347,6 +374,14 @@ impl State {
                 let community = self.community_of(&volunteer);
                 self.after_volunteer_edit(&community, r, send);
             }
+            Command::FoundNetwork { subdistrict, name } => {
+                let r = self.book.init_network(&subdistrict, &name).map(|_| ());
+                self.after_directory_edit(r, Origin::FirstRun, send);
+            }
+            Command::UseMember(member) => {
+                let r = self.book.set_member(&member);
+                self.after_directory_edit(r, Origin::General, send);
+            }
             Command::Redeem {
                 volunteer,
                 minutes,
@@ -360,6 +395,23 @@ impl State {
                 let community = self.community_of(&volunteer);
                 self.after_volunteer_edit(&community, r, send);
             }
+        }
+    }
+
+    fn after_directory_edit(
+        &mut self,
+        result: gridbook_model::Result<()>,
+        origin: Origin,
+        send: &dyn Fn(Event),
+    ) {
+        if let Err(e) = result {
+            send(Event::Refused(origin, e.into()));
+            return;
+        }
+        let view = directory_or_empty(&mut self.book).and_then(|d| Ok((d, self.book.member()?)));
+        match view {
+            Ok((directory, me)) => send(Event::Directory(Box::new(directory), me)),
+            Err(e) => send(Event::Refused(origin, e.into())),
         }
     }
 

@@ -46,8 +46,9 @@ impl PlaceKind {
     }
 }
 
-/// The directory without the residents' register: what `directory list` shows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// The directory without the residents' register: what `directory list` shows. Empty (the
+/// default) on a device that belongs to no network yet.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DirectoryView {
     /// The network.
     pub network: Option<NetworkView>,

@@ -1,0 +1,89 @@
+//! The first run: a device with no network yet founds one (this device becomes its first admin
+//! device, the person its first admin). Joining an existing network goes by an invite; until
+//! this device has one, the page says how to get it.
+
+use egui::Ui;
+
+use super::i18n::tr;
+use super::widgets::{big_button, text_field};
+use super::worker::{Command, Refusal};
+
+/// The first-run page's own state.
+#[derive(Default)]
+pub struct FirstRunView {
+    subdistrict: String,
+    name: String,
+    refusal: Option<String>,
+}
+
+impl FirstRunView {
+    /// The worker refused; nothing was written.
+    pub fn refused(&mut self, refusal: Refusal) {
+        self.refusal = Some(super::needs::refusal_text(&refusal));
+    }
+
+    /// Draws the page.
+    pub fn show(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
+        ui.heading(tr!("first_run.heading"));
+        ui.label(tr!("first_run.intro"));
+        ui.add_space(12.0);
+        ui.group(|ui| {
+            ui.set_max_width(520.0);
+            ui.strong(tr!("first_run.found"));
+            ui.label(tr!("first_run.found_intro"));
+            text_field(ui, &tr!("first_run.subdistrict"), &mut self.subdistrict);
+            text_field(ui, &tr!("first_run.name"), &mut self.name);
+            if let Some(r) = &self.refusal {
+                ui.colored_label(ui.visuals().error_fg_color, r);
+            }
+            if big_button(ui, tr!("first_run.found_button")) {
+                if self.subdistrict.trim().is_empty() || self.name.trim().is_empty() {
+                    self.refusal = Some(tr!("first_run.both_needed"));
+                } else {
+                    self.refusal = None;
+                    cmds.push(Command::FoundNetwork {
+                        subdistrict: self.subdistrict.trim().to_string(),
+                        name: self.name.trim().to_string(),
+                    });
+                }
+            }
+        });
+        ui.add_space(12.0);
+        ui.group(|ui| {
+            ui.set_max_width(520.0);
+            ui.strong(tr!("first_run.join"));
+            ui.label(tr!("first_run.join_how"));
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{empty_harness, settle, tap, type_into};
+    use egui_kittest::kittest::Queryable;
+    use gridbook_model::Gridbook;
+
+    #[test]
+    fn a_new_device_founds_a_network_and_its_founder_uses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = empty_harness(dir.path());
+        assert!(h.query_by_label("欢迎使用民需台账").is_some());
+        // Both names are needed; nothing is written without them.
+        type_into(&mut h, "街道名称", "凤凰台街道");
+        tap(&mut h, "创建网络");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("街道名称和您的姓名").is_some());
+        type_into(&mut h, "您的姓名", "王芳");
+        tap(&mut h, "创建网络");
+        settle(&mut h);
+        // The app proper opens, and Settings shows who uses the device.
+        assert!(h.query_by_label("民需").is_some());
+        tap(&mut h, "设置");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("凤凰台街道").is_some());
+        drop(h);
+        let mut book = Gridbook::open(dir.path()).unwrap();
+        let me = book.member().unwrap().expect("the founder uses the device");
+        assert_eq!(book.member_record(&me).unwrap().name, "王芳");
+    }
+}
