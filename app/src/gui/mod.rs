@@ -265,26 +265,10 @@ impl GridbookApp {
                 me,
             } => {
                 data.data_dir = Some(data_dir);
-                data.directory = Some(*directory);
                 data.residents = residents;
-                data.me = me;
-                if self.state.volunteer_community.is_none() {
-                    self.state.volunteer_community = data
-                        .directory
-                        .as_ref()
-                        .and_then(|d| d.communities.keys().next().cloned());
-                }
+                self.directory_changed(*directory, me);
             }
-            Event::Directory(directory, me) => {
-                data.directory = Some(*directory);
-                data.me = me;
-                if self.state.volunteer_community.is_none() {
-                    self.state.volunteer_community = data
-                        .directory
-                        .as_ref()
-                        .and_then(|d| d.communities.keys().next().cloned());
-                }
-            }
+            Event::Directory(directory, me) => self.directory_changed(*directory, me),
             Event::OpenFailed(e) => data.open_error = Some(e),
             Event::Needs {
                 rows,
@@ -320,6 +304,14 @@ impl GridbookApp {
             },
             Event::Done => {}
         }
+    }
+
+    fn directory_changed(&mut self, directory: DirectoryView, me: Option<MemberId>) {
+        if self.state.volunteer_community.is_none() {
+            self.state.volunteer_community = directory.communities.keys().next().cloned();
+        }
+        self.data.directory = Some(directory);
+        self.data.me = me;
     }
 
     fn flush(&mut self) {
