@@ -6,10 +6,11 @@ use egui_extras::{Column, TableBuilder};
 use gridbook_model::ids::NeedId;
 use gridbook_model::need::{Need, Transition, mask_phone};
 use gridbook_model::vocab::{
-    Category, Claimant, CloseReason, Difficulty, ProjectKind, Route, Stage,
+    Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Route, Stage, Vocabulary,
 };
 
 use super::i18n::{tr, vocab};
+use super::rows::{NeedFilter, SortBy};
 use super::widgets::{chip, inline_field, text_area, text_field, vocab_chips};
 use super::worker::{Command, Refusal};
 use super::{Data, State};
@@ -92,9 +93,6 @@ impl NeedsView {
         let before = state.filter.clone();
         loop_bar(ui, state, data);
         filters(ui, state, data);
-        if state.filter != before {
-            cmds.push(Command::FilterNeeds(state.filter.clone()));
-        }
         ui.separator();
         let open = self.selected.is_some();
         if open {
@@ -106,10 +104,21 @@ impl NeedsView {
                     egui::ScrollArea::vertical().show(ui, |ui| self.detail(ui, data, cmds));
                 });
         }
-        egui::CentralPanel::no_frame().show(ui, |ui| self.table(ui, data, cmds, open));
+        egui::CentralPanel::no_frame()
+            .show(ui, |ui| self.table(ui, &mut state.filter, data, cmds, open));
+        if state.filter != before {
+            cmds.push(Command::FilterNeeds(state.filter.clone()));
+        }
     }
 
-    fn table(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>, narrow: bool) {
+    fn table(
+        &mut self,
+        ui: &mut Ui,
+        filter: &mut NeedFilter,
+        data: &Data,
+        cmds: &mut Vec<Command>,
+        narrow: bool,
+    ) {
         ui.label(tr!(
             "needs.shown",
             shown = data.shown.len(),
@@ -137,25 +146,24 @@ impl NeedsView {
                 .column(Column::auto().at_least(90.0));
         }
         let mut headers = vec![
-            tr!("needs.col.ledger"),
-            tr!("needs.col.title"),
-            tr!("needs.col.stage"),
+            ("needs.col.ledger", Some(SortBy::Ledger)),
+            ("needs.col.title", Some(SortBy::Title)),
+            ("needs.col.stage", Some(SortBy::Stage)),
         ];
         if !narrow {
             headers.extend([
-                tr!("needs.col.category"),
-                tr!("needs.col.grid"),
-                tr!("needs.col.resident"),
-                tr!("needs.col.phone"),
-                tr!("needs.col.due"),
+                ("needs.col.category", Some(SortBy::Category)),
+                ("needs.col.grid", Some(SortBy::Grid)),
+                ("needs.col.resident", Some(SortBy::Resident)),
+                // Masked, so not an order anyone needs.
+                ("needs.col.phone", None),
+                ("needs.col.due", Some(SortBy::Due)),
             ]);
         }
         table
             .header(row_height, |mut header| {
-                for h in headers {
-                    header.col(|ui| {
-                        ui.strong(h);
-                    });
+                for (key, sort) in headers {
+                    header.col(|ui| sort_header(ui, filter, key, sort));
                 }
             })
             .body(|body| {
@@ -454,10 +462,7 @@ fn conflicts_section(
                     .map_or_else(|| value.to_string(), str::to_string);
                 let shown = match c.field.as_str() {
                     "category" => text.parse::<Category>().map(vocab).unwrap_or(text.clone()),
-                    "level" => text
-                        .parse::<gridbook_model::vocab::Level>()
-                        .map(vocab)
-                        .unwrap_or(text.clone()),
+                    "level" => text.parse::<Level>().map(vocab).unwrap_or(text.clone()),
                     _ => text.clone(),
                 };
                 if let Some(edit) = edit_for(&c.field, &text) {
@@ -501,39 +506,65 @@ fn loop_bar(ui: &mut Ui, state: &mut State, data: &Data) {
     });
 }
 
+/// A column's header: a tap sorts by the column, a second tap reverses the order.
+fn sort_header(ui: &mut Ui, filter: &mut NeedFilter, key: &str, sort: Option<SortBy>) {
+    let Some(sort) = sort else {
+        ui.strong(tr!(key));
+        return;
+    };
+    let mut text = tr!(key);
+    if filter.sort == sort {
+        text.push_str(if filter.ascending { " ▲" } else { " ▼" });
+    }
+    if ui
+        .add(egui::Button::new(RichText::new(text).strong()).frame(false))
+        .clicked()
+    {
+        if filter.sort == sort {
+            filter.ascending = !filter.ascending;
+        } else {
+            filter.sort = sort;
+            filter.ascending = true;
+        }
+    }
+}
+
 fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
     let f = &mut state.filter;
+    let Some(dir) = &data.directory else { return };
     ui.horizontal_wrapped(|ui| {
-        let any = tr!("common.any");
-        // The label goes before its box, as people read a form, and names it for accessibility.
-        let label = ui.label(tr!("needs.filter.category"));
-        egui::ComboBox::from_id_salt("needs.filter.category")
-            .selected_text(f.category.map_or(any.clone(), vocab))
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.category, None, any.clone());
-                for c in Category::ALL {
-                    ui.selectable_value(&mut f.category, Some(*c), vocab(*c));
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        let grid_text = f
-            .grid
-            .as_deref()
-            .map_or(any.clone(), |g| data.grid_label(g));
-        let label = ui.label(tr!("needs.filter.grid"));
-        egui::ComboBox::from_id_salt("needs.filter.grid")
-            .selected_text(grid_text)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut f.grid, None, any.clone());
-                if let Some(d) = &data.directory {
-                    for id in d.grids.keys() {
-                        ui.selectable_value(&mut f.grid, Some(id.clone()), data.grid_label(id));
-                    }
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        pick(
+            ui,
+            "needs.filter.category",
+            &mut f.category,
+            vocab_choices(Category::ALL),
+        );
+        let communities = dir
+            .communities
+            .iter()
+            .map(|(id, c)| (id.clone(), c.name.clone()))
+            .collect();
+        pick(ui, "needs.filter.community", &mut f.community, communities);
+        // Only the grids of the community chosen, if one is.
+        let grids = dir
+            .grids
+            .keys()
+            .filter(|g| f.community.is_none() || data.grid_community(g) == f.community)
+            .map(|g| (g.clone(), data.grid_label(g)))
+            .collect();
+        pick(ui, "needs.filter.grid", &mut f.grid, grids);
+        pick(
+            ui,
+            "needs.filter.level",
+            &mut f.level,
+            vocab_choices(Level::ALL),
+        );
+        let members = dir
+            .members
+            .iter()
+            .map(|(id, m)| (id.clone(), m.name.clone()))
+            .collect();
+        pick(ui, "needs.filter.assignee", &mut f.assignee, members);
         ui.checkbox(&mut f.overdue, tr!("needs.filter.overdue"));
         inline_field(
             ui,
@@ -541,6 +572,40 @@ fn filters(ui: &mut Ui, state: &mut State, data: &Data) {
             &tr!("needs.search_hint"),
             &mut f.text,
         );
+    });
+}
+
+/// Every value of a vocabulary with its name in the UI's language.
+fn vocab_choices<V: Vocabulary>(all: &[V]) -> Vec<(V, String)> {
+    all.iter().map(|&v| (v, vocab(v))).collect()
+}
+
+/// A labelled drop-down of `choices` with "any" first; the label names it for accessibility.
+fn pick<T: Clone + PartialEq>(
+    ui: &mut Ui,
+    key: &str,
+    value: &mut Option<T>,
+    choices: Vec<(T, String)>,
+) {
+    let any = tr!("common.any");
+    let shown = value
+        .as_ref()
+        .and_then(|v| choices.iter().find(|(c, _)| c == v))
+        .map_or(any.clone(), |(_, name)| name.clone());
+    // The label goes before its box, as people read a form, and wraps with it.
+    ui.horizontal(|ui| {
+        let label = ui.label(tr!(key));
+        egui::ComboBox::from_id_salt(key)
+            .width(84.0)
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(value, None, any);
+                for (v, name) in choices {
+                    ui.selectable_value(value, Some(v), name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
     });
 }
 
@@ -647,5 +712,45 @@ mod tests {
         assert_eq!(need.stage, Stage::Closed);
         assert_eq!(need.satisfaction, Some(5));
         assert_eq!(need.claimant_name.as_deref(), Some("中台社区居委会"));
+    }
+
+    #[test]
+    fn a_tap_on_a_header_sorts_and_the_filters_narrow_the_list() {
+        use egui_kittest::kittest::NodeT as _;
+        let fx = Fixture::new();
+        fx.with_book(|book| {
+            for (title, due) in [
+                ("需要甲", "2026-12-20"),
+                ("需要乙", "2026-12-05"),
+                ("需要丙", "2026-12-12"),
+            ] {
+                let mut new = gridbook_model::NewNeed::new(
+                    title,
+                    gridbook_model::vocab::Category::Facilities,
+                    "zt-g3",
+                );
+                new.due = Some(due.parse().unwrap());
+                book.add_need(new)?;
+            }
+            Ok(())
+        });
+        let mut h = fx.harness();
+        let titles = |h: &egui_kittest::Harness<'_, super::super::testing::TestApp>| {
+            h.query_all_by_label_contains("需要")
+                .filter_map(|n| n.accesskit_node().label())
+                .collect::<Vec<_>>()
+        };
+        // Newest first by default.
+        assert_eq!(titles(&h), ["需要丙", "需要乙", "需要甲"]);
+        tap(&mut h, "期限");
+        settle(&mut h);
+        assert_eq!(titles(&h), ["需要乙", "需要丙", "需要甲"]);
+        tap(&mut h, "期限 ▲");
+        settle(&mut h);
+        assert_eq!(titles(&h), ["需要甲", "需要丙", "需要乙"]);
+        type_into(&mut h, "搜索", "丙");
+        settle(&mut h);
+        assert_eq!(titles(&h), ["需要丙"]);
+        assert_eq!(h.state().state.filter.sort, super::SortBy::Due);
     }
 }
