@@ -11,6 +11,7 @@ use gridbook_model::vocab::Choice;
 
 use super::Data;
 use super::i18n::{tr, vocab};
+use super::meeting_agenda::AgendaForms;
 use super::widgets::chip;
 use super::worker::{Command, Refusal};
 
@@ -20,9 +21,16 @@ pub struct MeetingsView {
     selected: Option<MeetingId>,
     hands: BTreeMap<String, [u32; 3]>,
     refusal: Option<String>,
+    agenda: AgendaForms,
 }
 
 impl MeetingsView {
+    /// The last agenda edit was saved.
+    pub fn saved(&mut self) {
+        self.refusal = None;
+        self.agenda.saved();
+    }
+
     /// The worker refused the last edit.
     pub fn refused(&mut self, refusal: Refusal) {
         self.refusal = Some(super::needs::refusal_text(&refusal));
@@ -40,6 +48,7 @@ impl MeetingsView {
         egui::Panel::left("meeting-list")
             .resizable(true)
             .default_size(260.0)
+            .min_size(200.0)
             .show(ui, |ui| {
                 ui.heading(tr!("meetings.heading"));
                 if data.meetings.is_empty() {
@@ -137,18 +146,8 @@ impl MeetingsView {
                     });
                 });
         }
-        if !m.topics.is_empty() {
-            ui.separator();
-            ui.strong(tr!("meetings.topics"));
-            for t in m.topics.values() {
-                let settled = if t.settled {
-                    format!("（{}）", tr!("meetings.settled"))
-                } else {
-                    String::new()
-                };
-                ui.label(format!("• {}{settled}", t.title));
-            }
-        }
+        ui.separator();
+        self.agenda.topics(ui, m, data, cmds);
         ui.separator();
         ui.strong(tr!("meetings.motions"));
         if m.motions.is_empty() {
@@ -232,11 +231,11 @@ impl MeetingsView {
                 });
             });
         }
-        if !m.minutes.is_empty() {
-            ui.separator();
-            ui.strong(tr!("meetings.minutes"));
-            ui.label(&m.minutes);
-        }
+        self.agenda.new_motion(ui, m, cmds);
+        ui.separator();
+        self.agenda.minutes(ui, m, cmds);
+        ui.separator();
+        self.agenda.decisions(ui, m, cmds);
     }
 }
 

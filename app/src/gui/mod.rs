@@ -10,6 +10,7 @@ pub mod i18n;
 mod first_run;
 mod fonts;
 mod history;
+mod meeting_agenda;
 mod meetings;
 mod needs;
 mod new_need;
@@ -289,6 +290,7 @@ impl GridbookApp {
             }
             Event::Meetings(m) => data.meetings = m,
             Event::Meeting(m) => data.meeting = Some(*m),
+            Event::AgendaSaved => self.meetings.saved(),
             Event::Volunteers(roster) => {
                 self.volunteers_asked = None;
                 data.volunteers = Some(*roster);

@@ -20,6 +20,7 @@ use gridbook_model::{
 };
 
 use super::i18n::tr;
+use super::meeting_agenda::AgendaEdit;
 use super::rows::{NeedFilter, NeedStats};
 use super::volunteers::Roster;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Vote(MeetingId, MotionId, ResidentId, Choice),
     /// Set the show-of-hands counts of a motion.
     SetCounts(MeetingId, MotionId, [(Choice, u32); 3]),
+    /// Edit a meeting's agenda, minutes or decisions.
+    EditMeeting(MeetingId, AgendaEdit),
     /// Load a community's volunteers with their balances.
     LoadVolunteers(String),
     /// Start an activity today.
@@ -168,6 +171,8 @@ pub enum Event {
     Meetings(Vec<MeetingSummary>),
     /// One meeting.
     Meeting(Box<MeetingView>),
+    /// An edit of a meeting's agenda, minutes or decisions was saved durably.
+    AgendaSaved,
     /// A community's roster, activities and balances.
     Volunteers(Box<Roster>),
     /// A volunteers-page edit was saved durably (what, in words).
@@ -350,6 +355,13 @@ impl State {
                     }
                     Ok(())
                 });
+                self.after_meeting_edit(&meeting, r, send);
+            }
+            Command::EditMeeting(meeting, edit) => {
+                let r = super::meeting_agenda::apply(&mut self.book, &meeting, edit);
+                if r.is_ok() {
+                    send(Event::AgendaSaved);
+                }
                 self.after_meeting_edit(&meeting, r, send);
             }
             Command::LoadVolunteers(community) => self.send_roster(&community, send),
