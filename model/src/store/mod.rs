@@ -4,6 +4,7 @@
 //! Every write goes through [`Store::write`], one durable redb transaction: when it returns the
 //! data is on disk (fdatasync), and a crash before that leaves the previous state whole.
 
+pub mod crypt;
 mod migrations;
 pub mod tables;
 

@@ -1,0 +1,321 @@
+//! Encryption at rest: the key that seals every stored value, and the passphrase that locks it.
+//!
+//! Two keys, so that changing the passphrase is quick and loses nothing:
+//! - the **store key**, 32 random bytes made once per store, seals each value with
+//!   XChaCha20-Poly1305 (a random 24-byte nonce per value, so no nonce is ever reused even
+//!   across crashes; the table and key the value is stored under are the associated data, so a
+//!   value moved to another row does not open);
+//! - the **lock**, stored in the clear beside the data: the Argon2id parameters and salt, and
+//!   the store key sealed under the key Argon2id derives from the passphrase. A wrong
+//!   passphrase fails to open the sealed store key (the AEAD tag does not verify), which is
+//!   how it is told apart from a damaged value. Changing the passphrase writes a new lock.
+//!
+//! Argon2id's parameters default to OWASP's minimum (19 MiB, 2 passes, 1 lane) and are kept in
+//! the lock, so a store made with other parameters (tests use cheap ones) opens with its own.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use zeroize::{Zeroize, Zeroizing};
+
+/// Bytes of a nonce.
+const NONCE: usize = 24;
+/// Bytes of an Argon2 salt.
+const SALT: usize = 16;
+/// What the lock's sealed store key is bound to.
+const LOCK_AAD: &[u8] = b"gridbook store key v1";
+/// The lock's format.
+const LOCK_VERSION: u8 = 1;
+
+/// Why a store cannot be unlocked, or a value opened.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CryptError {
+    /// The passphrase does not open the lock.
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    /// A sealed value or the lock is damaged (or was moved from another row).
+    #[error("a stored value is damaged: {0}")]
+    Damaged(&'static str),
+    /// A passphrase cannot be empty.
+    #[error("the passphrase is empty: choose one of at least 8 characters")]
+    EmptyPassphrase,
+    /// The system has no randomness to make keys and nonces.
+    #[error("this system has no source of randomness: {0}")]
+    NoRandomness(String),
+}
+
+/// Argon2id's cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfCost {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over the memory.
+    pub passes: u32,
+    /// Lanes.
+    pub lanes: u32,
+}
+
+impl KdfCost {
+    /// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
+    pub const OWASP: KdfCost = KdfCost {
+        memory_kib: 19 * 1024,
+        passes: 2,
+        lanes: 1,
+    };
+
+    /// Cheap, for tests that make many stores; never for people's data.
+    pub const TESTS_ONLY: KdfCost = KdfCost {
+        memory_kib: 64,
+        passes: 1,
+        lanes: 1,
+    };
+}
+
+/// The store key: seals and opens values.
+pub struct StoreKey {
+    cipher: XChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for StoreKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreKey(..)")
+    }
+}
+
+fn random<const N: usize>() -> Result<[u8; N], CryptError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| CryptError::NoRandomness(e.to_string()))?;
+    Ok(bytes)
+}
+
+impl StoreKey {
+    fn from_bytes(bytes: &[u8; 32]) -> StoreKey {
+        StoreKey {
+            cipher: XChaCha20Poly1305::new(bytes.into()),
+        }
+    }
+
+    /// Seals `plain` for the row `aad` names: nonce, then ciphertext and tag.
+    pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CryptError> {
+        let nonce: [u8; NONCE] = random()?;
+        let sealed = self
+            .cipher
+            .encrypt(&XNonce::from(nonce), Payload { msg: plain, aad })
+            .map_err(|_| CryptError::Damaged("a value too large to seal"))?;
+        let mut out = Vec::with_capacity(NONCE + sealed.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(out)
+    }
+
+    /// Opens a value sealed for the row `aad` names.
+    pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptError> {
+        if sealed.len() < NONCE + 16 {
+            return Err(CryptError::Damaged(
+                "a sealed value shorter than its nonce and tag",
+            ));
+        }
+        let (nonce, body) = sealed.split_at(NONCE);
+        let nonce = XNonce::try_from(nonce).map_err(|_| CryptError::Damaged("a value's nonce"))?;
+        self.cipher
+            .decrypt(&nonce, Payload { msg: body, aad })
+            .map_err(|_| CryptError::Damaged("a value that does not verify"))
+    }
+}
+
+/// The lock kept in the clear: how to turn the passphrase into the key that opens the store
+/// key, and the store key so sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lock {
+    cost: KdfCost,
+    salt: [u8; SALT],
+    sealed_key: Vec<u8>,
+}
+
+impl Lock {
+    /// Makes a new store key and locks it with `passphrase`.
+    pub fn create(passphrase: &str, cost: KdfCost) -> Result<(Lock, StoreKey), CryptError> {
+        let key = Zeroizing::new(random::<32>()?);
+        let lock = Self::seal_key(&key, passphrase, cost)?;
+        Ok((lock, StoreKey::from_bytes(&key)))
+    }
+
+    fn seal_key(key: &[u8; 32], passphrase: &str, cost: KdfCost) -> Result<Lock, CryptError> {
+        if passphrase.is_empty() {
+            return Err(CryptError::EmptyPassphrase);
+        }
+        let salt: [u8; SALT] = random()?;
+        let kek = derive(passphrase, &salt, cost)?;
+        let sealed_key = kek.seal(LOCK_AAD, key)?;
+        Ok(Lock {
+            cost,
+            salt,
+            sealed_key,
+        })
+    }
+
+    /// Opens the store key with `passphrase`.
+    pub fn unlock(&self, passphrase: &str) -> Result<StoreKey, CryptError> {
+        let kek = derive(passphrase, &self.salt, self.cost)?;
+        let mut bytes = kek
+            .open(LOCK_AAD, &self.sealed_key)
+            .map_err(|_| CryptError::WrongPassphrase)?;
+        let key: Result<[u8; 32], _> = bytes.as_slice().try_into();
+        bytes.zeroize();
+        let mut key = key.map_err(|_| CryptError::Damaged("the lock's key"))?;
+        let store_key = StoreKey::from_bytes(&key);
+        key.zeroize();
+        Ok(store_key)
+    }
+
+    /// The same store key locked with a new passphrase (the old one must open it).
+    pub fn rekey(&self, old: &str, new: &str, cost: KdfCost) -> Result<Lock, CryptError> {
+        let kek = derive(old, &self.salt, self.cost)?;
+        let bytes = Zeroizing::new(
+            kek.open(LOCK_AAD, &self.sealed_key)
+                .map_err(|_| CryptError::WrongPassphrase)?,
+        );
+        let key: &[u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| CryptError::Damaged("the lock's key"))?;
+        Self::seal_key(key, new, cost)
+    }
+
+    /// The lock as stored.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![LOCK_VERSION];
+        for n in [self.cost.memory_kib, self.cost.passes, self.cost.lanes] {
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+        out.extend_from_slice(&self.salt);
+        out.extend_from_slice(&self.sealed_key);
+        out
+    }
+
+    /// Reads a stored lock.
+    pub fn decode(bytes: &[u8]) -> Result<Lock, CryptError> {
+        let bad = CryptError::Damaged("the lock");
+        let (&version, rest) = bytes.split_first().ok_or(bad.clone())?;
+        if version != LOCK_VERSION || rest.len() < 12 + SALT + NONCE + 32 + 16 {
+            return Err(bad);
+        }
+        let n = |i: usize| u32::from_be_bytes([rest[i], rest[i + 1], rest[i + 2], rest[i + 3]]);
+        let cost = KdfCost {
+            memory_kib: n(0),
+            passes: n(4),
+            lanes: n(8),
+        };
+        let mut salt = [0u8; SALT];
+        salt.copy_from_slice(&rest[12..12 + SALT]);
+        Ok(Lock {
+            cost,
+            salt,
+            sealed_key: rest[12 + SALT..].to_vec(),
+        })
+    }
+
+    /// The Argon2id cost this lock was made with.
+    pub fn cost(&self) -> KdfCost {
+        self.cost
+    }
+}
+
+impl Clone for CryptError {
+    fn clone(&self) -> Self {
+        match self {
+            CryptError::WrongPassphrase => CryptError::WrongPassphrase,
+            CryptError::Damaged(what) => CryptError::Damaged(what),
+            CryptError::EmptyPassphrase => CryptError::EmptyPassphrase,
+            CryptError::NoRandomness(e) => CryptError::NoRandomness(e.clone()),
+        }
+    }
+}
+
+/// The key Argon2id derives from a passphrase, as a sealing key.
+fn derive(passphrase: &str, salt: &[u8; SALT], cost: KdfCost) -> Result<StoreKey, CryptError> {
+    let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, Some(32))
+        .map_err(|_| CryptError::Damaged("the lock's Argon2 parameters"))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
+        .map_err(|_| CryptError::Damaged("the lock's Argon2 parameters"))?;
+    Ok(StoreKey::from_bytes(&out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_opens_only_with_its_key_and_its_row() {
+        let (lock, key) = Lock::create("凤凰台 2026", KdfCost::TESTS_ONLY).unwrap();
+        let sealed = key
+            .seal(b"summaries/need/N-1", "王秀英 13812341234".as_bytes())
+            .unwrap();
+        assert!(!sealed.windows(3).any(|w| w == "王".as_bytes()));
+        assert_eq!(
+            key.open(b"summaries/need/N-1", &sealed).unwrap(),
+            "王秀英 13812341234".as_bytes()
+        );
+        // Moved to another row: refused.
+        assert!(matches!(
+            key.open(b"summaries/need/N-2", &sealed),
+            Err(CryptError::Damaged(_))
+        ));
+        // Every single-bit flip is refused, never opened as other data.
+        for i in 0..sealed.len() * 8 {
+            let mut bad = sealed.clone();
+            bad[i / 8] ^= 1 << (i % 8);
+            assert!(key.open(b"summaries/need/N-1", &bad).is_err(), "bit {i}");
+        }
+        // The lock round-trips and opens with the passphrase only.
+        let lock = Lock::decode(&lock.encode()).unwrap();
+        assert_eq!(
+            lock.unlock("凤凰台 2025").unwrap_err(),
+            CryptError::WrongPassphrase
+        );
+        let again = lock.unlock("凤凰台 2026").unwrap();
+        assert_eq!(
+            again.open(b"summaries/need/N-1", &sealed).unwrap(),
+            "王秀英 13812341234".as_bytes()
+        );
+    }
+
+    #[test]
+    fn a_new_passphrase_opens_the_same_key_and_the_old_one_no_longer_does() {
+        let (lock, key) = Lock::create("old passphrase", KdfCost::TESTS_ONLY).unwrap();
+        let sealed = key.seal(b"row", b"data").unwrap();
+        assert_eq!(
+            lock.rekey("wrong", "new passphrase", KdfCost::TESTS_ONLY)
+                .unwrap_err(),
+            CryptError::WrongPassphrase
+        );
+        let new = lock
+            .rekey("old passphrase", "new passphrase", KdfCost::TESTS_ONLY)
+            .unwrap();
+        assert_eq!(
+            new.unlock("old passphrase").unwrap_err(),
+            CryptError::WrongPassphrase
+        );
+        let key = new.unlock("new passphrase").unwrap();
+        assert_eq!(key.open(b"row", &sealed).unwrap(), b"data");
+        assert_eq!(
+            Lock::create("", KdfCost::TESTS_ONLY).unwrap_err(),
+            CryptError::EmptyPassphrase
+        );
+    }
+
+    #[test]
+    fn a_damaged_lock_is_reported_as_damage() {
+        let (lock, _) = Lock::create("p", KdfCost::TESTS_ONLY).unwrap();
+        let bytes = lock.encode();
+        assert!(matches!(
+            Lock::decode(&bytes[..10]),
+            Err(CryptError::Damaged(_))
+        ));
+        let mut other = bytes.clone();
+        other[0] = 9;
+        assert!(matches!(Lock::decode(&other), Err(CryptError::Damaged(_))));
+    }
+}
