@@ -12,7 +12,9 @@
 mod actor;
 pub mod node;
 mod session;
+mod tree;
 pub mod wire;
 
 pub use actor::{Book, BookGone};
 pub use session::{Report, Session, SessionError, Side, Step, manifest, manifest_digest};
+pub use tree::LEAF;

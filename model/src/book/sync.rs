@@ -5,7 +5,7 @@
 //! A received message's changes, the fresh summary rows and the new sync state reach the store
 //! in one durable transaction: a sync cut at any point leaves either all of a message or none.
 
-use automerge::sync::{Message, State, SyncDoc};
+use automerge::sync::{Capability, Message, State, SyncDoc};
 use automerge::{ActorId, Automerge};
 
 use super::{Gridbook, Loaded, encode_heads};
@@ -81,7 +81,20 @@ impl Gridbook {
             .docs
             .get(doc)
             .ok_or_else(|| Error::not_found("document", doc))?;
-        Ok(loaded.doc.generate_sync_message(state))
+        // Automerge 0.12 sends its whole saved document instead of the changes the peer lacks
+        // whenever those are over a third of the document's changes (`generate_sync_message`
+        // in its sync.rs). A document made of a few big commits (a bulk import) then travels
+        // whole, megabytes, for two edits. The whole document is the cheapest form only when
+        // the peer has none of it: anywhere else the message-V2 capability that allows it is
+        // hidden for this one call, so Automerge sends just the missing changes.
+        let peer_has_some = state.their_heads.as_ref().is_some_and(|h| !h.is_empty());
+        let capabilities = state.their_capabilities.clone();
+        if peer_has_some && let Some(caps) = state.their_capabilities.as_mut() {
+            caps.retain(|c| *c != Capability::MessageV2);
+        }
+        let message = loaded.doc.generate_sync_message(state);
+        state.their_capabilities = capabilities;
+        Ok(message)
     }
 
     /// Applies a message from `peer` about `doc`, and stores the new changes, the summary rows
