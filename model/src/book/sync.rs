@@ -83,17 +83,28 @@ impl Gridbook {
             .ok_or_else(|| Error::not_found("document", doc))?;
         // Automerge 0.12 sends its whole saved document instead of the changes the peer lacks
         // whenever those are over a third of the document's changes (`generate_sync_message`
-        // in its sync.rs). A document made of a few big commits (a bulk import) then travels
-        // whole, megabytes, for two edits. The whole document is the cheapest form only when
-        // the peer has none of it: anywhere else the message-V2 capability that allows it is
-        // hidden for this one call, so Automerge sends just the missing changes.
-        let peer_has_some = state.their_heads.as_ref().is_some_and(|h| !h.is_empty());
-        let capabilities = state.their_capabilities.clone();
-        if peer_has_some && let Some(caps) = state.their_capabilities.as_mut() {
-            caps.retain(|c| *c != Capability::MessageV2);
+        // in its sync.rs), whatever their size. A document made of a few big commits (a bulk
+        // import) then travels whole, megabytes, for a few edits; yet for a document made
+        // mostly of changes the peer lacks, the compressed save is the smaller form. So when
+        // Automerge picks the whole document for a peer that has some of it, the message
+        // with just the missing changes is made too (with the capability that allows the
+        // whole document hidden for that one call), and the smaller one is sent.
+        let before = state.clone();
+        let mut message = loaded.doc.generate_sync_message(state);
+        let peer_has_some = before.their_heads.as_ref().is_some_and(|h| !h.is_empty());
+        if peer_has_some && message.as_ref().is_some_and(carries_whole_document) {
+            let mut changes_only = before;
+            let capabilities = changes_only.their_capabilities.clone();
+            if let Some(caps) = changes_only.their_capabilities.as_mut() {
+                caps.retain(|c| *c != Capability::MessageV2);
+            }
+            let alternative = loaded.doc.generate_sync_message(&mut changes_only);
+            changes_only.their_capabilities = capabilities;
+            if change_bytes(alternative.as_ref()) < change_bytes(message.as_ref()) {
+                *state = changes_only;
+                message = alternative;
+            }
         }
-        let message = loaded.doc.generate_sync_message(state);
-        state.their_capabilities = capabilities;
         Ok(message)
     }
 
@@ -139,6 +150,18 @@ impl Gridbook {
             Ok(new)
         })
     }
+}
+
+/// Bytes of changes a message carries.
+fn change_bytes(message: Option<&Message>) -> usize {
+    message.map_or(0, |m| m.changes.iter().map(<[u8]>::len).sum())
+}
+
+/// Whether a message carries a whole saved document: one chunk whose storage header (4 magic
+/// bytes, 4 checksum bytes, then the chunk type) says "document" (type 0).
+fn carries_whole_document(message: &Message) -> bool {
+    let mut chunks = message.changes.iter();
+    matches!((chunks.next(), chunks.next()), (Some(c), None) if c.get(8) == Some(&0))
 }
 
 fn decode_heads(bytes: &[u8]) -> Option<Vec<automerge::ChangeHash>> {
