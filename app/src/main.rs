@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         return match opened {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {}", one_line(&e));
+                eprintln!("error: {}", cli::one_line(&e));
                 ExitCode::FAILURE
             }
         };
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(out) => print_stdout(&out),
         Err(e) => {
-            eprintln!("error: {}", one_line(&e));
+            eprintln!("error: {}", cli::one_line(&e));
             ExitCode::FAILURE
         }
     }
@@ -99,22 +99,6 @@ fn print_stdout(out: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The error and its causes on one line, without repeating a cause its parent already quotes.
-fn one_line(e: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if line.contains(&text) {
-            continue;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-    }
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Help and version as clap prints them; a command line that was not understood as one line,

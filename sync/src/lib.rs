@@ -3,6 +3,8 @@
 //! - [`Session`] is the protocol as a state machine over a [`gridbook_model::Gridbook`]: it
 //!   takes the peer's frames as bytes and returns the frames to send, and knows no transport, so
 //!   tests drive two sessions against each other in memory.
+//! - `tree` finds which documents differ without listing every one: both sides walk a tree of
+//!   bucket digests (by SHA-256 of the document id) down to the buckets that differ.
 //! - [`wire`] defines the frames: a 4-byte length prefix with a hard cap ([`wire::MAX_FRAME`])
 //!   and a postcard-encoded [`wire::Frame`].
 //! - [`node`] is the thin iroh adapter: an endpoint that never touches the internet, a
@@ -12,7 +14,9 @@
 mod actor;
 pub mod node;
 mod session;
+mod tree;
 pub mod wire;
 
 pub use actor::{Book, BookGone};
 pub use session::{Report, Session, SessionError, Side, Step, manifest, manifest_digest};
+pub use tree::LEAF;

@@ -9,8 +9,10 @@
 //! Hello {version, network, digest}  ->
 //!                                   <-  Hello {version, network, digest}
 //!            (equal digests: both done after one round trip)
-//! Manifest [(doc, digest)]          ->
-//!                                   <-  Differ [doc]
+//! Tree [root bucket]                ->
+//!                                   <-  Tree [differing children, one level down]
+//! Tree [their differing children]   ->                  … until every differing bucket
+//!                                   <-  Differ [doc]    was small enough to list (tree.rs)
 //! Doc {d1, msg?}                    ->                  per differing document, half-duplex:
 //!                                   <-  Doc {d1, msg?}  until both say nothing in one exchange
 //! …
@@ -29,7 +31,8 @@ use automerge::sync::State;
 use gridbook_model::{DocId, Gridbook};
 use sha2::{Digest as _, Sha256};
 
-use crate::wire::{Digest, Frame, FrameError, Hello, PROTOCOL_VERSION, ShortDigest};
+use crate::tree::{Index, TreeError};
+use crate::wire::{Digest, Frame, FrameError, Hello, Node, PROTOCOL_VERSION, Prefix};
 
 /// The most exchanges one document may take in one session; Automerge settles in a handful.
 const MAX_ROUNDS_PER_DOC: u32 = 64;
@@ -103,6 +106,9 @@ pub enum SessionError {
     /// After the document loop the two sides still hold different heads.
     #[error("the sync ended but the two devices still hold different data; sync again")]
     Diverged,
+    /// A comparison-tree frame that does not fit the tree.
+    #[error("the peer sent a bad comparison frame: {0}")]
+    BadTree(String),
     /// This device's store failed.
     #[error(transparent)]
     Store(#[from] gridbook_model::Error),
@@ -163,8 +169,8 @@ pub struct Step {
 #[derive(Debug)]
 enum Phase {
     AwaitHello,
-    AwaitManifest,
-    AwaitDiffer,
+    /// Both sides: walking the comparison tree down to the documents that differ.
+    Comparing,
     /// Dialer: waiting for the acceptor's answer about the current document.
     Dialing {
         doc: DocId,
@@ -188,6 +194,12 @@ pub struct Session {
     peer_hex: String,
     network: String,
     queue: VecDeque<DocId>,
+    /// This side's documents for the comparison tree, made once the hellos differ.
+    index: Option<Index>,
+    /// Acceptor: documents found to differ, not yet told to the dialer.
+    found: Vec<String>,
+    /// Tree frames this side has answered.
+    tree_turns: u32,
     /// Acceptor: the sync state of each document the dialer has spoken about.
     states: HashMap<DocId, State>,
     report: Report,
@@ -223,16 +235,10 @@ pub fn manifest_digest(manifest: &BTreeMap<String, Digest>) -> Digest {
     h.finalize().into()
 }
 
-fn short(d: &Digest) -> ShortDigest {
-    let mut s = [0u8; 16];
-    s.copy_from_slice(&d[..16]);
-    s
-}
-
 fn frame_name(f: &Frame) -> &'static str {
     match f {
         Frame::Hello(_) => "hello",
-        Frame::Manifest(_) => "manifest",
+        Frame::Tree { .. } => "tree",
         Frame::Differ(_) => "differ",
         Frame::Doc { .. } => "doc",
         Frame::Done { .. } => "done",
@@ -275,6 +281,9 @@ impl Session {
             },
             peer_hex,
             queue: VecDeque::new(),
+            index: None,
+            found: Vec::new(),
+            tree_turns: 0,
             states: HashMap::new(),
             started: Instant::now(),
         })
@@ -355,13 +364,17 @@ impl Session {
         let phase = std::mem::replace(&mut self.phase, Phase::Ended);
         match (phase, frame) {
             (Phase::AwaitHello, Frame::Hello(hello)) => self.on_hello(book, hello),
-            (Phase::AwaitManifest, Frame::Manifest(theirs)) => self.on_manifest(book, theirs),
-            (Phase::AwaitDiffer, Frame::Differ(docs)) => {
-                for id in docs {
-                    let doc = parse_doc(&id)?;
-                    self.queue.push_back(doc);
-                }
+            (Phase::Comparing, Frame::Tree { nodes, differ }) => self.on_tree(book, &nodes, differ),
+            (Phase::Comparing, Frame::Differ(docs)) if self.side == Side::Dialer => {
+                self.enqueue(docs)?;
                 self.next_doc(book)
+            }
+            // The dialer found the last differences itself and starts the document loop.
+            (Phase::Comparing, frame @ (Frame::Doc { .. } | Frame::Done { .. }))
+                if self.side == Side::Acceptor && self.tree_turns > 0 =>
+            {
+                self.phase = Phase::Answering;
+                self.handle(book, frame)
             }
             (
                 Phase::Dialing {
@@ -441,8 +454,7 @@ impl Session {
             (phase, frame) => Err(SessionError::Unexpected {
                 expected: match phase {
                     Phase::AwaitHello => "hello",
-                    Phase::AwaitManifest => "manifest",
-                    Phase::AwaitDiffer => "differ",
+                    Phase::Comparing => "tree",
                     Phase::Dialing { .. } => "doc",
                     Phase::Answering => "doc or done",
                     Phase::AwaitDone => "done",
@@ -484,44 +496,78 @@ impl Session {
                 if same {
                     return Ok(self.finish(Some(ours), true));
                 }
-                self.phase = Phase::AwaitManifest;
+                self.index = Some(Index::new(&manifest(book)?));
+                self.phase = Phase::Comparing;
                 Ok(self.reply(ours))
             }
             Side::Dialer => {
                 if same {
                     return Ok(self.finish(None, true));
                 }
-                let entries = manifest(book)?
-                    .iter()
-                    .map(|(id, d)| (id.clone(), short(d)))
-                    .collect();
-                self.phase = Phase::AwaitDiffer;
-                Ok(self.reply(Frame::Manifest(entries)))
+                let index = Index::new(&manifest(book)?);
+                let root = index.node(Prefix::ROOT);
+                self.index = Some(index);
+                self.phase = Phase::Comparing;
+                Ok(self.reply(Frame::Tree {
+                    nodes: vec![root],
+                    differ: Vec::new(),
+                }))
             }
         }
     }
 
-    fn on_manifest(
+    /// One step down the comparison tree (see tree.rs): answer the peer's buckets one level
+    /// down; once no bucket is left, the dialer starts the document loop and the acceptor tells
+    /// the dialer what it found.
+    fn on_tree(
         &mut self,
         book: &mut Gridbook,
-        theirs: Vec<(String, ShortDigest)>,
+        nodes: &[Node],
+        differ: Vec<String>,
     ) -> Result<Step, SessionError> {
-        let ours = manifest(book)?;
-        let theirs: BTreeMap<String, ShortDigest> = theirs.into_iter().collect();
-        let mut differ = Vec::new();
-        for (id, d) in &ours {
-            if theirs.get(id) != Some(&short(d)) {
-                differ.push(id.clone());
+        self.tree_turns += 1;
+        let index = self.index.as_ref().ok_or(SessionError::Ended)?;
+        let (next, found) = index
+            .answer(nodes)
+            .map_err(|e: TreeError| SessionError::BadTree(e.to_string()))?;
+        match self.side {
+            Side::Dialer => {
+                self.enqueue(differ)?;
+                self.enqueue(found)?;
+                if next.is_empty() {
+                    return self.next_doc(book);
+                }
+                self.phase = Phase::Comparing;
+                Ok(self.reply(Frame::Tree {
+                    nodes: next,
+                    differ: Vec::new(),
+                }))
+            }
+            Side::Acceptor => {
+                self.found.extend(found);
+                let differ = std::mem::take(&mut self.found);
+                if next.is_empty() {
+                    self.phase = Phase::Answering;
+                    return Ok(self.reply(Frame::Differ(differ)));
+                }
+                self.phase = Phase::Comparing;
+                Ok(self.reply(Frame::Tree {
+                    nodes: next,
+                    differ,
+                }))
             }
         }
-        for id in theirs.keys() {
-            if !ours.contains_key(id) {
-                parse_doc(id)?;
-                differ.push(id.clone());
+    }
+
+    /// Queues documents for the document loop, each once.
+    fn enqueue(&mut self, docs: Vec<String>) -> Result<(), SessionError> {
+        for id in docs {
+            let doc = parse_doc(&id)?;
+            if !self.queue.contains(&doc) {
+                self.queue.push_back(doc);
             }
         }
-        self.phase = Phase::Answering;
-        Ok(self.reply(Frame::Differ(differ)))
+        Ok(())
     }
 
     fn next_doc(&mut self, book: &mut Gridbook) -> Result<Step, SessionError> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The protocol version this build speaks. A peer with another version is refused with a
 /// reason; the [`Frame::Hello`] layout must therefore never change.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// The largest frame either side accepts (16 MiB). A bigger frame ends the session before its
 /// bytes are read.
@@ -22,9 +22,15 @@ pub const HEADER: usize = 4;
 /// A digest of a document's sorted heads, or of a whole manifest (SHA-256).
 pub type Digest = [u8; 32];
 
-/// A short digest of one document's heads in a manifest (the first 16 bytes of its SHA-256):
-/// enough to tell two states of one document apart, half the bytes of a full digest.
-pub type ShortDigest = [u8; 16];
+/// A short digest (the first 8 bytes of a SHA-256) of one document's heads, or of every document
+/// in one bucket of the comparison tree: two different states collide with odds of 2^-64, and
+/// a collision is caught by the closing [`Frame::Done`] digests (the session then reports that
+/// the devices still differ).
+pub type ShortDigest = [u8; 8];
+
+/// How many children a bucket of the comparison tree has: one per hex digit of the hashed
+/// document id.
+pub const FANOUT: usize = 16;
 
 /// One protocol message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,11 +39,18 @@ pub enum Frame {
     /// The first message each way: who is speaking, and a digest over all its documents'
     /// heads, so that two devices already in sync finish after this one round trip.
     Hello(Hello),
-    /// The dialer's documents with a digest of each one's heads; sent only when the hellos'
-    /// digests differ.
-    Manifest(Vec<(String, ShortDigest)>),
-    /// The acceptor's answer to a manifest: the documents whose heads differ, or that only one
-    /// side holds.
+    /// One step down the comparison tree, sent only when the hellos' digests differ: the
+    /// sender's view of each bucket the peer's last tree frame showed to differ, and the
+    /// documents the sender has already found to differ (the acceptor tells the dialer, who
+    /// drives the document loop).
+    Tree {
+        /// The sender's buckets, each as child digests or, when small, as its documents.
+        nodes: Vec<Node>,
+        /// Documents found to differ (only the acceptor sends any).
+        differ: Vec<String>,
+    },
+    /// The acceptor's last word on the comparison: the documents it found to differ, when it
+    /// has no bucket left to descend into.
     Differ(Vec<String>),
     /// One Automerge sync message about one document; `None` when this side has nothing to say.
     Doc {
@@ -57,6 +70,64 @@ pub enum Frame {
         /// Why, for the other side's log.
         reason: String,
     },
+}
+
+/// A bucket of the comparison tree: the documents whose hashed id starts with `prefix`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    /// Which bucket.
+    pub prefix: Prefix,
+    /// What the sender holds in it.
+    pub content: NodeContent,
+}
+
+/// A bucket's address: the first `depth` hex digits of SHA-256(document id), kept in the top
+/// bits of `bits` (the rest zero). Depth 0 is the root, holding every document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Prefix {
+    /// Hex digits fixed (0 to [`Prefix::MAX_DEPTH`]).
+    pub depth: u8,
+    /// The digits, most significant first.
+    pub bits: u64,
+}
+
+impl Prefix {
+    /// The deepest bucket: 16 hex digits, 64 bits of the hashed id.
+    pub const MAX_DEPTH: u8 = 16;
+
+    /// The bucket holding every document.
+    pub const ROOT: Prefix = Prefix { depth: 0, bits: 0 };
+
+    /// The `i`-th child bucket (`i` < [`FANOUT`], `depth` < [`Prefix::MAX_DEPTH`]).
+    pub fn child(self, i: u8) -> Prefix {
+        let shift = 60 - 4 * u32::from(self.depth);
+        Prefix {
+            depth: self.depth + 1,
+            bits: self.bits | (u64::from(i & 0xf) << shift),
+        }
+    }
+
+    /// Whether a hashed id (its first 8 bytes, big-endian) lies in this bucket.
+    pub fn holds(self, key: u64) -> bool {
+        self.depth == 0 || (key ^ self.bits) >> (64 - 4 * u32::from(self.depth)) == 0
+    }
+
+    /// A well-formed prefix: depth in range and no bits below it.
+    pub fn is_valid(self) -> bool {
+        self.depth == Self::MAX_DEPTH
+            || (self.depth < Self::MAX_DEPTH && self.bits << (4 * u32::from(self.depth)) == 0)
+    }
+}
+
+/// What a sender holds in one bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NodeContent {
+    /// A digest of each of its [`FANOUT`] children (zero for an empty child): the receiver
+    /// descends into the ones that differ.
+    Children(Vec<ShortDigest>),
+    /// Every document in it with the digest of its heads (a small bucket): the receiver
+    /// compares them with its own and descends no further.
+    Entries(Vec<(String, ShortDigest)>),
 }
 
 /// Who is speaking.

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use gridbook_model::vocab::{Category, Role};
-use gridbook_model::{Gridbook, NeedEdit, NewNeed, PlaceKind};
+use gridbook_model::vocab::{Category, MeetingLevel, Role};
+use gridbook_model::{Gridbook, NeedEdit, NewMeeting, NewNeed, PlaceKind};
 use gridbook_sync::wire::{Frame, Hello, MAX_FRAME, PROTOCOL_VERSION};
 use gridbook_sync::{Session, SessionError, manifest, manifest_digest};
 
@@ -252,7 +252,7 @@ fn garbage_oversize_future_versions_and_strangers_end_the_session_without_harm()
     );
     assert!(matches!(e, SessionError::WrongDevice { .. }), "{e}");
 
-    // Past the manifest: a document frame whose Automerge message is garbage, and one for a
+    // Past the comparison: a document frame whose Automerge message is garbage, and one for a
     // document id that does not parse.
     let e = refused(
         &mut office,
@@ -268,7 +268,7 @@ fn garbage_oversize_future_versions_and_strangers_end_the_session_without_harm()
         }
         .encode()
     };
-    // After hello and manifest the acceptor answers document frames.
+    // After hello and the comparison the acceptor answers document frames.
     let before = office.dump().unwrap();
     let b_key = *office.device().public_bytes();
     let (mut dialer, hello_frame) = Session::dial(&mut tablet, b_key).unwrap();
@@ -278,8 +278,8 @@ fn garbage_oversize_future_versions_and_strangers_end_the_session_without_harm()
         .unwrap()
         .send
         .unwrap();
-    let manifest_frame = dialer.receive(&mut tablet, &back).unwrap().send.unwrap();
-    acceptor.receive(&mut office, &manifest_frame).unwrap();
+    let tree_frame = dialer.receive(&mut tablet, &back).unwrap().send.unwrap();
+    acceptor.receive(&mut office, &tree_frame).unwrap();
     let e = acceptor
         .receive(&mut office, &bad_doc("directory", vec![0x42, 1, 2, 3, 4]))
         .unwrap_err();
@@ -293,8 +293,8 @@ fn garbage_oversize_future_versions_and_strangers_end_the_session_without_harm()
         .unwrap()
         .send
         .unwrap();
-    let manifest_frame = dialer.receive(&mut tablet, &back).unwrap().send.unwrap();
-    acceptor.receive(&mut office, &manifest_frame).unwrap();
+    let tree_frame = dialer.receive(&mut tablet, &back).unwrap().send.unwrap();
+    acceptor.receive(&mut office, &tree_frame).unwrap();
     let e = acceptor
         .receive(&mut office, &bad_doc("../../etc/passwd", vec![]))
         .unwrap_err();
@@ -323,4 +323,116 @@ fn the_dialer_hears_why_the_acceptor_refused() {
         matches!(e, SessionError::PeerAborted(ref r) if r.contains("network")),
         "{e}"
     );
+}
+
+/// Frames and bytes one session moved, seen from the dialer.
+fn cost(run: &Run) -> (usize, usize) {
+    let r = run.dialer.report();
+    assert!(r.complete && run.acceptor.report().complete, "{r:?}");
+    (
+        r.frames_sent + r.frames_received,
+        r.bytes_sent + r.bytes_received,
+    )
+}
+
+/// Adds `n` meetings (one document each) to the office in one durable write.
+fn add_meetings(office: &mut Gridbook, n: usize) {
+    office
+        .batch(|book| {
+            for i in 0..n {
+                book.create_meeting(NewMeeting {
+                    title: format!("议事会 {i}"),
+                    level: MeetingLevel::Grid,
+                    community: "zt".into(),
+                    grid: Some("zt-g3".into()),
+                    place: "议事点".into(),
+                    day: "2026-11-20".parse().unwrap(),
+                    facilitator: "陈静".into(),
+                    quorum: 10,
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn with_many_documents_one_edit_is_found_without_listing_them_all() {
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut office, mut tablet) = office_and_tablet(d1.path(), d2.path());
+    add_meetings(&mut office, 400);
+    let run = drive(&mut tablet, &mut office, None).unwrap();
+    let (_, fresh) = cost(&run);
+    assert!(run.dialer.report().documents.len() > 400);
+    assert!(same_data(&mut office, &mut tablet));
+
+    // In sync: one round trip.
+    let (frames, bytes) = cost(&drive(&mut office, &mut tablet, None).unwrap());
+    assert_eq!(frames, 2);
+    assert!(bytes < 300, "{bytes}");
+
+    // One edit, on either side: just that document runs, and the comparison costs a few
+    // hundred bytes, not a listing of 400 documents.
+    let id = office.need_summaries().unwrap()[0].id.clone();
+    office
+        .edit_need_fields(
+            &id,
+            &NeedEdit {
+                title: Some("送餐到家".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let meeting = office.meeting_summaries().unwrap()[17].id.clone();
+    let run = drive(&mut tablet, &mut office, None).unwrap();
+    let (frames, bytes) = cost(&run);
+    assert_eq!(run.dialer.report().documents.len(), 1);
+    assert!(
+        bytes < 2048,
+        "{frames} frames, {bytes} bytes (the fresh sync took {fresh})"
+    );
+    eprintln!("one edit among 400+ documents, pulled: {frames} frames, {bytes} bytes");
+
+    tablet
+        .append_minutes(&meeting, "居民同意加装扶手。")
+        .unwrap();
+    let run = drive(&mut tablet, &mut office, None).unwrap();
+    let (frames, bytes) = cost(&run);
+    assert_eq!(run.dialer.report().documents.len(), 1);
+    assert!(bytes < 2048, "{frames} frames, {bytes} bytes");
+    eprintln!("one edit among 400+ documents, pushed: {frames} frames, {bytes} bytes");
+    assert!(same_data(&mut office, &mut tablet));
+}
+
+#[test]
+fn a_document_made_in_one_big_commit_is_not_sent_whole_for_a_few_edits() {
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut office, mut tablet) = office_and_tablet(d1.path(), d2.path());
+    // 1,500 needs in one call: one commit in one needs document, ~100 KB saved.
+    let news = (0..1500)
+        .map(|i| NewNeed::new(format!("需求 {i}"), Category::Hardship, "zt-g3"))
+        .collect();
+    let ids = office.add_needs(news).unwrap();
+    let (_, fresh) = cost(&drive(&mut tablet, &mut office, None).unwrap());
+    assert!(
+        fresh > 20_000,
+        "the first sync carries the document: {fresh}"
+    );
+
+    // Four edits in that document (9 changes in all): with Automerge's "over a third of the changes: send the
+    // whole document" rule this sent the document again.
+    for id in &ids[..4] {
+        office
+            .edit_need_fields(
+                id,
+                &NeedEdit {
+                    title: Some("已改".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+    let (frames, bytes) = cost(&drive(&mut tablet, &mut office, None).unwrap());
+    assert!(bytes < 2048, "{frames} frames, {bytes} bytes");
+    assert!(same_data(&mut office, &mut tablet));
 }

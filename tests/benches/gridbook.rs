@@ -11,11 +11,17 @@
 //!   needs document holding 5,000;
 //! - opening that store and listing every need summary, in a fresh process (this executable
 //!   run again), with its peak resident memory;
-//! - loading the busiest needs document, in a fresh process too.
+//! - loading the busiest needs document, in a fresh process too;
+//! - sync over iroh on loopback against a naive per-document baseline (`sync.rs` beside this
+//!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those).
 //!
 //! `--quick` (or `GRIDBOOK_BENCH_SCALE=0.1`, any fraction works) runs at a smaller scale for a
 //! smoke run; its figures are named `quick.*` so they never overwrite full-scale ones. Unknown
 //! arguments (cargo passes `--bench`) are ignored.
+
+// In a folder of its own: a file beside this one would be taken for a bench target.
+#[path = "gridbook/sync.rs"]
+mod sync;
 
 use std::path::Path;
 use std::process::Command;
@@ -64,11 +70,16 @@ fn main() -> Result<()> {
         report.info("machine.load_average_at_start", load, "runnable");
     }
 
-    bench_writes(&mut report, n(3_000), n(1_000))?;
-    let total = n(100_000);
-    // Targets are for the full scale; a smaller run gets a proportionally smaller budget
-    // for bulk work, and the same budget for what does not grow with it.
-    bench_bulk(&mut report, total, n(5_000), 10.0 * scale)?;
+    // GRIDBOOK_BENCH_ONLY=sync runs only the sync figures.
+    let only = std::env::var("GRIDBOOK_BENCH_ONLY").ok();
+    if only.as_deref().is_none_or(|o| o != "sync") {
+        bench_writes(&mut report, n(3_000), n(1_000))?;
+        let total = n(100_000);
+        // Targets are for the full scale; a smaller run gets a proportionally smaller budget
+        // for bulk work, and the same budget for what does not grow with it.
+        bench_bulk(&mut report, total, n(5_000), 10.0 * scale)?;
+    }
+    sync::bench_sync(&mut report, scale)?;
 
     println!();
     print!("{}", report.table());
@@ -209,27 +220,14 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
         );
     }
     let mut rng = Rng::new(0x6e65_6564);
-    let first = Month {
-        year: 2024,
-        month: 7,
-    };
+    let shape = PlanShape::two_years(total, busiest);
+    let first = shape.first;
     let plan_busiest = {
         let mut book = Gridbook::open_or_create(&data)?;
         use_settable_clock(&mut book);
         set_time(first.at(1, 0));
         let places = make_directory(&mut book, &mut rng)?;
-        let plan = bulk_plan(
-            &mut rng,
-            &places,
-            PlanShape {
-                total,
-                busiest,
-                first,
-                months: 24,
-                busiest_month: 17,
-                batch: 1_000,
-            },
-        );
+        let plan = bulk_plan(&mut rng, &places, shape);
         let batches = plan.batches.len();
         eprintln!(
             "bulk: {} needs in {batches} add_needs calls into {} documents, busiest {} ({busiest})…",

@@ -320,6 +320,24 @@ pub struct PlanShape {
     pub batch: usize,
 }
 
+impl PlanShape {
+    /// The benchmarks' subdistrict: `total` needs over 24 months from July 2024, in calls of
+    /// 1,000, the busiest document (the first community's 18th month) holding `busiest`.
+    pub fn two_years(total: usize, busiest: usize) -> PlanShape {
+        PlanShape {
+            total,
+            busiest,
+            first: Month {
+                year: 2024,
+                month: 7,
+            },
+            months: 24,
+            busiest_month: 17,
+            batch: 1_000,
+        }
+    }
+}
+
 /// Spreads `shape.total` needs over every community and month: one document (the first
 /// community's campaign month) gets `shape.busiest`, every other document a random share
 /// (weights 0.5 to 1.5) of the rest. Each month's needs, all communities mixed, go in batches of

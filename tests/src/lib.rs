@@ -3,7 +3,9 @@
 //! Chinese titles, a bulk plan spread over months), and the benchmark report.
 
 pub mod data;
+pub mod naive;
 pub mod report;
+pub mod work;
 
 use gridbook_model::{DocId, Gridbook, PlaceKind, Result};
 

@@ -10,6 +10,8 @@
 //!   whole. JSON times are milliseconds since the epoch, as in `dump`; text shows UTC+8.
 //! - A command waits up to five seconds for another process that holds the store (two commands
 //!   run at once take turns), then names it in its error.
+//! - While `gridbook serve` holds the data directory, it runs the commands given there, on the
+//!   store it has open, and they answer exactly as they would alone (owner.rs).
 
 pub mod demo;
 mod directory;
@@ -19,11 +21,13 @@ mod meeting;
 mod member;
 mod need;
 mod output;
+pub mod owner;
 mod resident;
 mod status;
 mod sync;
 mod volunteer;
 
+use std::cell::RefCell;
 use std::ffi::OsStr;
 use std::marker::PhantomData;
 use std::path::PathBuf;
@@ -41,6 +45,7 @@ use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
     Vocabulary,
 };
+pub use owner::{BookRef, one_line};
 
 /// The `gridbook` command line.
 #[derive(Debug, Parser)]
@@ -459,17 +464,27 @@ pub fn run(cli: Cli) -> Result<String> {
     let Some(command) = cli.command else {
         anyhow::bail!("no subcommand given");
     };
-    let ctx = Ctx {
-        data: if cli.demo {
-            demo::demo_dir()?
-        } else {
-            data_dir(cli.data)?
-        },
-    };
+    let ctx = Ctx::new(if cli.demo {
+        demo::demo_dir()?
+    } else {
+        data_dir(cli.data)?
+    });
     if cli.demo {
         demo::ensure(&ctx, 1)?;
     }
     tracing::debug!(data = %ctx.data.display(), "data directory");
+    // While `serve` holds this directory, it runs the command (see owner.rs).
+    let args: Option<Vec<String>> = std::env::args_os().map(|a| a.into_string().ok()).collect();
+    if let Some(args) = args
+        && let owner::Forwarded::Ran(result) = owner::forward(&ctx.data, &args)
+    {
+        return result;
+    }
+    dispatch(ctx, command)
+}
+
+/// Runs one command with `ctx`.
+fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
     match command {
         Command::Init(args) => init::run(&ctx, args),
         Command::Directory(cmd) => directory::run(&ctx, cmd),
@@ -487,31 +502,69 @@ pub fn run(cli: Cli) -> Result<String> {
     }
 }
 
-/// What every command gets: where the data is.
-pub struct Ctx {
+/// What every command gets: where the data is, and, in the process that owns the store
+/// (`serve`), the store it has open.
+pub struct Ctx<'a> {
     data: PathBuf,
+    lent: RefCell<Option<&'a mut Gridbook>>,
 }
 
 /// `gridbook --demo` with no command: makes the demo data if it is not there yet.
 pub fn prepare_demo() -> Result<PathBuf> {
-    let ctx = Ctx {
-        data: demo::demo_dir()?,
-    };
+    let ctx = Ctx::new(demo::demo_dir()?);
     demo::ensure(&ctx, 1)?;
     Ok(ctx.data)
 }
 
-impl Ctx {
+impl<'a> Ctx<'a> {
+    fn new(data: PathBuf) -> Ctx<'a> {
+        Ctx {
+            data,
+            lent: RefCell::new(None),
+        }
+    }
+
+    /// The context of a command the owner runs on its open store.
+    fn lent(data: PathBuf, book: &'a mut Gridbook) -> Ctx<'a> {
+        Ctx {
+            data,
+            lent: RefCell::new(Some(book)),
+        }
+    }
+
     /// Opens the existing store; a missing store is an error that says how to make one.
-    pub fn open(&self) -> Result<Gridbook> {
+    pub fn open(&self) -> Result<BookRef<'a>> {
+        if let Some(book) = self.lent.borrow_mut().take() {
+            return Ok(BookRef::Lent(book));
+        }
         self.check_dir()?;
-        patiently(|| Gridbook::open(&self.data))
+        self.opened(patiently(|| Gridbook::open(&self.data))?)
     }
 
     /// Opens the store, creating it (and the directory) if there is none.
-    pub fn open_or_create(&self) -> Result<Gridbook> {
+    pub fn open_or_create(&self) -> Result<BookRef<'a>> {
+        if let Some(book) = self.lent.borrow_mut().take() {
+            return Ok(BookRef::Lent(book));
+        }
         self.check_dir()?;
-        patiently(|| Gridbook::open_or_create(&self.data))
+        self.opened(patiently(|| Gridbook::open_or_create(&self.data))?)
+    }
+
+    /// Opens the store for this process to own (`serve`, `sync`); refused inside the owner.
+    pub fn open_owned(&self) -> Result<Gridbook> {
+        match self.open()? {
+            BookRef::Own(book) => Ok(*book),
+            BookRef::Lent(_) => anyhow::bail!(
+                "gridbook serve already runs on {}: stop it first",
+                self.data.display()
+            ),
+        }
+    }
+
+    fn opened(&self, book: Gridbook) -> Result<BookRef<'a>> {
+        // This process holds the store's lock now: a socket left by an owner is stale.
+        owner::remove_stale(&self.data);
+        Ok(BookRef::Own(Box::new(book)))
     }
 
     fn check_dir(&self) -> Result<()> {

@@ -21,7 +21,7 @@ use gridbook_model::vocab::Role;
 use gridbook_sync::node::{DEFAULT_BIND, EndpointId, Node};
 use gridbook_sync::{Book, Report};
 
-use super::{Ctx, vocab};
+use super::{Ctx, owner, vocab};
 
 /// `gridbook serve`.
 #[derive(Debug, Args)]
@@ -100,7 +100,7 @@ fn summary(r: &Report) -> String {
 /// Runs the headless peer until interrupted; prints one line per session on stdout.
 pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
     discovery_note(args.no_discovery);
-    let book = ctx.open()?;
+    let book = ctx.open_owned()?;
     let bind = match args.bind {
         Some(b) => b,
         None => DEFAULT_BIND.parse()?,
@@ -108,7 +108,11 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
     let (handle, thread) = Book::spawn(book);
     let rt = runtime()?;
     let result = rt.block_on(async {
-        let mut node = Node::spawn(handle, bind).await?;
+        let mut node = Node::spawn(handle.clone(), bind).await?;
+        // Commands on this data directory come here while serve runs (owner.rs).
+        let commands = owner::OwnerSocket::bind(&ctx.data)
+            .map_err(|e| tracing::warn!("{e:#}"))
+            .ok();
         {
             let mut out = std::io::stdout().lock();
             writeln!(out, "device   {}", node.id())?;
@@ -130,8 +134,13 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
                     Some(Err(e)) => eprintln!("sync failed: {e}"),
                     None => break,
                 },
+                client = owner::next_client(commands.as_ref()) => match client {
+                    Ok(client) => run_forwarded(client, &handle, &node, &ctx.data).await?,
+                    Err(e) => tracing::warn!("cannot accept a command: {e}"),
+                },
             }
         }
+        drop(commands);
         node.shutdown().await;
         anyhow::Ok(())
     });
@@ -143,22 +152,72 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
 /// Dials one peer, syncs every document, and reports what moved.
 pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<String> {
     discovery_note(args.no_discovery);
-    let book = ctx.open()?;
+    let book = ctx.open_owned()?;
     let bind = args
         .bind
         .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
     let (handle, thread) = Book::spawn(book);
     let rt = runtime()?;
-    let started = Instant::now();
     let result = rt.block_on(async {
         let node = Node::spawn(handle, bind).await?;
-        let report = node.sync_with(args.peer, args.addr).await;
+        let out = sync_via(&node, &args).await;
         node.shutdown().await;
-        anyhow::Ok(report?)
+        out
     });
     drop(rt);
     let _ = thread.join();
-    let r = result?;
+    result
+}
+
+/// One forwarded command line: `sync` dials from serve's own node; every other command runs
+/// on the store's thread, on the open store. Prints one line per command, like sessions.
+async fn run_forwarded(
+    mut client: owner::Client,
+    book: &Book,
+    node: &Node,
+    data: &std::path::Path,
+) -> Result<()> {
+    let args = match client.request().await {
+        Ok(args) => args,
+        Err(e) => {
+            tracing::warn!("a forwarded command did not arrive: {e:#}");
+            return Ok(());
+        }
+    };
+    let shown = args
+        .iter()
+        .skip(1)
+        .take(2)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let result = match <super::Cli as clap::Parser>::try_parse_from(&args) {
+        Err(e) => Err(anyhow::anyhow!("{}", e.to_string().trim())),
+        Ok(super::Cli {
+            command: Some(super::Command::Sync(sync)),
+            ..
+        }) => sync_via(node, &sync).await,
+        Ok(cli) => {
+            let data = data.to_path_buf();
+            book.call(move |b| owner::run_lent(b, data, cli))
+                .await
+                .unwrap_or_else(|e| Err(e.into()))
+        }
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        let status = if result.is_ok() { "done" } else { "failed" };
+        writeln!(out, "command  {shown} ({status}, forwarded)")?;
+        out.flush()?;
+    }
+    client.answer(result).await;
+    Ok(())
+}
+
+/// Dials the peer `args` names from `node`, and reports what moved.
+async fn sync_via(node: &Node, args: &SyncArgs) -> Result<String> {
+    let started = Instant::now();
+    let r = node.sync_with(args.peer, args.addr).await?;
     let mut out = format!(
         "synced with {}: {} (session {} ms, with connecting {} ms)\n",
         r.peer,

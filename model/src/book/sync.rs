@@ -5,7 +5,7 @@
 //! A received message's changes, the fresh summary rows and the new sync state reach the store
 //! in one durable transaction: a sync cut at any point leaves either all of a message or none.
 
-use automerge::sync::{Message, State, SyncDoc};
+use automerge::sync::{Capability, Message, State, SyncDoc};
 use automerge::{ActorId, Automerge};
 
 use super::{Gridbook, Loaded, encode_heads};
@@ -81,7 +81,31 @@ impl Gridbook {
             .docs
             .get(doc)
             .ok_or_else(|| Error::not_found("document", doc))?;
-        Ok(loaded.doc.generate_sync_message(state))
+        // Automerge 0.12 sends its whole saved document instead of the changes the peer lacks
+        // whenever those are over a third of the document's changes (`generate_sync_message`
+        // in its sync.rs), whatever their size. A document made of a few big commits (a bulk
+        // import) then travels whole, megabytes, for a few edits; yet for a document made
+        // mostly of changes the peer lacks, the compressed save is the smaller form. So when
+        // Automerge picks the whole document for a peer that has some of it, the message
+        // with just the missing changes is made too (with the capability that allows the
+        // whole document hidden for that one call), and the smaller one is sent.
+        let before = state.clone();
+        let mut message = loaded.doc.generate_sync_message(state);
+        let peer_has_some = before.their_heads.as_ref().is_some_and(|h| !h.is_empty());
+        if peer_has_some && message.as_ref().is_some_and(carries_whole_document) {
+            let mut changes_only = before;
+            let capabilities = changes_only.their_capabilities.clone();
+            if let Some(caps) = changes_only.their_capabilities.as_mut() {
+                caps.retain(|c| *c != Capability::MessageV2);
+            }
+            let alternative = loaded.doc.generate_sync_message(&mut changes_only);
+            changes_only.their_capabilities = capabilities;
+            if change_bytes(alternative.as_ref()) < change_bytes(message.as_ref()) {
+                *state = changes_only;
+                message = alternative;
+            }
+        }
+        Ok(message)
     }
 
     /// Applies a message from `peer` about `doc`, and stores the new changes, the summary rows
@@ -126,6 +150,18 @@ impl Gridbook {
             Ok(new)
         })
     }
+}
+
+/// Bytes of changes a message carries.
+fn change_bytes(message: Option<&Message>) -> usize {
+    message.map_or(0, |m| m.changes.iter().map(<[u8]>::len).sum())
+}
+
+/// Whether a message carries a whole saved document: one chunk whose storage header (4 magic
+/// bytes, 4 checksum bytes, then the chunk type) says "document" (type 0).
+fn carries_whole_document(message: &Message) -> bool {
+    let mut chunks = message.changes.iter();
+    matches!((chunks.next(), chunks.next()), (Some(c), None) if c.get(8) == Some(&0))
 }
 
 fn decode_heads(bytes: &[u8]) -> Option<Vec<automerge::ChangeHash>> {
