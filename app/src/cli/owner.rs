@@ -1,6 +1,6 @@
-//! One owner per store: while `gridbook serve` holds a data directory, command lines on that
-//! directory are run by it, on the store it already has open, instead of waiting for a lock
-//! that a server never lets go of.
+//! One owner per store: while `gridbook serve` or the app (`gui/owner.rs`) holds a data
+//! directory, command lines on that directory are run by it, on the store it already has open,
+//! instead of waiting for a lock that it never lets go of.
 //!
 //! Decisions:
 //! - The owner listens on a Unix socket in the data directory, `gridbook.sock`, mode 0600. A

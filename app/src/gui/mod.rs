@@ -14,6 +14,7 @@ mod meeting_agenda;
 mod meetings;
 mod needs;
 mod new_need;
+mod owner;
 mod reports;
 mod rows;
 mod settings;

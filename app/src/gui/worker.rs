@@ -47,6 +47,10 @@ pub enum Command {
     SetCounts(MeetingId, MotionId, [(Choice, u32); 3]),
     /// Edit a meeting's agenda, minutes or decisions.
     EditMeeting(MeetingId, AgendaEdit),
+    /// Run a command line forwarded from a terminal (see `owner.rs`) and answer it.
+    Forwarded(Vec<String>, Sender<anyhow::Result<String>>),
+    /// The app is closing: stop.
+    Shutdown,
     /// Load a community's volunteers with their balances.
     LoadVolunteers(String),
     /// Start an activity today.
@@ -196,6 +200,7 @@ impl Worker {
     pub fn spawn(data_dir: PathBuf, repaint: impl Fn() + Send + 'static) -> Worker {
         let (commands, inbox) = channel();
         let (outbox, events) = channel();
+        let to_self = commands.clone();
         let thread = std::thread::Builder::new()
             .name("gridbook-store".into())
             .spawn(move || {
@@ -204,7 +209,7 @@ impl Worker {
                     let _ = outbox.send(event);
                     repaint();
                 };
-                run(&data_dir, &inbox, &send);
+                run(&data_dir, &inbox, to_self, &send);
             })
             .ok();
         Worker {
@@ -250,8 +255,11 @@ impl Worker {
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        // Closing the channel ends the worker's loop; wait so that the store is closed.
-        self.commands = None;
+        // The owner listener holds a sender too: say stop rather than wait for the channel
+        // to close. Then wait, so that the store is closed.
+        if let Some(commands) = self.commands.take() {
+            let _ = commands.send(Command::Shutdown);
+        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -265,7 +273,12 @@ struct State {
     filter: NeedFilter,
 }
 
-fn run(data_dir: &std::path::Path, inbox: &Receiver<Command>, send: &dyn Fn(Event)) {
+fn run(
+    data_dir: &std::path::Path,
+    inbox: &Receiver<Command>,
+    to_self: Sender<Command>,
+    send: &dyn Fn(Event),
+) {
     let opened = Gridbook::open_or_create(data_dir).and_then(|mut book| {
         let directory = directory_or_empty(&mut book)?;
         let residents = book.residents().unwrap_or_default();
@@ -295,8 +308,19 @@ fn run(data_dir: &std::path::Path, inbox: &Receiver<Command>, send: &dyn Fn(Even
     state.reload_needs(send);
     state.send_meetings(send);
     send(Event::Done);
+    // Command lines on this directory come here while the app is open (stops when dropped).
+    let _listener = super::owner::listen(data_dir.to_path_buf(), to_self);
     while let Ok(command) = inbox.recv() {
-        state.handle(command, send);
+        match command {
+            Command::Shutdown => break,
+            Command::Forwarded(args, reply) => {
+                let result = super::owner::run(&mut state.book, data_dir.to_path_buf(), &args);
+                // Whatever it changed shows at once.
+                state.reload_all(send);
+                let _ = reply.send(result);
+            }
+            command => state.handle(command, send),
+        }
         send(Event::Done);
     }
 }
@@ -365,6 +389,8 @@ impl State {
                 self.after_meeting_edit(&meeting, r, send);
             }
             Command::LoadVolunteers(community) => self.send_roster(&community, send),
+            // Run by the loop in `run`, which owns the data directory's path.
+            Command::Forwarded(..) | Command::Shutdown => {}
             Command::AddActivity { community, title } => {
                 let today = self.book.now().day();
                 let r = self
@@ -454,6 +480,12 @@ impl State {
             Err(e) => send(Event::Refused(Origin::Volunteers, e.into())),
         }
         self.send_roster(community, send);
+    }
+
+    fn reload_all(&mut self, send: &dyn Fn(Event)) {
+        self.after_directory_edit(Ok(()), Origin::General, send);
+        self.reload_needs(send);
+        self.send_meetings(send);
     }
 
     fn reload_needs(&mut self, send: &dyn Fn(Event)) {
