@@ -12,6 +12,8 @@
 //! - opening that store and listing every need summary, in a fresh process (this executable
 //!   run again), with its peak resident memory;
 //! - loading the busiest needs document, in a fresh process too;
+//! - the app on that store, headless (`gui.rs`): start to the first frame of needs in a fresh
+//!   process, frame time while scrolling and while filtering, whether an idle frame redraws;
 //! - sync over iroh on loopback against a naive per-document baseline (`sync.rs` beside this
 //!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those).
 //!
@@ -19,7 +21,9 @@
 //! smoke run; its figures are named `quick.*` so they never overwrite full-scale ones. Unknown
 //! arguments (cargo passes `--bench`) are ignored.
 
-// In a folder of its own: a file beside this one would be taken for a bench target.
+// In a folder of their own: a file beside this one would be taken for a bench target.
+#[path = "gridbook/gui.rs"]
+mod gui;
 #[path = "gridbook/sync.rs"]
 mod sync;
 
@@ -326,7 +330,19 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
     report.info("load_busiest_doc.cpu", median(&cpus), "ms");
     report.info("load_busiest_doc.runqueue_wait", median(&waits), "ms");
     report.info("load_busiest_doc.peak_rss", peak as f64 / 1024.0, "MB");
-    Ok(())
+
+    eprintln!("fresh process: the app's first frame of needs…");
+    let mut firsts = Vec::new();
+    for _ in 0..CHILD_RUNS {
+        firsts.push(run_child("gui", &data, None)?.get("first_frame_ms")?);
+    }
+    report.check(
+        "gui.start_to_first_frame",
+        median(&firsts),
+        "ms",
+        Target::AtMost(500.0),
+    );
+    gui::bench_gui(report, &data)
 }
 
 /// The least of some values: the figure least disturbed by other load on the machine.
@@ -380,6 +396,12 @@ fn run_child(job: &str, data: &Path, doc: Option<&DocId>) -> Result<ChildOut> {
 /// The child side: measure one thing in this fresh process and print `CHILD key=value…`.
 fn child(job: &str) -> Result<()> {
     let data = std::env::var_os(CHILD_DATA).context("no data directory")?;
+    if job == "gui" {
+        // The app opens the store itself, on its worker thread.
+        let first = gui::first_frame_ms(Path::new(&data))?;
+        println!("CHILD first_frame_ms={first}");
+        return Ok(());
+    }
     let start = Instant::now();
     let cpu = CpuTimes::now();
     let mut book = Gridbook::open(Path::new(&data))?;

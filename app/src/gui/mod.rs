@@ -5,6 +5,7 @@
 //! [`Command`]s while they draw; the app sends them to the worker after drawing, and the
 //! worker's answers arrive through an inbox that requests a repaint.
 
+pub mod bench;
 pub mod i18n;
 
 mod first_run;
