@@ -4,8 +4,10 @@
 
 pub mod data;
 pub mod naive;
+pub mod net;
 pub mod report;
 pub mod work;
+pub mod world;
 
 use gridbook_model::{DocId, Gridbook, PlaceKind, Result};
 
