@@ -357,7 +357,14 @@ impl Gridbook {
     pub fn doc_ids(&self) -> Result<Vec<DocId>> {
         let mut ids: std::collections::BTreeSet<DocId> =
             self.store.doc_ids()?.into_iter().collect();
-        ids.extend(self.docs.keys().cloned());
+        // A document a peer named but never filled (a sync cut or refused before its first
+        // change) is loaded empty; it is no document of this device's.
+        ids.extend(
+            self.docs
+                .iter()
+                .filter(|(_, l)| !l.doc.get_heads().is_empty())
+                .map(|(id, _)| id.clone()),
+        );
         Ok(ids.into_iter().collect())
     }
 
