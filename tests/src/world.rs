@@ -354,19 +354,9 @@ impl World {
                     ));
                 }
             }
-            for doc in book.doc_ids().map_err(e)? {
-                for row in book.rows_of(&doc).map_err(e)? {
-                    let stored = book
-                        .store()
-                        .summary(row.kind, &row.id)
-                        .map_err(|x| x.to_string())?;
-                    if stored.as_ref() != Some(&row.json) {
-                        return Err(format!(
-                            "device {i}: stale summary row {} {}",
-                            row.kind, row.id
-                        ));
-                    }
-                }
+            let stale = book.stale_summaries().map_err(e)?;
+            if !stale.is_empty() {
+                return Err(format!("device {i}: stale summary rows {stale:?}"));
             }
             let meeting = book.meeting(&self.meeting).map_err(e)?;
             for line in &self.acked.minutes {

@@ -609,6 +609,20 @@ impl Gridbook {
             DocId::Directory => Ok(Vec::new()),
         }
     }
+
+    /// The summary rows whose stored copy differs from a recomputation from the documents
+    /// (missing or stale), as `kind id`: empty in a healthy store. Reads every document.
+    pub fn stale_summaries(&mut self) -> Result<Vec<String>> {
+        let mut stale = Vec::new();
+        for doc in self.doc_ids()? {
+            for row in self.rows_of(&doc)? {
+                if self.store.summary(row.kind, &row.id)?.as_ref() != Some(&row.json) {
+                    stale.push(format!("{} {}", row.kind, row.id));
+                }
+            }
+        }
+        Ok(stale)
+    }
 }
 
 /// A document's heads as the store records them: sorted, concatenated.

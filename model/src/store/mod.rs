@@ -205,6 +205,20 @@ impl Store {
         Self::init(db, PathBuf::from(":memory:"), true)
     }
 
+    /// Opens the store held by any redb storage backend, creating it when the backend is
+    /// empty. Crash tests open stores on a backend whose writes fail part-way, as a power cut
+    /// would leave a disk; `name` stands for the file in messages.
+    pub fn with_backend(
+        backend: impl redb::StorageBackend,
+        name: &str,
+    ) -> Result<Store, StoreError> {
+        let fresh = backend.len().map_err(redb::StorageError::from)? == 0;
+        let db = Database::builder()
+            .create_with_backend(backend)
+            .map_err(|e| classify_open_error(Path::new(name), e))?;
+        Self::init(db, PathBuf::from(name), fresh)
+    }
+
     fn init(db: Database, path: PathBuf, fresh: bool) -> Result<Store, StoreError> {
         // An up-to-date store opens with a read alone: no write transaction, no disk flush.
         if !fresh {
