@@ -23,6 +23,9 @@ use crate::net::{Net, Replica};
 /// case replays the same changes whenever it runs.
 pub const START: Timestamp = Timestamp(1_795_737_600_000);
 
+/// A year after [`START`]: a device whose clock runs a year fast.
+pub const NEXT_YEAR: Timestamp = Timestamp(START.0 + 365 * 86_400_000);
+
 /// One edit a person makes on one device.
 #[derive(Debug, Clone)]
 pub enum Edit {
