@@ -4,6 +4,7 @@
 
 pub mod crash_disk;
 pub mod data;
+pub mod decoders;
 pub mod naive;
 pub mod net;
 pub mod report;
