@@ -2,10 +2,14 @@
 //! messages, deterministic data (a directory of communities and grids, needs with realistic
 //! Chinese titles, a bulk plan spread over months), and the benchmark report.
 
+pub mod crash_disk;
 pub mod data;
+pub mod decoders;
 pub mod naive;
+pub mod net;
 pub mod report;
 pub mod work;
+pub mod world;
 
 use gridbook_model::{DocId, Gridbook, PlaceKind, Result};
 

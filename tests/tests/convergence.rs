@@ -5,11 +5,9 @@
 //! `PROPTEST_CASES` sets how many cases run (default 64; 300 cases took 34 s here).
 
 use gridbook_model::ids::{MeetingId, MotionId, NeedId, ResidentId, VolunteerId};
-use gridbook_model::need::Transition;
-use gridbook_model::vocab::{
-    Category, Choice, Claimant, CloseReason, Difficulty, MovementKind, ProjectKind, Route,
-};
+use gridbook_model::vocab::MovementKind;
 use gridbook_model::{Gridbook, NeedEdit, NewMeeting, NewNeed, NewResident, NewVolunteer};
+use gridbook_tests::world::{CATEGORIES, CHOICES, transition};
 use gridbook_tests::{sync_all, two_devices};
 use proptest::prelude::*;
 
@@ -141,48 +139,6 @@ fn world() -> World {
     }
 }
 
-fn step(n: &NeedId, step: usize) -> Transition {
-    let _ = n;
-    match step {
-        0 => Transition::Classify {
-            category: None,
-            reasonable: true,
-            difficulty: Difficulty::Medium,
-            duplicate_of: None,
-        },
-        1 => Transition::Design {
-            route: Route::Project,
-            project_kind: Some(ProjectKind::Regular),
-            plan: None,
-        },
-        2 => Transition::Claim {
-            claimant: Claimant::PartyMember,
-            claimant_name: "李明".into(),
-        },
-        3 => Transition::Evaluate {
-            satisfaction: 5,
-            evaluation: "好".into(),
-            feedback_given: true,
-        },
-        4 => Transition::Close {
-            reason: CloseReason::Completed,
-            note: None,
-        },
-        _ => Transition::Close {
-            reason: CloseReason::Withdrawn,
-            note: None,
-        },
-    }
-}
-
-const CATEGORIES: [Category; 4] = [
-    Category::ElderlyCare,
-    Category::Facilities,
-    Category::Parking,
-    Category::Dispute,
-];
-const CHOICES: [Choice; 3] = [Choice::For, Choice::Against, Choice::Abstain];
-
 fn apply(w: &mut World, op: &Op) {
     // Refusals (a step from the wrong stage, a need this device has not seen yet) are part of
     // the game; they must be errors, never panics, and write nothing.
@@ -198,7 +154,7 @@ fn apply(w: &mut World, op: &Op) {
         }
         Op::Advance { dev, need, step: s } => {
             if let Some(n) = w.needs.get(*need) {
-                let _ = w.devices[*dev].advance_need(n, &step(n, *s));
+                let _ = w.devices[*dev].advance_need(n, &transition(*s));
             }
         }
         Op::EditDue { dev, need, day } => {
@@ -299,12 +255,7 @@ proptest! {
             tallies.push(d.meeting_view(&m).unwrap().motions[v.as_str()].tally);
             prop_assert!(d.meeting_view(&m).unwrap().motions[v.as_str()].ballots.len() <= 3, "one ballot per resident");
             prop_assert_eq!(d.balance(&vol).unwrap(), balance);
-            for doc in d.doc_ids().unwrap() {
-                for row in d.rows_of(&doc).unwrap() {
-                    let stored = d.store().summary(row.kind, &row.id).unwrap();
-                    prop_assert_eq!(stored.as_ref(), Some(&row.json), "stale summary {} {}", row.kind, row.id);
-                }
-            }
+            prop_assert_eq!(d.stale_summaries().unwrap(), Vec::<String>::new(), "stale summary rows");
         }
         prop_assert_eq!(tallies[0], tallies[1]);
         prop_assert_eq!(tallies[1], tallies[2]);

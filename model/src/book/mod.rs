@@ -357,7 +357,14 @@ impl Gridbook {
     pub fn doc_ids(&self) -> Result<Vec<DocId>> {
         let mut ids: std::collections::BTreeSet<DocId> =
             self.store.doc_ids()?.into_iter().collect();
-        ids.extend(self.docs.keys().cloned());
+        // A document a peer named but never filled (a sync cut or refused before its first
+        // change) is loaded empty; it is no document of this device's.
+        ids.extend(
+            self.docs
+                .iter()
+                .filter(|(_, l)| !l.doc.get_heads().is_empty())
+                .map(|(id, _)| id.clone()),
+        );
         Ok(ids.into_iter().collect())
     }
 
@@ -601,6 +608,20 @@ impl Gridbook {
             DocId::Roster { .. } | DocId::Timebank { .. } => volunteers::rows_of_doc(doc, doc_id),
             DocId::Directory => Ok(Vec::new()),
         }
+    }
+
+    /// The summary rows whose stored copy differs from a recomputation from the documents
+    /// (missing or stale), as `kind id`: empty in a healthy store. Reads every document.
+    pub fn stale_summaries(&mut self) -> Result<Vec<String>> {
+        let mut stale = Vec::new();
+        for doc in self.doc_ids()? {
+            for row in self.rows_of(&doc)? {
+                if self.store.summary(row.kind, &row.id)?.as_ref() != Some(&row.json) {
+                    stale.push(format!("{} {}", row.kind, row.id));
+                }
+            }
+        }
+        Ok(stale)
     }
 }
 

@@ -118,6 +118,7 @@ impl Gridbook {
         state: &mut State,
         message: Message,
     ) -> Result<usize> {
+        check_blooms(doc, &message)?;
         self.ensure_loaded(doc)?;
         self.op(|book| {
             let loaded = book
@@ -172,4 +173,46 @@ fn decode_heads(bytes: &[u8]) -> Option<Vec<automerge::ChangeHash>> {
         .chunks_exact(32)
         .map(|c| c.try_into().ok().map(automerge::ChangeHash))
         .collect()
+}
+
+/// The most probes a peer's Bloom filter may ask for (Automerge's own filters use 7).
+const MAX_BLOOM_PROBES: u64 = 64;
+
+/// Refuses a message whose Bloom filters Automerge 0.12 would panic on or spin over when it
+/// next generates a message: a filter that claims entries but has no bits makes it divide by
+/// zero (`sync/bloom.rs`, `get_probes`), and one asking for billions of probes allocates and
+/// loops for each of them. Found by fuzzing the sync session (tests/src/decoders.rs).
+fn check_blooms(doc: &DocId, message: &Message) -> Result<()> {
+    for have in &message.have {
+        let bytes = have.bloom.to_bytes();
+        let mut rest = bytes.as_slice();
+        let mut next = || leb128(&mut rest);
+        let (entries, bits_per_entry, probes) = (next(), next(), next());
+        let bad = match (entries, bits_per_entry, probes) {
+            (None, ..) => false, // an empty filter
+            (Some(0), ..) => false,
+            (Some(_), Some(bits), Some(probes)) => bits == 0 || probes > MAX_BLOOM_PROBES,
+            _ => true,
+        };
+        if bad {
+            return Err(Error::Invalid(format!(
+                "the peer sent a sync message for {doc} with a malformed summary of its changes"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Reads one unsigned LEB128 number (as Automerge writes them) off the front of `bytes`.
+fn leb128(bytes: &mut &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = bytes.split_first()?;
+        *bytes = rest;
+        value |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
 }

@@ -167,6 +167,29 @@ fn classify_open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
     }
 }
 
+/// Runs `open`, turning a panic inside redb into [`StoreError::Corrupt`]. redb 4.6 panics on
+/// some damaged files instead of returning an error (a flipped byte in the allocator state:
+/// "Malformed allocator state", found by the mutation pass in tests/tests/decoders.rs); a
+/// damaged store must get the message that says what to do, not a crash. The half-opened
+/// database is dropped during the unwind, which releases the file.
+fn open_guarded(
+    path: &Path,
+    open: impl FnOnce() -> Result<Store, StoreError>,
+) -> Result<Store, StoreError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(open)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("redb panicked")
+            .to_string();
+        Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail,
+        })
+    })
+}
+
 impl Store {
     /// Opens the store in `data_dir`; creates it (and the directory) when `create` is set and
     /// there is none. An existing file is never overwritten.
@@ -182,19 +205,30 @@ impl Store {
                 source,
             })?;
         }
-        let db = if exists {
-            if std::fs::metadata(&path)
+        if exists
+            && std::fs::metadata(&path)
                 .map(|m| m.len() == 0)
                 .unwrap_or(false)
-            {
-                return Err(StoreError::NotAStore(path));
-            }
-            Database::open(&path)
-        } else {
-            Database::create(&path)
+        {
+            return Err(StoreError::NotAStore(path));
         }
-        .map_err(|e| classify_open_error(&path, e))?;
-        Self::init(db, path, !exists)
+        let opened = path.clone();
+        open_guarded(&opened.clone(), move || {
+            let db = if exists {
+                Database::open(&path)
+            } else {
+                Database::create(&path)
+            }
+            .map_err(|e| classify_open_error(&path, e))?;
+            Self::init(db, path, !exists)
+        })
+        .map_err(|e| match e {
+            StoreError::Corrupt { detail, .. } => StoreError::Corrupt {
+                path: opened,
+                detail,
+            },
+            other => other,
+        })
     }
 
     /// A store in memory, for tests.
@@ -203,6 +237,23 @@ impl Store {
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| classify_open_error(Path::new(":memory:"), e))?;
         Self::init(db, PathBuf::from(":memory:"), true)
+    }
+
+    /// Opens the store held by any redb storage backend, creating it when the backend is
+    /// empty. Crash tests open stores on a backend whose writes fail part-way, as a power cut
+    /// would leave a disk; `name` stands for the file in messages.
+    pub fn with_backend(
+        backend: impl redb::StorageBackend,
+        name: &str,
+    ) -> Result<Store, StoreError> {
+        let fresh = backend.len().map_err(redb::StorageError::from)? == 0;
+        let path = PathBuf::from(name);
+        open_guarded(&path.clone(), move || {
+            let db = Database::builder()
+                .create_with_backend(backend)
+                .map_err(|e| classify_open_error(&path, e))?;
+            Self::init(db, path, fresh)
+        })
     }
 
     fn init(db: Database, path: PathBuf, fresh: bool) -> Result<Store, StoreError> {

@@ -1,0 +1,274 @@
+//! Every decoder of bytes that come from outside, as a function of arbitrary bytes that must
+//! never panic: sync frames, a sync session fed arbitrary frames on either side, a store file
+//! with damaged bytes, and a document's stored snapshot or chunk. The fuzz targets in `fuzz/`
+//! and the byte-mutation test (`tests/decoders.rs`) call these same functions, with
+//! [`seeds`] as their starting corpus.
+//!
+//! Everything is deterministic: devices have fixed keys and clocks, so a recorded session's
+//! frames replay against freshly made devices.
+
+use std::sync::OnceLock;
+
+use gridbook_model::store::tables::meta;
+use gridbook_model::store::{Store, WriteBatch};
+use gridbook_model::vocab::Category;
+use gridbook_model::{DocId, Gridbook, NewNeed, PlaceKind};
+use gridbook_sync::Session;
+use gridbook_sync::wire::{Frame, HEADER};
+
+use crate::crash_disk::CrashDisk;
+use crate::world::START;
+
+const OFFICE_KEY: [u8; 32] = [1; 32];
+const TABLET_KEY: [u8; 32] = [2; 32];
+
+/// The office: a network with one grid and one need, fixed key and clock.
+fn office() -> Gridbook {
+    let mut b = Gridbook::in_memory_seeded(OFFICE_KEY).expect("a store in memory");
+    b.set_now(Some(START));
+    b.init_network("凤凰台街道", "赵敏").expect("a network");
+    b.add_place(PlaceKind::Community, None, "zt", "中台社区")
+        .expect("a community");
+    b.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+        .expect("a grid");
+    b.add_need(NewNeed::new("楼道灯坏了", Category::Facilities, "zt-g3"))
+        .expect("a need");
+    b
+}
+
+/// A tablet that has never synced.
+fn tablet() -> Gridbook {
+    let mut b = Gridbook::in_memory_seeded(TABLET_KEY).expect("a store in memory");
+    b.set_now(Some(START));
+    b
+}
+
+/// `Frame::decode`: an error or a frame that encodes back to the bytes it took.
+pub fn frame(data: &[u8]) {
+    if let Ok((frame, used)) = Frame::decode(data) {
+        assert!(used <= data.len());
+        let again = frame.encode();
+        assert_eq!(Frame::decode(&again).map(|(f, _)| f), Ok(frame));
+    }
+}
+
+/// Splits `data` into frames by their length prefixes (a prefix longer than what is left
+/// takes what is left).
+fn split_frames(mut data: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while data.len() >= HEADER {
+        let len = u32::from_be_bytes([data[0], data[1], data[2], data[3]]) as usize;
+        let end = (HEADER + len).min(data.len());
+        out.push(&data[..end]);
+        data = &data[end..];
+    }
+    out
+}
+
+/// A session fed arbitrary frames. The first byte chooses the side: even, the office accepts
+/// a connection from the tablet and `data` is what the tablet sends; odd, the tablet dials
+/// the office and `data` is what the office answers. The rest is frames, length-prefixed.
+/// Every error ends the session; nothing may panic.
+pub fn session(data: &[u8]) {
+    let Some((&side, frames)) = data.split_first() else {
+        return;
+    };
+    let (mut book, mut session) = if side % 2 == 0 {
+        let mut book = office();
+        let s = Session::accept(
+            &mut book,
+            TABLET_KEY_PUBLIC.get_or_init(public_of_tablet).to_owned(),
+        )
+        .expect("accept");
+        (book, s)
+    } else {
+        let mut book = tablet();
+        let peer = *OFFICE_PUBLIC.get_or_init(public_of_office);
+        let (s, _hello) = Session::dial(&mut book, peer).expect("dial");
+        (book, s)
+    };
+    for f in split_frames(frames) {
+        match session.receive(&mut book, f) {
+            Ok(step) if !step.done => {}
+            _ => break,
+        }
+    }
+    // Whatever happened, the store still reads whole.
+    book.dump().expect("the store reads after any session");
+}
+
+static TABLET_KEY_PUBLIC: OnceLock<[u8; 32]> = OnceLock::new();
+static OFFICE_PUBLIC: OnceLock<[u8; 32]> = OnceLock::new();
+
+fn public_of_tablet() -> [u8; 32] {
+    *tablet().device().public_bytes()
+}
+
+fn public_of_office() -> [u8; 32] {
+    *Gridbook::in_memory_seeded(OFFICE_KEY)
+        .expect("a store")
+        .device()
+        .public_bytes()
+}
+
+/// A session between the tablet (dialer) and the office, recorded: what the tablet sent, and
+/// what the office sent, each as the frames concatenated.
+fn recorded_session() -> (Vec<u8>, Vec<u8>) {
+    let (mut o, mut t) = (office(), tablet());
+    let (mut dialer, first) = Session::dial(&mut t, *o.device().public_bytes()).expect("dial");
+    let mut acceptor = Session::accept(&mut o, *t.device().public_bytes()).expect("accept");
+    let (mut from_tablet, mut from_office) = (Vec::new(), Vec::new());
+    let mut next = Some(first);
+    let mut to_office = true;
+    while let Some(bytes) = next.take() {
+        let step = if to_office {
+            from_tablet.extend_from_slice(&bytes);
+            acceptor.receive(&mut o, &bytes)
+        } else {
+            from_office.extend_from_slice(&bytes);
+            dialer.receive(&mut t, &bytes)
+        }
+        .expect("a clean session runs");
+        next = step.send;
+        to_office = !to_office;
+    }
+    assert!(dialer.report().complete, "the recorded session completes");
+    (from_tablet, from_office)
+}
+
+/// The office's data in a store file whose bytes are kept (its device key fixed too, so the
+/// file is the same on every run).
+fn store_image() -> &'static [u8] {
+    static IMAGE: OnceLock<Vec<u8>> = OnceLock::new();
+    IMAGE.get_or_init(|| {
+        let disk = CrashDisk::new();
+        {
+            let store = Store::with_backend(disk.clone(), "fuzz").expect("a store");
+            store
+                .write(WriteBatch {
+                    meta: vec![(meta::DEVICE_SECRET, OFFICE_KEY.to_vec())],
+                    ..Default::default()
+                })
+                .expect("a key");
+            let mut book = Gridbook::from_store(store).expect("a book");
+            crate::copy_into(&mut office(), &mut book).expect("copied");
+        }
+        disk.after_crash()
+    })
+}
+
+/// Opens a store file, as a device starting up.
+fn open_image(image: Vec<u8>) -> gridbook_model::Result<Gridbook> {
+    let store = Store::with_backend(CrashDisk::from_image(image), "fuzz")?;
+    Gridbook::from_store(store)
+}
+
+/// Opens the office's store file damaged by `patches` (see [`store_file`]).
+pub fn open_store_file(patches: &[u8]) -> gridbook_model::Result<Gridbook> {
+    let mut image = store_image().to_vec();
+    for patch in patches.chunks_exact(5) {
+        let at = u32::from_be_bytes([patch[0], patch[1], patch[2], patch[3]]) as usize;
+        let len = image.len();
+        image[at % len] ^= patch[4];
+    }
+    open_image(image)
+}
+
+/// A store file damaged by `data`: each 5 bytes are a big-endian offset (modulo the file's
+/// length) and a byte to XOR there. The store must open with an error or read whole or with
+/// errors; never panic.
+pub fn store_file(data: &[u8]) {
+    if let Ok(mut book) = open_store_file(data) {
+        read_everything(&mut book);
+    }
+}
+
+/// Reads every view a person could open; errors are fine, panics are not.
+fn read_everything(book: &mut Gridbook) {
+    let _ = book.dump();
+    let _ = book.stale_summaries();
+    let _ = book.need_summaries();
+    let _ = book.meeting_summaries();
+    let _ = book.volunteer_summaries();
+    let _ = book.directory_view();
+    if let Ok(needs) = book.need_summaries() {
+        for n in needs {
+            let _ = book.need(&n.id);
+            let _ = book.need_history(&n.id);
+            let _ = book.need_conflicts(&n.id);
+        }
+    }
+}
+
+/// The office's needs document, and its document id.
+fn needs_doc() -> (DocId, Vec<u8>) {
+    let mut o = office();
+    let id = o
+        .doc_ids()
+        .expect("ids")
+        .into_iter()
+        .find(|d| matches!(d, DocId::Needs { .. }))
+        .expect("a needs document");
+    let bytes = o.doc(&id).expect("loads").expect("exists").save();
+    (id, bytes)
+}
+
+/// A document's stored bytes replaced by `data`: the first byte chooses whether `data` is the
+/// needs document's snapshot (even) or a chunk after its valid snapshot (odd). Loading and
+/// reading it must give errors, never panic.
+pub fn stored_doc(data: &[u8]) {
+    let Some((&mode, bytes)) = data.split_first() else {
+        return;
+    };
+    let (id, valid) = needs_doc();
+    let batch = if mode % 2 == 0 {
+        WriteBatch {
+            snapshots: vec![(id, bytes.to_vec())],
+            ..Default::default()
+        }
+    } else {
+        WriteBatch {
+            snapshots: vec![(id.clone(), valid)],
+            chunks: vec![(id, bytes.to_vec())],
+            ..Default::default()
+        }
+    };
+    let disk = CrashDisk::from_image(store_image().to_vec());
+    Store::with_backend(disk.clone(), "fuzz")
+        .expect("the valid store opens")
+        .write(batch)
+        .expect("written");
+    if let Ok(mut book) = open_image(disk.after_crash()) {
+        read_everything(&mut book);
+    }
+}
+
+/// Valid inputs for each decoder, named: the corpus fuzzing starts from and the mutation
+/// test mutates.
+pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let (from_tablet, from_office) = recorded_session();
+    let mut out = Vec::new();
+    for f in split_frames(&from_tablet)
+        .into_iter()
+        .chain(split_frames(&from_office))
+    {
+        out.push(("frame", f.to_vec()));
+    }
+    out.push(("session", [&[0u8][..], &from_tablet].concat()));
+    out.push(("session", [&[1u8][..], &from_office].concat()));
+    out.push(("store_file", Vec::new()));
+    let (_, valid) = needs_doc();
+    out.push(("stored_doc", [&[0u8][..], &valid].concat()));
+    let mut o = office();
+    let id = needs_doc().0;
+    let before = o.doc(&id).expect("loads").expect("exists").get_heads();
+    o.add_need(NewNeed::new("漏水", Category::Facilities, "zt-g3"))
+        .expect("a need");
+    let chunk = o
+        .doc(&id)
+        .expect("loads")
+        .expect("exists")
+        .save_after(&before);
+    out.push(("stored_doc", [&[1u8][..], &chunk].concat()));
+    out
+}
