@@ -718,4 +718,8 @@ fn the_public_notice_names_no_one_and_the_sign_in_sheet_lists_who_came() {
     let signed = html.matches("已签到").count();
     assert_eq!(signed, shown["attendees"].as_array().unwrap().len());
     assert_eq!(html.matches("<tr class=\"blank\">").count(), signed + 5);
+    assert!(
+        html.contains("号楼"),
+        "those signed in show where they live"
+    );
 }

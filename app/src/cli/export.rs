@@ -171,6 +171,13 @@ fn needs_sheet(book: &mut Gridbook, scope: &Scope, places: &Places) -> Result<Sh
         .filter(|n| scope.has_need(n))
         .collect();
     needs.sort_by(|a, b| output::id_order(a.id.as_str()).cmp(&output::id_order(b.id.as_str())));
+    // Summary rows written before they carried the source and claimant lack them: read those
+    // two fields from the need itself (only for such rows; a row of today has its source).
+    for n in needs.iter_mut().filter(|n| n.source.is_none()) {
+        let need = book.need(&n.id)?;
+        n.source = Some(need.source);
+        n.claimant = need.claimant;
+    }
     Ok(Sheet {
         name: "需求台账",
         headers: ledger::HEADERS.to_vec(),

@@ -34,7 +34,8 @@ pub enum PrintCommand {
         #[command(flatten)]
         font: FontFlag,
     },
-    /// A meeting's sign-in sheet (签到表): those signed in already, then blank lines
+    /// A meeting's sign-in sheet (签到表): those signed in already, with where they live, then
+    /// blank lines
     SignIn {
         /// The meeting's id
         meeting: MeetingId,
@@ -92,16 +93,14 @@ pub fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
             font,
         } => {
             let m = book.meeting_view(&meeting)?;
+            let places = book.places()?;
             let mut signed = Vec::new();
             for id in &m.attendees {
-                let name = match id.parse() {
-                    Ok(rid) => book
-                        .resident(&rid)
-                        .map(|r| r.name)
-                        .unwrap_or_else(|_| id.clone()),
-                    Err(_) => id.clone(),
-                };
-                signed.push(name);
+                let resident = id.parse().ok().and_then(|rid| book.resident(&rid).ok());
+                signed.push(match resident {
+                    Some(r) => (r.name.clone(), home(&r, &places)),
+                    None => (id.clone(), String::new()),
+                });
             }
             let n = signed.len();
             let html = sign_in(&m, &signed, blank, font.embed_font);
@@ -229,11 +228,26 @@ pub fn notice(title: &str, needs: &[NeedSummary], places: &Places, embed_font: b
     )
 }
 
+/// Where a resident lives, for people: `12号楼 2单元 301室`.
+fn home(r: &gridbook_model::Resident, places: &Places) -> String {
+    let mut parts = Vec::new();
+    if let Some(b) = &r.building {
+        parts.push(places.building_name(b).to_string());
+    }
+    if let Some(u) = &r.unit {
+        parts.push(format!("{u}单元"));
+    }
+    if let Some(room) = &r.room {
+        parts.push(format!("{room}室"));
+    }
+    parts.join(" ")
+}
+
 /// The sign-in sheet: the meeting's facts, then one numbered line per resident signed in
 /// already and `blank` empty lines to sign on.
 pub fn sign_in(
     m: &gridbook_model::MeetingView,
-    signed: &[String],
+    signed: &[(String, String)],
     blank: usize,
     embed_font: bool,
 ) -> String {
@@ -248,12 +262,13 @@ pub fn sign_in(
         m.quorum
     );
     body.push_str("<table>\n<thead><tr><th style=\"width:3em\">序号</th><th style=\"width:9em\">姓名</th><th>楼栋/单元/室</th><th style=\"width:10em\">联系电话</th><th style=\"width:10em\">签名</th><th style=\"width:6em\">备注</th></tr></thead>\n<tbody>\n");
-    for (i, name) in signed.iter().enumerate() {
+    for (i, (name, home)) in signed.iter().enumerate() {
         let _ = writeln!(
             body,
-            "<tr class=\"blank\"><td class=\"n\">{}</td><td>{}</td><td></td><td></td><td></td><td>已签到</td></tr>",
+            "<tr class=\"blank\"><td class=\"n\">{}</td><td>{}</td><td>{}</td><td></td><td></td><td>已签到</td></tr>",
             i + 1,
-            esc(name)
+            esc(name),
+            esc(home)
         );
     }
     for i in 0..blank {
