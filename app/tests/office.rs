@@ -645,6 +645,21 @@ fn the_report_counts_what_need_list_shows() {
         .sum();
     assert!(settled > 0, "the demo settles topics");
     assert!(report["hours"][0]["hours"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        json(
+            data,
+            &[
+                "report",
+                "--json",
+                "--community",
+                "中台社区",
+                "--grid",
+                "第1网格"
+            ]
+        ),
+        json(data, &["report", "--json", "--grid", "zt-g1"]),
+        "a grid is named within its community"
+    );
     let text = ok(data, &["report", "--grid", "zt-g1"]);
     assert!(text.contains("Report for 第1网格"), "{text}");
 }

@@ -50,7 +50,8 @@ pub struct ScopeArgs {
     /// Only this community (code or name)
     #[arg(long, value_name = "COMMUNITY")]
     pub community: Option<String>,
-    /// Only this grid (id or name); meetings, volunteers and hours keep its community's
+    /// Only this grid (id, or name within --community); meetings, volunteers and hours keep
+    /// its community's
     #[arg(long, value_name = "GRID")]
     pub grid: Option<String>,
 }
@@ -73,7 +74,12 @@ impl ScopeArgs {
             scope.community = Some(book.resolve_community(c)?);
         }
         if let Some(g) = &self.grid {
-            let (id, grid) = book.resolve_grid(g)?;
+            // A grid's name is often only unique within its community (第1网格).
+            let g = match &scope.community {
+                Some(c) => book.places()?.find_grid(c, g).unwrap_or_else(|_| g.clone()),
+                None => g.clone(),
+            };
+            let (id, grid) = book.resolve_grid(&g)?;
             if let Some(c) = &scope.community
                 && *c != grid.community
             {
