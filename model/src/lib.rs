@@ -21,8 +21,11 @@ pub mod doc_id;
 pub mod dump;
 mod error;
 pub mod ids;
+pub mod ledger;
 pub mod meeting;
 pub mod need;
+pub mod report;
+pub mod scope;
 pub mod store;
 pub mod summary;
 pub mod time;
@@ -32,7 +35,7 @@ pub mod volunteer;
 pub use book::{
     ACTIVITY, ActivitySummary, DeviceKey, DirectoryView, Gridbook, HistoryEntry, IdSource,
     MeetingView, MotionView, NeedEdit, NewMeeting, NewNeed, NewResident, NewVolunteer, PlaceKind,
-    VolunteerView,
+    Recorded, VolunteerView,
 };
 pub use directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
 pub use doc_id::DocId;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{MeetingId, NeedId, VolunteerId};
 use crate::time::{Day, Timestamp};
-use crate::vocab::{Category, Level, MeetingLevel, ProjectKind, Route, Stage};
+use crate::vocab::{Category, Claimant, Level, MeetingLevel, ProjectKind, Route, Source, Stage};
 
 /// The summary kind of needs.
 pub const NEED: &str = "need";
@@ -45,6 +45,9 @@ pub struct NeedSummary {
     /// Phone (sensitive: views mask it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The channel it came in through (rows written before the ledger export lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
     /// Level.
     pub level: Level,
     /// Assignee's member id.
@@ -59,6 +62,9 @@ pub struct NeedSummary {
     /// Project kind, for projects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_kind: Option<ProjectKind>,
+    /// Who claimed it (the kind), once claimed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<Claimant>,
     /// Claimant's name, once claimed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimant_name: Option<String>,

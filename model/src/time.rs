@@ -83,6 +83,15 @@ impl Day {
             .unwrap_or(self.0))
     }
 
+    /// Noon of this day in China (UTC+8): a time whose [`Timestamp::day`] is this day, for
+    /// records known only by their day (an imported ledger's 发现日期).
+    pub fn noon(self) -> Timestamp {
+        self.0
+            .at(12, 0, 0, 0)
+            .to_zoned(china())
+            .map_or(Timestamp(0), |z| Timestamp(z.timestamp().as_millisecond()))
+    }
+
     /// Days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Day) -> i64 {
         (later

@@ -16,13 +16,18 @@
 pub mod demo;
 mod directory;
 mod dump;
+mod export;
+mod import;
 mod init;
 mod meeting;
 mod member;
 mod need;
 mod output;
 pub mod owner;
+mod print;
+mod report;
 mod resident;
+mod sheet;
 mod status;
 mod sync;
 mod volunteer;
@@ -134,6 +139,18 @@ pub enum Command {
     /// This device's id, and the devices the network lets sync
     #[command(subcommand)]
     Device(sync::DeviceCommand),
+    /// Write the needs ledger, meetings, volunteers or hours as XLSX or CSV, or one document
+    /// as a plain Automerge file
+    Export(export::ExportArgs),
+    /// Read a needs ledger, residents' register or volunteer roster from XLSX or CSV: shows
+    /// what it will create, then writes all of it or, if any row is wrong, nothing
+    Import(import::ImportArgs),
+    /// The office's numbers: needs round the loop, topics settled, volunteer hours, for a
+    /// period, community or grid
+    Report(report::ReportArgs),
+    /// Print-ready HTML: a public notice of needs (公示) or a meeting's sign-in sheet
+    #[command(subcommand)]
+    Print(print::PrintCommand),
 }
 
 /// `--json`.
@@ -499,6 +516,10 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
         Command::Serve(args) => sync::serve(&ctx, args),
         Command::Sync(args) => sync::sync(&ctx, args),
         Command::Device(cmd) => sync::device(&ctx, cmd),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
+        Command::Print(cmd) => print::run(&ctx, cmd),
     }
 }
 

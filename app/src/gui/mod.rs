@@ -9,7 +9,7 @@ pub mod bench;
 pub mod i18n;
 
 mod first_run;
-mod fonts;
+pub(crate) mod fonts;
 mod history;
 mod meeting_agenda;
 mod meetings;

@@ -7,10 +7,12 @@
 
 mod directory;
 mod history;
+mod ledger;
 mod meetings;
 mod needs;
 mod new_need;
 mod parallel;
+mod report;
 mod residents;
 mod sync;
 mod volunteers;
@@ -32,7 +34,7 @@ use crate::time::Timestamp;
 pub use directory::{DirectoryView, PlaceKind};
 pub use history::HistoryEntry;
 pub use meetings::{MeetingView, MotionView, NewMeeting};
-pub use needs::{NeedEdit, NewNeed};
+pub use needs::{NeedEdit, NewNeed, Recorded};
 pub use residents::NewResident;
 pub use volunteers::{ACTIVITY, ActivitySummary, NewVolunteer, VolunteerView};
 

@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 use crate::ids::{MemberId, NeedId, NoteId, ResidentId};
 use crate::need::{Need, ProgressNote, Transition, plan_transition};
 use crate::summary::{self, NeedSummary, Row};
-use crate::time::Day;
-use crate::vocab::{Category, Level, Source, Stage};
+use crate::time::{Day, Timestamp};
+use crate::vocab::{Category, Claimant, CloseReason, Level, ProjectKind, Route, Source, Stage};
 
 /// What a grid worker records at the door.
 #[derive(Debug, Clone)]
@@ -45,6 +45,51 @@ pub struct NewNeed {
     pub level: Level,
     /// Due day.
     pub due: Option<Day>,
+    /// For a need recorded before Gridbook (an imported ledger row): its ledger number, the day
+    /// it was found and how far round the loop it has come. `None` for a need found now.
+    pub recorded: Option<Recorded>,
+}
+
+/// What an office's existing ledger says about a need recorded before Gridbook.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// Its ledger number, kept as the office wrote it; `None` gives it a new one.
+    pub ledger_no: Option<String>,
+    /// When it was found; `None` is now.
+    pub found: Option<Timestamp>,
+    /// How far it has come.
+    pub stage: Stage,
+    /// Direct or project, once designed.
+    pub route: Option<Route>,
+    /// The project's kind.
+    pub project_kind: Option<ProjectKind>,
+    /// Who claimed it.
+    pub claimant: Option<Claimant>,
+    /// The claimant's name.
+    pub claimant_name: Option<String>,
+    /// The resident's satisfaction, 1 to 5.
+    pub satisfaction: Option<u8>,
+    /// When it was closed.
+    pub closed: Option<Timestamp>,
+}
+
+impl Recorded {
+    /// Writes the loop's fields onto a need just made from a [`NewNeed`].
+    fn apply(&self, need: &mut Need) {
+        need.stage = self.stage;
+        need.route = self.route;
+        need.project_kind = self.project_kind;
+        need.claimant = self.claimant;
+        need.claimant_name.clone_from(&self.claimant_name);
+        need.satisfaction = self.satisfaction;
+        if let Some(at) = self.closed {
+            need.stage_times.insert(Stage::Closed.token().into(), at);
+            // The ledger gives no reason: a need evaluated before closing went round the loop.
+            if self.satisfaction.is_some() {
+                need.close_reason = Some(CloseReason::Completed);
+            }
+        }
+    }
 }
 
 impl NewNeed {
@@ -62,6 +107,7 @@ impl NewNeed {
             phone: None,
             level: Level::Grid,
             due: None,
+            recorded: None,
         }
     }
 }
@@ -122,11 +168,13 @@ fn summary_of(doc_id: &DocId, need: &Need, conflicts: Vec<String>) -> NeedSummar
         building: need.building.clone(),
         resident_name: need.resident_name.clone(),
         phone: need.phone.clone(),
+        source: Some(need.source),
         level: need.level,
         assignee: need.assignee.as_ref().map(|m| m.to_string()),
         due: need.due,
         route: need.route,
         project_kind: need.project_kind,
+        claimant: need.claimant,
         claimant_name: need.claimant_name.clone(),
         satisfaction: need.satisfaction,
         created_at: need.created_at,
@@ -207,9 +255,10 @@ impl Gridbook {
                     }
                 }
                 new.grid = grid_id;
+                let found = new.recorded.as_ref().and_then(|r| r.found).unwrap_or(now);
                 let doc = DocId::Needs {
                     community: community.clone(),
-                    month: now.day().month(),
+                    month: found.day().month(),
                 };
                 by_doc
                     .entry(doc)
@@ -236,16 +285,23 @@ impl Gridbook {
                         for (i, new, community, building) in batch {
                             let seq = ids.next(|_, seq| seq);
                             let id = NeedId::new(ids.tag(), seq);
-                            let day = now.day();
-                            let ledger_no = format!(
-                                "{}-{}{:02}-{}-{:04}",
-                                community.to_ascii_uppercase(),
-                                day.0.year() % 100,
-                                day.0.month(),
-                                ids.tag(),
-                                seq
-                            );
-                            let need = Need {
+                            let recorded = new.recorded;
+                            let found = recorded.as_ref().and_then(|r| r.found).unwrap_or(now);
+                            let day = found.day();
+                            let ledger_no = recorded
+                                .as_ref()
+                                .and_then(|r| r.ledger_no.clone())
+                                .unwrap_or_else(|| {
+                                    format!(
+                                        "{}-{}{:02}-{}-{:04}",
+                                        community.to_ascii_uppercase(),
+                                        day.0.year() % 100,
+                                        day.0.month(),
+                                        ids.tag(),
+                                        seq
+                                    )
+                                });
+                            let mut need = Need {
                                 description: Text::with_value(new.description),
                                 source: new.source,
                                 building,
@@ -263,9 +319,12 @@ impl Gridbook {
                                     new.category,
                                     community,
                                     new.grid,
-                                    now,
+                                    found,
                                 )
                             };
+                            if let Some(r) = &recorded {
+                                r.apply(&mut need);
+                            }
                             made.push((i, id.clone()));
                             records.push((id.to_string(), need));
                         }

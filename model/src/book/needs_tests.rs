@@ -75,13 +75,13 @@ fn full(seq: u64) -> Need {
         reporter: Some(MemberId::new(&tag, 1)),
         assignee: Some(MemberId::new(&tag, 2)),
         duplicate_of: Some(NeedId::new(&tag, 99)),
-        route: Some(crate::vocab::Route::Project),
-        project_kind: Some(crate::vocab::ProjectKind::Key),
+        route: Some(Route::Project),
+        project_kind: Some(ProjectKind::Key),
         plan: Some("更换声控灯".into()),
-        claimant: Some(crate::vocab::Claimant::Unit),
+        claimant: Some(Claimant::Unit),
         claimant_name: Some("物业公司".into()),
         evaluation: Some("居民满意".into()),
-        close_reason: Some(crate::vocab::CloseReason::Completed),
+        close_reason: Some(CloseReason::Completed),
         close_note: Some("已闭环".into()),
         ..sample(seq)
     }
