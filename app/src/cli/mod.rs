@@ -22,6 +22,8 @@ mod member;
 mod need;
 mod output;
 pub mod owner;
+mod pairing;
+mod peers;
 mod resident;
 mod status;
 mod sync;
@@ -134,6 +136,12 @@ pub enum Command {
     /// This device's id, and the devices the network lets sync
     #[command(subcommand)]
     Device(sync::DeviceCommand),
+    /// Invite a new device (admin): prints a ticket and QR code, and admits the device
+    Invite(pairing::InviteArgs),
+    /// Join a network with an invite ticket, and fetch its data
+    Join(pairing::JoinArgs),
+    /// The network's devices: roles, members, last seen and last synced here
+    Peers(JsonFlag),
 }
 
 /// `--json`.
@@ -499,6 +507,9 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
         Command::Serve(args) => sync::serve(&ctx, args),
         Command::Sync(args) => sync::sync(&ctx, args),
         Command::Device(cmd) => sync::device(&ctx, cmd),
+        Command::Invite(args) => pairing::invite(&ctx, args),
+        Command::Join(args) => pairing::join(&ctx, args),
+        Command::Peers(args) => peers::run(&ctx, args.json),
     }
 }
 
