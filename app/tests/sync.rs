@@ -84,6 +84,17 @@ impl Drop for Serve {
     }
 }
 
+/// Fills `data` with the demo network; returns one of its members.
+fn demo_office(data: &Path) -> String {
+    ok(data, &["demo"]);
+    let dir: Value =
+        serde_json::from_str(&ok(data, &["directory", "list", "--json"])).expect("directory JSON");
+    dir["members"]
+        .as_object()
+        .and_then(|m| m.keys().next().cloned())
+        .expect("the demo has members")
+}
+
 fn sync(data: &Path, serve: &Serve) -> Output {
     gridbook(
         data,
@@ -105,13 +116,7 @@ fn a_listed_device_syncs_the_demo_network_and_an_edit_and_a_stranger_is_refused(
     let office = tempfile::tempdir().unwrap();
     let tablet = tempfile::tempdir().unwrap();
     let stranger = tempfile::tempdir().unwrap();
-    ok(office.path(), &["demo"]);
-    let dir: Value = serde_json::from_str(&ok(office.path(), &["directory", "list", "--json"]))
-        .expect("directory JSON");
-    let member = dir["members"]
-        .as_object()
-        .and_then(|m| m.keys().next().cloned())
-        .expect("the demo has members");
+    let member = demo_office(office.path());
     let tablet_id = ok(tablet.path(), &["device", "id"]).trim().to_string();
     assert_eq!(tablet_id.len(), 64);
     ok(
@@ -170,4 +175,125 @@ fn a_listed_device_syncs_the_demo_network_and_an_edit_and_a_stranger_is_refused(
     let b = ok(tablet.path(), &["dump"]);
     assert!(a == b, "the two devices dump different data");
     assert!(a.contains("独居老人需要送餐(已核实)"));
+}
+
+/// Runs `gridbook invite` until it prints its ticket; returns the running process and the ticket.
+fn start_invite(data: &Path, member: &str) -> (Child, String) {
+    let mut child = Command::new(bin())
+        .args([
+            "invite",
+            "--member",
+            member,
+            "--bind",
+            "127.0.0.1:0",
+            "--no-discovery",
+        ])
+        .env("GRIDBOOK_DATA", data)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start gridbook invite");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let ticket = loop {
+        let line = lines.next().expect("invite prints its ticket").unwrap();
+        if let Some(t) = line.strip_prefix("ticket") {
+            break t.trim().to_string();
+        }
+    };
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            eprintln!("invite: {line}");
+        }
+    });
+    (child, ticket)
+}
+
+#[test]
+fn an_invited_device_joins_syncs_and_lists_its_peers_and_the_ticket_is_single_use() {
+    let office = tempfile::tempdir().unwrap();
+    let tablet = tempfile::tempdir().unwrap();
+    let late = tempfile::tempdir().unwrap();
+    let member = demo_office(office.path());
+
+    let (mut inviter, ticket) = start_invite(office.path(), &member);
+    let joined = ok(
+        tablet.path(),
+        &["join", &ticket, "--bind", "127.0.0.1:0", "--no-discovery"],
+    );
+    eprintln!("join: {joined}");
+    assert!(joined.starts_with("joined "), "{joined}");
+    // The inviter stops once the new device has synced.
+    let status = inviter.wait().unwrap();
+    assert!(status.success(), "invite exited with {status}");
+    assert!(ok(office.path(), &["dump"]) == ok(tablet.path(), &["dump"]));
+
+    let peers: Value = serde_json::from_str(&ok(tablet.path(), &["peers", "--json"])).unwrap();
+    let peers = peers.as_array().expect("a list");
+    assert!(peers.len() >= 2, "{peers:?}");
+    assert!(peers[0]["this_device"].as_bool().unwrap());
+    assert!(
+        peers.iter().any(|p| !p["last_synced"].is_null()),
+        "the office is recorded as synced: {peers:?}"
+    );
+    let text = ok(tablet.path(), &["peers"]);
+    assert!(text.contains("LAST SYNCED"), "{text}");
+
+    // An invite made by `invite --no-wait` is answered by a `serve` started afterwards on the
+    // same address; its ticket admits one device, and the next one is told it is spent.
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .unwrap()
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let printed = ok(
+        office.path(),
+        &[
+            "invite",
+            "--member",
+            &member,
+            "--no-wait",
+            "--bind",
+            &bind,
+            "--no-discovery",
+        ],
+    );
+    let ticket = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("ticket"))
+        .expect("a ticket line")
+        .trim()
+        .to_string();
+    let mut serve = Command::new(bin())
+        .args(["serve", "--bind", &bind, "--no-discovery"])
+        .env("GRIDBOOK_DATA", office.path())
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start gridbook serve");
+    let mut joined = gridbook(late.path(), &["join", &ticket, "--bind", "127.0.0.1:0"]);
+    for _ in 0..50 {
+        if joined.status.success() || !String::from_utf8_lossy(&joined.stderr).contains("reach") {
+            break;
+        }
+        // serve is still starting.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        joined = gridbook(late.path(), &["join", &ticket, "--bind", "127.0.0.1:0"]);
+    }
+    assert!(
+        joined.status.success(),
+        "join through serve: {}",
+        String::from_utf8_lossy(&joined.stderr)
+    );
+    let again = tempfile::tempdir().unwrap();
+    let out = gridbook(again.path(), &["join", &ticket, "--bind", "127.0.0.1:0"]);
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: ") && err.contains("no open invite"),
+        "{err}"
+    );
 }

@@ -10,13 +10,19 @@
 //! - [`node`] is the thin iroh adapter: an endpoint that never touches the internet, a
 //!   connection hook that refuses devices the directory does not list, and the actor that owns
 //!   the store.
+//! - [`invite`] and the pairing ALPN admit a new device with a single-use secret; [`peers`]
+//!   keeps what this device knows of each peer (last seen, last synced).
 
 mod actor;
+pub mod invite;
 pub mod node;
+mod pairing;
+pub mod peers;
 mod session;
 mod tree;
 pub mod wire;
 
 pub use actor::{Book, BookGone};
+pub use pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN};
 pub use session::{Report, Session, SessionError, Side, Step, manifest, manifest_digest};
 pub use tree::LEAF;

@@ -11,17 +11,22 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use iroh::endpoint::{
-    AfterHandshakeOutcome, Connection, EndpointHooks, NetReportConfig, PortmapperConfig,
-    RecvStream, SendStream, Side as QuicSide, presets,
+    AfterHandshakeOutcome, Connection, ConnectionError, EndpointHooks, NetReportConfig,
+    PortmapperConfig, RecvStream, SendStream, Side as QuicSide, presets,
 };
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
-use iroh::{Endpoint, EndpointAddr, RelayMode, SecretKey};
+use iroh::{Endpoint, RelayMap, RelayMode, SecretKey};
+use iroh_mdns_address_lookup::{DiscoveryEvent, MdnsAddressLookup};
 
-pub use iroh::EndpointId;
+pub use iroh::{EndpointAddr, EndpointId, RelayUrl};
+pub use iroh_tickets::endpoint::EndpointTicket;
 use tokio::sync::mpsc;
 use tracing::Instrument as _;
 
 use crate::actor::{Book, BookGone};
+use crate::invite;
+use crate::pairing::{Joined, NO_INVITE, PAIR_ALPN, PairingProtocol};
+use crate::peers;
 use crate::session::{Report, Session, SessionError, Step};
 use crate::wire::{HEADER, payload_len};
 
@@ -68,6 +73,12 @@ pub enum NodeError {
     /// The peer sent nothing for [`TURN_TIMEOUT`].
     #[error("the peer sent nothing for {} s", TURN_TIMEOUT.as_secs())]
     Timeout,
+    /// LAN discovery could not start.
+    #[error("cannot start LAN discovery: {0} (run with --no-discovery to go without)")]
+    Discovery(String),
+    /// The inviting device refused to pair, or pairing broke off.
+    #[error("pairing failed: {0}")]
+    Pairing(String),
     /// The session ended with an error.
     #[error(transparent)]
     Session(#[from] SessionError),
@@ -82,7 +93,8 @@ pub enum NodeError {
 /// Refuses, right after the TLS handshake, every connection with a device that the directory's
 /// `devices` map does not list. A device with no network yet (listed on another device, never
 /// synced) may dial out, to fetch its network from the device that listed it; it accepts
-/// nothing.
+/// nothing. The pairing ALPN is the one exception: it is accepted from anyone, but only while
+/// this device has an invite open.
 #[derive(Debug)]
 struct MembersOnly {
     book: Book,
@@ -92,14 +104,21 @@ impl EndpointHooks for MembersOnly {
     async fn after_handshake<'a>(&'a self, conn: &'a Connection) -> AfterHandshakeOutcome {
         let remote = data_encoding::HEXLOWER.encode(conn.remote_id().as_bytes());
         let outgoing = conn.side() == QuicSide::Client;
+        let pairing = conn.alpn() == PAIR_ALPN;
         let peer = remote.clone();
         let verdict = self
             .book
-            .call(move |book| -> gridbook_model::Result<bool> {
-                if book.network()?.is_none() {
+            .call(move |book| -> Result<bool, String> {
+                if pairing {
+                    return Ok(outgoing || invite::any_open(book).map_err(|e| e.to_string())?);
+                }
+                if book.network().map_err(|e| e.to_string())?.is_none() {
                     return Ok(outgoing);
                 }
-                Ok(book.devices()?.contains_key(&peer))
+                Ok(book
+                    .devices()
+                    .map_err(|e| e.to_string())?
+                    .contains_key(&peer))
             })
             .await;
         match verdict {
@@ -108,22 +127,74 @@ impl EndpointHooks for MembersOnly {
                 if let Ok(Err(e)) = other {
                     tracing::warn!(peer = %remote, "cannot read the directory: {e}");
                 }
-                tracing::info!(peer = %remote, outgoing, "refused: not a device of this network");
+                let reason: &[u8] = if pairing {
+                    NO_INVITE.as_bytes()
+                } else {
+                    b"not a device of this network"
+                };
+                tracing::info!(peer = %remote, outgoing, pairing, "refused: {}", String::from_utf8_lossy(reason));
                 AfterHandshakeOutcome::Reject {
                     error_code: REFUSED.into(),
-                    reason: b"not a device of this network".to_vec(),
+                    reason: reason.to_vec(),
                 }
             }
         }
     }
 }
 
-/// Builds the offline endpoint with this device's key, bound at `bind`.
-async fn endpoint(book: &Book, bind: SocketAddr) -> Result<Endpoint, NodeError> {
+/// How a node listens and finds its peers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NodeOptions {
+    /// Where to listen (UDP).
+    pub bind: SocketAddr,
+    /// Announce this device and find peers on the local network (mDNS).
+    pub discovery: bool,
+    /// A relay server to reach peers on other networks through, when online.
+    pub relay: Option<RelayUrl>,
+}
+
+impl NodeOptions {
+    /// Listens at `bind`, with no discovery and no relay: nothing leaves the given interface.
+    pub fn new(bind: SocketAddr) -> NodeOptions {
+        NodeOptions {
+            bind,
+            discovery: false,
+            relay: None,
+        }
+    }
+
+    /// With LAN discovery on or off.
+    pub fn discovery(mut self, on: bool) -> NodeOptions {
+        self.discovery = on;
+        self
+    }
+
+    /// With a relay server, or none.
+    pub fn relay(mut self, relay: Option<RelayUrl>) -> NodeOptions {
+        self.relay = relay;
+        self
+    }
+}
+
+/// The mDNS service name: Gridbook devices look only for each other.
+const MDNS_SERVICE: &str = "gridbook";
+
+/// Builds the endpoint with this device's key. Offline unless `options` names a relay: no DNS,
+/// no pkarr, no port mapping, no HTTPS probes; mDNS on the local network only when asked.
+async fn endpoint(
+    book: &Book,
+    options: &NodeOptions,
+) -> Result<(Endpoint, Option<MdnsAddressLookup>), NodeError> {
     let secret = book.call(|b| *b.device().secret_bytes()).await?;
+    let bind = options.bind;
     let bind_err = |detail: String| NodeError::Bind { addr: bind, detail };
-    Endpoint::builder(presets::Minimal)
-        .relay_mode(RelayMode::Disabled)
+    let relay = match &options.relay {
+        Some(url) => RelayMode::Custom(RelayMap::from(url.clone())),
+        None => RelayMode::Disabled,
+    };
+    let endpoint = Endpoint::builder(presets::Minimal)
+        .relay_mode(relay)
         .clear_address_lookup()
         .portmapper_config(PortmapperConfig::Disabled)
         .net_report_config(NetReportConfig::minimal())
@@ -134,22 +205,55 @@ async fn endpoint(book: &Book, bind: SocketAddr) -> Result<Endpoint, NodeError> 
         .hooks(MembersOnly { book: book.clone() })
         .bind()
         .await
-        .map_err(|e| bind_err(e.to_string()))
+        .map_err(|e| bind_err(e.to_string()))?;
+    let mdns = if options.discovery {
+        let mdns = MdnsAddressLookup::builder()
+            .service_name(MDNS_SERVICE)
+            .build(endpoint.id())
+            .map_err(|e| NodeError::Discovery(e.to_string()))?;
+        endpoint
+            .address_lookup()
+            .map_err(|e| NodeError::Discovery(e.to_string()))?
+            .add(mdns.clone());
+        Some(mdns)
+    } else {
+        None
+    };
+    Ok((endpoint, mdns))
 }
 
-/// A running peer: its endpoint, accepting sync sessions from the network's devices.
+/// What happened at a node.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum NodeEvent {
+    /// A peer ran a session with this node: its report, or why it failed.
+    Session(Result<Report, String>),
+    /// A device paired through an invite, or why a pairing was refused.
+    Paired(Result<Joined, String>),
+}
+
+/// A running peer: its endpoint, accepting sync sessions from the network's devices and, while
+/// an invite is open, pairing requests.
 #[derive(Debug)]
 pub struct Node {
     router: Router,
     book: Book,
     reports: mpsc::UnboundedReceiver<Result<Report, String>>,
+    pairings: mpsc::UnboundedReceiver<Result<Joined, String>>,
+    mdns: Option<MdnsAddressLookup>,
 }
 
 impl Node {
-    /// Starts a peer for `book` listening on `bind`.
+    /// Starts a peer for `book` listening on `bind`, with no discovery and no relay.
     pub async fn spawn(book: Book, bind: SocketAddr) -> Result<Node, NodeError> {
-        let endpoint = endpoint(&book, bind).await?;
+        Node::start(book, NodeOptions::new(bind)).await
+    }
+
+    /// Starts a peer for `book` as `options` say.
+    pub async fn start(book: Book, options: NodeOptions) -> Result<Node, NodeError> {
+        let (endpoint, mdns) = endpoint(&book, &options).await?;
         let (tx, reports) = mpsc::unbounded_channel();
+        let (pair_tx, pairings) = mpsc::unbounded_channel();
         let router = Router::builder(endpoint)
             .accept(
                 ALPN,
@@ -158,11 +262,14 @@ impl Node {
                     reports: tx,
                 },
             )
+            .accept(PAIR_ALPN, PairingProtocol::new(book.clone(), pair_tx))
             .spawn();
         Ok(Node {
             router,
             book,
             reports,
+            pairings,
+            mdns,
         })
     }
 
@@ -176,25 +283,107 @@ impl Node {
         self.router.endpoint().bound_sockets()
     }
 
+    pub(crate) fn endpoint(&self) -> &Endpoint {
+        self.router.endpoint()
+    }
+
+    /// Where other devices can reach this one: its id, the addresses its interfaces have, and
+    /// its relay if it has one. A socket bound to one address (loopback in tests) is that
+    /// address alone.
+    pub fn ticket(&self) -> EndpointTicket {
+        let endpoint = self.router.endpoint();
+        let mut addr = EndpointAddr::new(endpoint.id());
+        let bound = endpoint.bound_sockets();
+        let specific: Vec<SocketAddr> = bound
+            .iter()
+            .copied()
+            .filter(|a| !a.ip().is_unspecified())
+            .collect();
+        if specific.is_empty() {
+            for a in endpoint.addr().addrs {
+                addr.addrs.insert(a);
+            }
+        } else {
+            for a in specific {
+                addr = addr.with_ip_addr(a);
+            }
+        }
+        if let Some(relay) = endpoint.addr().relay_urls().next() {
+            addr = addr.with_relay_url(relay.clone());
+        }
+        EndpointTicket::new(addr)
+    }
+
     /// The next session a peer ran with this node: its report, or why it failed.
     pub async fn next_session(&mut self) -> Option<Result<Report, String>> {
         self.reports.recv().await
     }
 
+    /// The next device that paired with this one through an invite, or why a pairing failed.
+    pub async fn next_pairing(&mut self) -> Option<Result<Joined, String>> {
+        self.pairings.recv().await
+    }
+
+    /// The next thing that happened at this node: a session or a pairing.
+    pub async fn next_event(&mut self) -> Option<NodeEvent> {
+        tokio::select! {
+            r = self.reports.recv() => r.map(NodeEvent::Session),
+            p = self.pairings.recv() => p.map(NodeEvent::Paired),
+        }
+    }
+
+    /// The devices announced on the local network within `wait` (none when discovery is off).
+    pub async fn discover(&self, wait: Duration) -> Vec<EndpointId> {
+        use futures_lite::StreamExt as _;
+        let Some(mdns) = &self.mdns else {
+            return Vec::new();
+        };
+        let mut events = mdns.subscribe().await;
+        let mut found = Vec::new();
+        let deadline = tokio::time::Instant::now() + wait;
+        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, events.next()).await {
+            if let DiscoveryEvent::Discovered { endpoint_info, .. } = event
+                && !found.contains(&endpoint_info.endpoint_id)
+            {
+                found.push(endpoint_info.endpoint_id);
+            }
+        }
+        found
+    }
+
     /// Dials `peer` at `addr` and runs one session as the dialer.
     pub async fn sync_with(&self, peer: EndpointId, addr: SocketAddr) -> Result<Report, NodeError> {
-        let endpoint = self.router.endpoint();
-        let conn = endpoint
-            .connect(EndpointAddr::new(peer).with_ip_addr(addr), ALPN)
+        self.sync_addr(EndpointAddr::new(peer).with_ip_addr(addr))
             .await
-            .map_err(|e| NodeError::Connect {
-                peer: peer.to_string(),
-                detail: e.to_string(),
-            })?;
-        let (mut send, mut recv) = conn.open_bi().await.map_err(|e| NodeError::Connect {
+    }
+
+    /// Dials a peer at what is known of its address (with discovery on, its id alone is enough
+    /// on the local network) and runs one session as the dialer. The outcome is noted in the
+    /// peer's record.
+    pub async fn sync_addr(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
+        let peer = addr.id;
+        let ips: Vec<SocketAddr> = addr.ip_addrs().copied().collect();
+        let result = self.dial_session(addr).await;
+        note_session(&self.book, peer, ips, &result).await;
+        result
+    }
+
+    async fn dial_session(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
+        let peer = addr.id;
+        let connect_err = |detail: String| NodeError::Connect {
             peer: peer.to_string(),
-            detail: e.to_string(),
-        })?;
+            detail,
+        };
+        let conn = self
+            .router
+            .endpoint()
+            .connect(addr, ALPN)
+            .await
+            .map_err(|e| connect_err(e.to_string()))?;
+        let (mut send, mut recv) = match conn.open_bi().await {
+            Ok(s) => s,
+            Err(e) => return Err(connect_err(refusal(&conn).unwrap_or(e.to_string()))),
+        };
         let peer_key = *peer.as_bytes();
         let started = self.book.call(move |b| Session::dial(b, peer_key)).await?;
         let result = match started {
@@ -202,6 +391,13 @@ impl Node {
                 drive(&self.book, session, Some(hello), &mut send, &mut recv).await
             }
             Err(e) => Err(NodeError::Session(e)),
+        };
+        let result = match result {
+            Err(NodeError::Transport(t)) => Err(match refusal(&conn) {
+                Some(r) => connect_err(r),
+                None => NodeError::Transport(t),
+            }),
+            other => other,
         };
         match &result {
             Ok(_) => conn.close(0u32.into(), b"done"),
@@ -213,6 +409,33 @@ impl Node {
     /// Stops accepting and closes the endpoint.
     pub async fn shutdown(self) {
         let _ = self.router.shutdown().await;
+    }
+}
+
+/// Notes a session's outcome in the peer's record (a failure to note it is logged, not fatal).
+async fn note_session(
+    book: &Book,
+    peer: EndpointId,
+    dialled: Vec<SocketAddr>,
+    result: &Result<Report, NodeError>,
+) {
+    let peer_hex = data_encoding::HEXLOWER.encode(peer.as_bytes());
+    let outcome = result.as_ref().cloned().map_err(|e| e.to_string());
+    let noted = book
+        .call(move |b| peers::note_session(b, &peer_hex, &dialled, outcome.as_ref()))
+        .await;
+    if let Ok(Err(e)) = noted {
+        tracing::warn!("cannot record the session with {}: {e}", peer.fmt_short());
+    }
+}
+
+/// The reason the peer gave when it closed `conn`, if it closed it on purpose.
+pub(crate) fn refusal(conn: &Connection) -> Option<String> {
+    match conn.close_reason()? {
+        ConnectionError::ApplicationClosed(close) if !close.reason.is_empty() => {
+            Some(String::from_utf8_lossy(&close.reason).into_owned())
+        }
+        _ => None,
     }
 }
 
@@ -255,6 +478,7 @@ impl SyncProtocol {
             ),
             Err(e) => tracing::warn!("sync failed: {e}"),
         }
+        note_session(&self.book, peer, Vec::new(), &result).await;
         let _ = self
             .reports
             .send(result.map_err(|e| format!("{}: {e}", peer.fmt_short())));

@@ -109,6 +109,17 @@ pub enum SessionError {
     /// A comparison-tree frame that does not fit the tree.
     #[error("the peer sent a bad comparison frame: {0}")]
     BadTree(String),
+    /// Handling the peer's frame panicked (in Automerge, on data it could not handle); nothing
+    /// of that frame was stored.
+    #[error(
+        "handling the peer's {frame} frame failed inside the sync library ({detail}); the session was ended and nothing of it was stored"
+    )]
+    Panicked {
+        /// The frame's kind.
+        frame: &'static str,
+        /// The panic's message.
+        detail: String,
+    },
     /// This device's store failed.
     #[error(transparent)]
     Store(#[from] gridbook_model::Error),
@@ -346,7 +357,22 @@ impl Session {
                 if used != bytes.len() {
                     return Err(FrameError::Undecodable("bytes after the frame".into()).into());
                 }
-                self.handle(book, frame)
+                // Automerge may panic on a peer's malformed data; the book drops the unsaved
+                // edits of the operation that panicked, and the session ends with the reason.
+                let name = frame_name(&frame);
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(book, frame)))
+                    .unwrap_or_else(|panic| {
+                        let detail = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "no message".into());
+                        tracing::error!(peer = %self.peer_hex, frame = name, "a panic while handling the peer's frame: {detail}");
+                        Err(SessionError::Panicked {
+                            frame: name,
+                            detail: detail.chars().take(300).collect(),
+                        })
+                    })
             });
         if result.is_err() {
             self.phase = Phase::Ended;

@@ -24,6 +24,8 @@ mod member;
 mod need;
 mod output;
 pub mod owner;
+mod pairing;
+mod peers;
 mod print;
 mod report;
 mod resident;
@@ -151,6 +153,12 @@ pub enum Command {
     /// Print-ready HTML: a public notice of needs (公示) or a meeting's sign-in sheet
     #[command(subcommand)]
     Print(print::PrintCommand),
+    /// Invite a new device (admin): prints a ticket and QR code, and admits the device
+    Invite(pairing::InviteArgs),
+    /// Join a network with an invite ticket, and fetch its data
+    Join(pairing::JoinArgs),
+    /// The network's devices: roles, members, last seen and last synced here
+    Peers(JsonFlag),
 }
 
 /// `--json`.
@@ -520,6 +528,9 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Print(cmd) => print::run(&ctx, cmd),
+        Command::Invite(args) => pairing::invite(&ctx, args),
+        Command::Join(args) => pairing::join(&ctx, args),
+        Command::Peers(args) => peers::run(&ctx, args.json),
     }
 }
 

@@ -3,9 +3,12 @@
 //! Decisions:
 //! - `serve` listens on 0.0.0.0:7777 (UDP) unless `--bind` or `GRIDBOOK_BIND` says otherwise;
 //!   `sync` dials from a random port (0.0.0.0:0), so it runs beside a `serve` on one machine.
-//! - Nothing ever goes to the internet: no relay, no DNS, no address lookup. LAN discovery
-//!   (mDNS) is not built yet, so `--no-discovery` / `GRIDBOOK_DISCOVERY=off` are accepted and
-//!   change nothing today; scripts and tests should pass them already.
+//! - Nothing goes to the internet unless the network has a relay (`serve --relay URL` stores it
+//!   in the directory for every device): no DNS, no address lookup. LAN discovery (mDNS, service
+//!   `gridbook`) is on unless `--no-discovery` / `GRIDBOOK_DISCOVERY=off`; tests and scripts on
+//!   shared machines pass those and bind 127.0.0.1.
+//! - `sync` with no `--peer` dials every listed device at the address it was last dialled at,
+//!   and every device announced on the local network within 3 s; it fails unless all converge.
 //! - A device may sync only if the network's directory lists it: an admin lists it with
 //!   `gridbook device add ID --member PERSON`, where ID is what `gridbook device id` prints on
 //!   that device. A device with no network yet may dial the device that listed it, and receives
@@ -13,42 +16,80 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
+use gridbook_model::Gridbook;
 use gridbook_model::vocab::Role;
-use gridbook_sync::node::{DEFAULT_BIND, EndpointId, Node};
+use gridbook_sync::node::{
+    DEFAULT_BIND, EndpointAddr, EndpointId, EndpointTicket, Node, NodeEvent, NodeOptions, RelayUrl,
+};
+use gridbook_sync::peers::peer_record;
 use gridbook_sync::{Book, Report};
 
 use super::{Ctx, owner, vocab};
 
+/// Where a command that opens an endpoint listens, and whether it looks for peers.
+#[derive(Debug, Args)]
+pub struct NetArgs {
+    /// Address to listen on (UDP)
+    #[arg(long, env = "GRIDBOOK_BIND", value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+    /// Do not announce this device or look for peers on the local network (also
+    /// GRIDBOOK_DISCOVERY=off)
+    #[arg(long)]
+    pub no_discovery: bool,
+}
+
+impl NetArgs {
+    /// Whether LAN discovery is on: unless `--no-discovery` or `GRIDBOOK_DISCOVERY=off`.
+    pub fn discovery(&self) -> bool {
+        let env_off = std::env::var("GRIDBOOK_DISCOVERY").is_ok_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "off" | "0" | "no" | "false"
+            )
+        });
+        !(self.no_discovery || env_off)
+    }
+
+    /// The node's options: the given address or `default_bind`, and discovery.
+    pub fn options(&self, default_bind: &str) -> Result<NodeOptions> {
+        let bind = match self.bind {
+            Some(b) => b,
+            None => default_bind.parse()?,
+        };
+        Ok(NodeOptions::new(bind).discovery(self.discovery()))
+    }
+}
+
 /// `gridbook serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (UDP) [default: 0.0.0.0:7777]
-    #[arg(long, env = "GRIDBOOK_BIND", value_name = "ADDR")]
-    pub bind: Option<SocketAddr>,
-    /// Do not look for peers on the local network (also GRIDBOOK_DISCOVERY=off)
-    #[arg(long)]
-    pub no_discovery: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
+    /// A relay server for devices that are online but not on one local network; stored in the
+    /// directory, so every device of the network uses it (`--relay none` clears it)
+    #[arg(long, value_name = "URL")]
+    pub relay: Option<String>,
 }
 
 /// `gridbook sync`.
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// The peer's device id (`gridbook device id` on it; `serve` prints it too)
-    #[arg(long, value_name = "ENDPOINT_ID")]
-    pub peer: EndpointId,
-    /// The peer's address, as `serve` prints it
+    /// The peer: a ticket, or a device id (`gridbook device id` on it; `serve` prints it) [default:
+    /// every known device at its last address, and every device found on the local network]
+    #[arg(long, value_name = "TICKET_OR_ID")]
+    pub peer: Option<String>,
+    /// The peer's address, as `serve` prints it (with a device id)
     #[arg(long, value_name = "IP:PORT")]
-    pub addr: SocketAddr,
-    /// Local address to dial from [default: 0.0.0.0:0]
-    #[arg(long, value_name = "ADDR")]
-    pub bind: Option<SocketAddr>,
-    /// Do not look for peers on the local network (also GRIDBOOK_DISCOVERY=off)
+    pub addr: Option<SocketAddr>,
+    /// Sync once and exit (the only mode: `gridbook serve` keeps syncing)
     #[arg(long)]
-    pub no_discovery: bool,
+    pub once: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 /// `gridbook device …`.
@@ -70,14 +111,7 @@ pub enum DeviceCommand {
     },
 }
 
-fn discovery_note(off: bool) {
-    let env_off = std::env::var("GRIDBOOK_DISCOVERY").is_ok_and(|v| v == "off");
-    if !(off || env_off) {
-        tracing::info!("LAN discovery is not built yet: dial peers with --peer and --addr");
-    }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -85,7 +119,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-fn summary(r: &Report) -> String {
+pub(super) fn summary(r: &Report) -> String {
     format!(
         "{} documents, {} frames, {} bytes sent, {} bytes received, {} new changes, {} ms",
         r.documents.len(),
@@ -97,18 +131,43 @@ fn summary(r: &Report) -> String {
     )
 }
 
+/// The relay to use: set on the directory by `serve --relay`, read from it otherwise.
+fn relay(book: &mut Gridbook, given: Option<&str>) -> Result<Option<RelayUrl>> {
+    if let Some(url) = given {
+        let url = url.trim();
+        let clear = url.is_empty() || url == "none";
+        if !clear {
+            url.parse::<RelayUrl>().with_context(|| {
+                format!("{url} is not a relay URL (like https://relay.example.org)")
+            })?;
+        }
+        book.set_relay((!clear).then_some(url))?;
+    }
+    let Some(url) = (if book.network()?.is_some() {
+        book.relay()?
+    } else {
+        None
+    }) else {
+        return Ok(None);
+    };
+    match url.parse() {
+        Ok(u) => Ok(Some(u)),
+        Err(e) => {
+            tracing::warn!("the directory's relay {url} is not a URL ({e}); going without");
+            Ok(None)
+        }
+    }
+}
+
 /// Runs the headless peer until interrupted; prints one line per session on stdout.
 pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
-    discovery_note(args.no_discovery);
-    let book = ctx.open_owned()?;
-    let bind = match args.bind {
-        Some(b) => b,
-        None => DEFAULT_BIND.parse()?,
-    };
+    let mut book = ctx.open_owned()?;
+    let relay = relay(&mut book, args.relay.as_deref())?;
+    let options = args.net.options(DEFAULT_BIND)?.relay(relay);
     let (handle, thread) = Book::spawn(book);
     let rt = runtime()?;
     let result = rt.block_on(async {
-        let mut node = Node::spawn(handle.clone(), bind).await?;
+        let mut node = Node::start(handle.clone(), options).await?;
         // Commands on this data directory come here while serve runs (owner.rs).
         let commands = owner::OwnerSocket::bind(&ctx.data)
             .map_err(|e| tracing::warn!("{e:#}"))
@@ -119,19 +178,15 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
             for addr in node.bound() {
                 writeln!(out, "listening {addr}")?;
             }
+            writeln!(out, "ticket   {}", node.ticket())?;
             out.flush()?;
         }
         loop {
             tokio::select! {
                 biased;
                 _ = tokio::signal::ctrl_c() => break,
-                session = node.next_session() => match session {
-                    Some(Ok(r)) => {
-                        let mut out = std::io::stdout().lock();
-                        writeln!(out, "synced   {} {}", &r.peer[..16], summary(&r))?;
-                        out.flush()?;
-                    }
-                    Some(Err(e)) => eprintln!("sync failed: {e}"),
+                event = node.next_event() => match event {
+                    Some(e) => print_event(&e)?,
                     None => break,
                 },
                 client = owner::next_client(commands.as_ref()) => match client {
@@ -145,28 +200,164 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
         anyhow::Ok(())
     });
     drop(rt);
+    drop(handle);
     let _ = thread.join();
     result.map(|()| String::new())
 }
 
-/// Dials one peer, syncs every document, and reports what moved.
+/// Prints what happened at a running node: one line on stdout per session or pairing, and
+/// failures on stderr.
+pub(super) fn print_event(event: &NodeEvent) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match event {
+        NodeEvent::Paired(Ok(j)) => writeln!(out, "joined   {} as {}", j.device, j.grant.role)?,
+        NodeEvent::Paired(Err(e)) => eprintln!("pairing refused: {e}"),
+        NodeEvent::Session(Ok(r)) => writeln!(out, "synced   {} {}", &r.peer[..16], summary(r))?,
+        NodeEvent::Session(Err(e)) => eprintln!("sync failed: {e}"),
+        _ => {}
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// How long `sync` with no `--peer` listens for devices on the local network.
+const DISCOVERY_WAIT: Duration = Duration::from_secs(3);
+
+/// The peers to dial: the one given, or every known device with an address and every device
+/// found on the local network.
+async fn targets(node: &Node, book: &Book, args: &SyncArgs) -> Result<Vec<EndpointAddr>> {
+    if let Some(peer) = &args.peer {
+        if let Ok(ticket) = peer.parse::<EndpointTicket>() {
+            return Ok(vec![ticket.endpoint_addr().clone()]);
+        }
+        let id: EndpointId = peer.trim().parse().with_context(|| {
+            format!("--peer {peer}: neither a ticket nor a device id (64 hex digits)")
+        })?;
+        let hex = id.to_string();
+        let known = book.call(move |b| peer_record(b, &hex)).await??;
+        let mut addr = EndpointAddr::new(id);
+        match args.addr {
+            Some(a) => addr = addr.with_ip_addr(a),
+            None => {
+                for a in known.map(|r| r.addrs).unwrap_or_default() {
+                    addr = addr.with_ip_addr(a);
+                }
+            }
+        }
+        return Ok(vec![addr]);
+    }
+    let me = node.id();
+    let known = book
+        .call(
+            |b| -> gridbook_model::Result<Vec<(String, Vec<SocketAddr>)>> {
+                let records = b.store().locals("peer")?;
+                let devices = b.devices()?;
+                let mut out = Vec::new();
+                for (device, _) in devices {
+                    let addrs = peer_record(b, &device)?
+                        .map(|r| r.addrs)
+                        .unwrap_or_default();
+                    out.push((device, addrs));
+                }
+                drop(records);
+                Ok(out)
+            },
+        )
+        .await??;
+    let mut out: Vec<EndpointAddr> = Vec::new();
+    for (device, addrs) in known {
+        let Ok(id) = device.parse::<EndpointId>() else {
+            continue;
+        };
+        if id == me || addrs.is_empty() {
+            continue;
+        }
+        let mut addr = EndpointAddr::new(id);
+        for a in addrs {
+            addr = addr.with_ip_addr(a);
+        }
+        out.push(addr);
+    }
+    for id in node.discover(DISCOVERY_WAIT).await {
+        if id != me && !out.iter().any(|a| a.id == id) {
+            out.push(EndpointAddr::new(id));
+        }
+    }
+    Ok(out)
+}
+
+/// Syncs once with the given peer, or with every known and discovered one; one line per peer;
+/// fails unless every one of them converged.
 pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<String> {
-    discovery_note(args.no_discovery);
-    let book = ctx.open_owned()?;
-    let bind = args
-        .bind
-        .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+    let mut book = ctx.open_owned()?;
+    let relay = relay(&mut book, None)?;
+    let options = args.net.options("0.0.0.0:0")?.relay(relay);
     let (handle, thread) = Book::spawn(book);
     let rt = runtime()?;
     let result = rt.block_on(async {
-        let node = Node::spawn(handle, bind).await?;
-        let out = sync_via(&node, &args).await;
+        let node = Node::start(handle.clone(), options).await?;
+        let out = sync_via(&node, &handle, &args).await;
         node.shutdown().await;
         out
     });
     drop(rt);
+    // The store's thread ends when its last handle goes.
+    drop(handle);
     let _ = thread.join();
     result
+}
+
+/// Dials the peers `args` names (or the known and discovered ones) from `node`, one after the
+/// other, and reports what moved: one line per peer.
+async fn sync_via(node: &Node, book: &Book, args: &SyncArgs) -> Result<String> {
+    let mut lines = Vec::new();
+    for addr in targets(node, book, args).await? {
+        let started = Instant::now();
+        let id = addr.id;
+        let r = node.sync_addr(addr).await;
+        lines.push((id, r, started.elapsed()));
+    }
+    if lines.is_empty() {
+        anyhow::bail!(
+            "no peer to sync with: give --peer TICKET_OR_ID, or sync once with a device so its address is known (LAN discovery finds devices on the same network)"
+        );
+    }
+    let mut out = String::new();
+    let mut failed = Vec::new();
+    for (id, r, took) in &lines {
+        match r {
+            Ok(r) if r.complete => out.push_str(&format!(
+                "synced with {}: {} (session {} ms, with connecting {} ms)\n",
+                r.peer,
+                summary(r),
+                r.elapsed.as_millis(),
+                took.as_millis()
+            )),
+            Ok(r) => failed.push(format!(
+                "{}: the sync ended before both held the same data",
+                r.peer
+            )),
+            Err(e) => failed.push(format!("{id}: {e}")),
+        }
+    }
+    if lines.len() == 1 && failed.len() == 1 {
+        anyhow::bail!(
+            "{}",
+            failed[0]
+                .split_once(": ")
+                .map(|(_, e)| e)
+                .unwrap_or(&failed[0])
+        );
+    }
+    if !failed.is_empty() {
+        anyhow::bail!(
+            "converged with {} of {} peers; not with {}",
+            lines.len() - failed.len(),
+            lines.len(),
+            failed.join("; ")
+        );
+    }
+    Ok(out)
 }
 
 /// One forwarded command line: `sync` dials from serve's own node; every other command runs
@@ -196,7 +387,7 @@ async fn run_forwarded(
         Ok(super::Cli {
             command: Some(super::Command::Sync(sync)),
             ..
-        }) => sync_via(node, &sync).await,
+        }) => sync_via(node, book, &sync).await,
         Ok(cli) => {
             let data = data.to_path_buf();
             book.call(move |b| owner::run_lent(b, data, cli))
@@ -212,23 +403,6 @@ async fn run_forwarded(
     }
     client.answer(result).await;
     Ok(())
-}
-
-/// Dials the peer `args` names from `node`, and reports what moved.
-async fn sync_via(node: &Node, args: &SyncArgs) -> Result<String> {
-    let started = Instant::now();
-    let r = node.sync_with(args.peer, args.addr).await?;
-    let mut out = format!(
-        "synced with {}: {} (session {} ms, with connecting {} ms)\n",
-        r.peer,
-        summary(&r),
-        r.elapsed.as_millis(),
-        started.elapsed().as_millis()
-    );
-    for doc in &r.documents {
-        out.push_str(&format!("  {doc}\n"));
-    }
-    Ok(out)
 }
 
 /// `gridbook device id` and `gridbook device add`.

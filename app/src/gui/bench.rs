@@ -10,12 +10,14 @@ use egui::{Event, Modifiers, MouseWheelUnit, RawInput, TouchPhase, pos2, vec2};
 use super::{GridbookApp, Page, State};
 
 /// What one frame did.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
     /// Triangles' vertices tessellated.
     pub vertices: usize,
     /// When the app asked to be drawn again (`None`: not until the next input: idle).
     pub repaint_after: Option<Duration>,
+    /// Where the requests to draw again came from (file:line), if any.
+    pub repaint_causes: Vec<String>,
 }
 
 /// The app with no window.
@@ -70,6 +72,12 @@ impl Headless {
         Frame {
             vertices,
             repaint_after: repaint.filter(|d| *d < Duration::from_secs(3600)),
+            repaint_causes: self
+                .ctx
+                .repaint_causes()
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
         }
     }
 

@@ -458,6 +458,40 @@ impl Gridbook {
         }
     }
 
+    /// The relay server the network's devices use to reach each other when they are online but
+    /// not on one local network; `None` when the network works on local networks alone.
+    pub fn relay(&mut self) -> Result<Option<String>> {
+        let Some(doc) = self.doc(&DocId::Directory)? else {
+            return Ok(None);
+        };
+        Ok(
+            match doc
+                .get(ROOT, "relay")
+                .map_err(|e| Error::malformed("directory", e))?
+            {
+                Some((automerge::Value::Scalar(s), _)) => match s.as_ref() {
+                    automerge::ScalarValue::Str(url) if !url.is_empty() => Some(url.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            },
+        )
+    }
+
+    /// Sets (or with `None` clears) the network's relay server, for every device of it.
+    pub fn set_relay(&mut self, url: Option<&str>) -> Result<()> {
+        self.directory()?;
+        let url = url.map(str::trim).unwrap_or_default().to_string();
+        self.op(|book| {
+            book.edit(&DocId::Directory, "set relay", |tx, _| {
+                use automerge::transaction::Transactable as _;
+                tx.put(ROOT, "relay", url)
+                    .map_err(|e| Error::malformed("directory", e))?;
+                Ok(((), Vec::new()))
+            })
+        })
+    }
+
     /// Makes `member` the person using this device.
     pub fn set_member(&mut self, member: &MemberId) -> Result<()> {
         self.member_record(member)?;

@@ -503,10 +503,23 @@ impl Gridbook {
 
     /// Runs one operation: its edits reach the store together in one durable transaction, or,
     /// if it fails, not at all.
+    ///
+    /// A panic inside `f` (Automerge can panic on a peer's malformed data) drops the operation's
+    /// unsaved edits and restores the nesting depth before it goes on unwinding, so a caller that
+    /// catches it (the sync session does) keeps a usable book and an untouched store.
     fn op<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
         self.depth += 1;
-        let result = f(self);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
         self.depth -= 1;
+        let result = match result {
+            Ok(r) => r,
+            Err(panic) => {
+                if self.depth == 0 {
+                    self.abort();
+                }
+                std::panic::resume_unwind(panic);
+            }
+        };
         if self.depth > 0 {
             // Inside a batch: the outermost operation writes or drops everything.
             return result;

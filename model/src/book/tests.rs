@@ -70,3 +70,25 @@ fn a_refused_operation_writes_nothing() {
     assert_eq!(book.dump().unwrap(), before);
     assert!(book.need_summaries().unwrap().is_empty());
 }
+
+#[test]
+fn a_panic_inside_an_operation_stores_nothing_and_leaves_the_book_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Gridbook::open_or_create(dir.path()).unwrap();
+    book.init_network("凤凰台街道", "赵敏").unwrap();
+    let before = book.dump().unwrap();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = book.batch(|b| -> Result<()> {
+            b.add_place(PlaceKind::Community, None, "zt", "中台社区")?;
+            panic!("as Automerge might on a peer's malformed change");
+        });
+    }));
+    assert!(caught.is_err());
+    assert_eq!(book.dump().unwrap(), before, "the half-done edit is gone");
+    // The next operation writes as usual (the batch depth was restored).
+    book.add_place(PlaceKind::Community, None, "zt", "中台社区")
+        .unwrap();
+    drop(book);
+    let mut reread = Gridbook::open(dir.path()).unwrap();
+    assert!(reread.dump().unwrap().to_string().contains("中台社区"));
+}

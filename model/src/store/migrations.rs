@@ -4,15 +4,16 @@
 use redb::WriteTransaction;
 
 use super::StoreError;
-use super::tables::{CHUNKS, HEADS, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
+use super::tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 2;
+pub const CURRENT: u32 = 3;
 
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// Migration `n` takes a store from version `n` to `n + 1`.
-const MIGRATIONS: [Migration; CURRENT as usize] = [create_tables_v1, create_heads_v2];
+const MIGRATIONS: [Migration; CURRENT as usize] =
+    [create_tables_v1, create_heads_v2, create_local_v3];
 
 fn create_tables_v1(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(SNAPSHOTS)?;
@@ -26,6 +27,12 @@ fn create_tables_v1(tx: &WriteTransaction) -> Result<(), StoreError> {
 /// first compared.
 fn create_heads_v2(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(HEADS)?;
+    Ok(())
+}
+
+/// Schema 3: the device-local table (open invites, what this device knows of its peers).
+fn create_local_v3(tx: &WriteTransaction) -> Result<(), StoreError> {
+    tx.open_table(LOCAL)?;
     Ok(())
 }
 

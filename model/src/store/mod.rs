@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use crate::doc_id::DocId;
-use tables::{CHUNKS, HEADS, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
+use tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
 
 /// The file name of the store inside a data directory.
 pub const STORE_FILE: &str = "gridbook.redb";
@@ -110,6 +110,8 @@ pub struct WriteBatch {
     pub sync_states: Vec<(String, String, Vec<u8>)>,
     /// Documents' current heads to record: (document, sorted hashes concatenated).
     pub heads: Vec<(DocId, Vec<u8>)>,
+    /// Device-local records to set, or to delete when `None`: (kind, key, bytes).
+    pub local: Vec<(&'static str, String, Option<Vec<u8>>)>,
 }
 
 impl WriteBatch {
@@ -121,6 +123,7 @@ impl WriteBatch {
             && self.meta.is_empty()
             && self.sync_states.is_empty()
             && self.heads.is_empty()
+            && self.local.is_empty()
     }
 }
 
@@ -424,6 +427,28 @@ impl Store {
         Ok(table.get((peer, doc))?.map(|v| v.value().to_vec()))
     }
 
+    /// A device-local record (see [`tables::LOCAL`]).
+    pub fn local(&self, kind: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(LOCAL)?;
+        Ok(table.get((kind, key))?.map(|v| v.value().to_vec()))
+    }
+
+    /// Every device-local record of one kind, in key order.
+    pub fn locals(&self, kind: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(LOCAL)?;
+        let mut out = Vec::new();
+        for row in table.range((kind, "")..)? {
+            let (k, v) = row?;
+            if k.value().0 != kind {
+                break;
+            }
+            out.push((k.value().1.to_string(), v.value().to_vec()));
+        }
+        Ok(out)
+    }
+
     /// Applies a batch in one durable transaction.
     pub fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
         if batch.is_empty() {
@@ -463,6 +488,13 @@ impl Store {
             let mut states = tx.open_table(SYNC_STATES)?;
             for (peer, doc, bytes) in &batch.sync_states {
                 states.insert((peer.as_str(), doc.as_str()), bytes.as_slice())?;
+            }
+            let mut local = tx.open_table(LOCAL)?;
+            for (kind, key, bytes) in &batch.local {
+                match bytes {
+                    Some(b) => local.insert((*kind, key.as_str()), b.as_slice())?,
+                    None => local.remove((*kind, key.as_str()))?,
+                };
             }
         }
         tx.commit()?;
@@ -523,6 +555,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = Store::open(dir.path(), false).unwrap_err();
         assert!(err.to_string().contains("gridbook init"), "{err}");
+    }
+
+    #[test]
+    fn local_records_are_set_listed_by_kind_and_deleted() {
+        let store = Store::in_memory().unwrap();
+        let set = |kind, key: &str, v: Option<&[u8]>| WriteBatch {
+            local: vec![(kind, key.to_string(), v.map(|v| v.to_vec()))],
+            ..Default::default()
+        };
+        store.write(set("peer", "b", Some(b"2"))).unwrap();
+        store.write(set("peer", "a", Some(b"1"))).unwrap();
+        store.write(set("invite", "x", Some(b"9"))).unwrap();
+        assert_eq!(
+            store.locals("peer").unwrap(),
+            vec![("a".into(), b"1".to_vec()), ("b".into(), b"2".to_vec())]
+        );
+        store.write(set("peer", "a", None)).unwrap();
+        assert_eq!(store.local("peer", "a").unwrap(), None);
+        assert_eq!(store.local("invite", "x").unwrap(), Some(b"9".to_vec()));
     }
 
     #[test]

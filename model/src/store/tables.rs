@@ -29,6 +29,11 @@ pub const HEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("doc-heads-
 pub const SYNC_STATES: TableDefinition<(&str, &str), &[u8]> =
     TableDefinition::new("sync-states-v1");
 
+/// Device-local records that never sync, keyed by (kind, key): the invites this device has open
+/// (`invite`, by invite id) and what it knows of each peer (`peer`, by device id: last seen, last
+/// synced). The sync crate owns the value formats; the store only keeps the bytes.
+pub const LOCAL: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("device-local-v3");
+
 /// Meta keys.
 pub mod meta {
     /// Marks a redb file as a Gridbook store.

@@ -56,6 +56,7 @@ pub fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
         scrolling.push(ms(start.elapsed()));
         vertices = vertices.max(frame.vertices);
     }
+    scrolling.sort_by(f64::total_cmp);
     report.info("gui.scroll_frame.p50", median(&scrolling), "ms");
     report.check(
         "gui.scroll_frame.p99",
@@ -86,6 +87,7 @@ pub fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
         answers.push(ms(start.elapsed()));
         app.frame(Vec::new());
     }
+    filtering.sort_by(f64::total_cmp);
     report.check(
         "gui.filter_frame.p99",
         percentile(&filtering, 99.0),
@@ -97,8 +99,13 @@ pub fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
     // Idle: with no input and nothing arriving, a frame asks for no redraw.
     let mut asked = 0;
     for _ in 0..5 {
-        if app.frame(Vec::new()).repaint_after.is_some() {
+        let frame = app.frame(Vec::new());
+        if frame.repaint_after.is_some() {
             asked += 1;
+            eprintln!(
+                "gui: an idle frame asked for a redraw: {:?}",
+                frame.repaint_causes
+            );
         }
     }
     report.info("gui.idle_frames_asking_redraw", f64::from(asked), "of 5");

@@ -1,0 +1,49 @@
+//! `gridbook peers`: the network's devices and the peers this device has met, with when each
+//! was last seen and last synced (this device's own records: no two devices show the same).
+
+use anyhow::Result;
+use gridbook_model::time::Timestamp;
+use gridbook_sync::peers::peers;
+
+use super::{Ctx, output};
+
+pub fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
+    let mut book = ctx.open_or_create()?;
+    let list = peers(&mut book)?;
+    if as_json {
+        return output::json(&list);
+    }
+    let when = |t: Option<i64>| t.map(|t| Timestamp(t).to_rfc3339());
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|p| {
+            vec![
+                format!(
+                    "{}{}",
+                    &p.device[..16.min(p.device.len())],
+                    if p.this_device { " (this)" } else { "" }
+                ),
+                output::or_dash(p.role.as_deref()),
+                output::or_dash(match (&p.member, &p.member_name) {
+                    (Some(m), Some(n)) => Some(format!("{n} ({m})")),
+                    (Some(m), None) => Some(m.clone()),
+                    _ => None,
+                }),
+                output::or_dash(when(p.record.last_seen)),
+                output::or_dash(when(p.record.last_synced)),
+                output::or_dash(p.record.last_error.as_deref()),
+            ]
+        })
+        .collect();
+    Ok(output::table(
+        &[
+            "DEVICE",
+            "ROLE",
+            "MEMBER",
+            "LAST SEEN",
+            "LAST SYNCED",
+            "LAST ERROR",
+        ],
+        &rows,
+    ))
+}
