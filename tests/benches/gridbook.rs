@@ -15,7 +15,7 @@
 //! - the app on that store, headless (`gui.rs`): start to the first frame of needs in a fresh
 //!   process, frame time while scrolling and while filtering, whether an idle frame redraws;
 //! - sync over iroh on loopback against a naive per-document baseline (`sync.rs` beside this
-//!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those).
+//!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those, `=store` everything else).
 //!
 //! `--quick` (or `GRIDBOOK_BENCH_SCALE=0.1`, any fraction works) runs at a smaller scale for a
 //! smoke run; its figures are named `quick.*` so they never overwrite full-scale ones. Unknown
@@ -74,7 +74,7 @@ fn main() -> Result<()> {
         report.info("machine.load_average_at_start", load, "runnable");
     }
 
-    // GRIDBOOK_BENCH_ONLY=sync runs only the sync figures.
+    // GRIDBOOK_BENCH_ONLY=sync runs only the sync figures, =store all the others.
     let only = std::env::var("GRIDBOOK_BENCH_ONLY").ok();
     if only.as_deref().is_none_or(|o| o != "sync") {
         bench_writes(&mut report, n(3_000), n(1_000))?;
@@ -83,7 +83,9 @@ fn main() -> Result<()> {
         // for bulk work, and the same budget for what does not grow with it.
         bench_bulk(&mut report, total, n(5_000), 10.0 * scale)?;
     }
-    sync::bench_sync(&mut report, scale)?;
+    if only.as_deref().is_none_or(|o| o != "store") {
+        sync::bench_sync(&mut report, scale)?;
+    }
 
     println!();
     print!("{}", report.table());
