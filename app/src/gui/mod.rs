@@ -13,6 +13,7 @@ pub(crate) mod fonts;
 mod history;
 mod meeting_agenda;
 mod meetings;
+mod need_assign;
 mod needs;
 mod new_need;
 mod owner;

@@ -19,6 +19,7 @@ use super::{Data, State};
 #[derive(Default)]
 pub struct NeedsView {
     selected: Option<NeedId>,
+    assign: super::need_assign::AssignForm,
     form: StepForm,
     refusal: Option<String>,
 }
@@ -249,6 +250,7 @@ impl NeedsView {
                 ui.label(format!("{}：{due}", tr!("detail.due")));
             }
         }
+        self.assign.show(ui, need, data, cmds);
         let description = need.description.as_str();
         if !description.is_empty() {
             ui.label(format!("{}：{description}", tr!("detail.description")));
@@ -752,5 +754,41 @@ mod tests {
         settle(&mut h);
         assert_eq!(titles(&h), ["需要丙"]);
         assert_eq!(h.state().state.filter.sort, super::SortBy::Due);
+    }
+
+    #[test]
+    fn a_need_gets_an_assignee_and_a_due_day_from_its_panel() {
+        let fx = Fixture::new();
+        let (id, other) = fx.with_book(|book| {
+            let other = book.add_member("陈静", gridbook_model::vocab::Role::GridWorker)?;
+            let id = book.add_need(gridbook_model::NewNeed::new(
+                "路灯不亮",
+                gridbook_model::vocab::Category::Facilities,
+                "zt-g3",
+            ))?;
+            Ok((id, other))
+        });
+        let mut h = fx.harness();
+        tap(&mut h, "路灯不亮");
+        settle(&mut h);
+        type_into(&mut h, "到期日", "2026-12-31");
+        tap(&mut h, "保存期限");
+        settle(&mut h);
+        // A day that is not one is refused in words; what was saved stays.
+        type_into(&mut h, "到期日", "号");
+        tap(&mut h, "保存期限");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("不是日期").is_some());
+        tap(&mut h, "指派给");
+        h.run_steps(3);
+        tap(&mut h, "陈静");
+        settle(&mut h);
+        drop(h);
+        let need = fx.with_book(|book| book.need(&id));
+        assert_eq!(
+            need.due.map(|d| d.to_string()).as_deref(),
+            Some("2026-12-31")
+        );
+        assert_eq!(need.assignee, Some(other));
     }
 }

@@ -35,6 +35,8 @@ pub enum Command {
     LoadNeed(NeedId),
     /// Move a need one step round the loop.
     Advance(NeedId, Transition),
+    /// Assign a need to a member.
+    AssignNeed(NeedId, MemberId),
     /// Write chosen values (resolving a conflict on each field written).
     EditNeed(NeedId, NeedEdit),
     /// Load one meeting.
@@ -351,6 +353,13 @@ impl State {
             Command::LoadNeed(id) => self.send_need(&id, send),
             Command::Advance(id, step) => {
                 match self.book.advance_need(&id, &step) {
+                    Ok(()) => self.reload_needs(send),
+                    Err(e) => send(Event::Refused(Origin::Need, e.into())),
+                }
+                self.send_need(&id, send);
+            }
+            Command::AssignNeed(id, member) => {
+                match self.book.assign_need(&id, &member) {
                     Ok(()) => self.reload_needs(send),
                     Err(e) => send(Event::Refused(Origin::Need, e.into())),
                 }
