@@ -779,8 +779,14 @@ mod tests {
         tap(&mut h, "保存期限");
         settle(&mut h);
         assert!(h.query_by_label_contains("不是日期").is_some());
-        tap(&mut h, "指派给");
-        h.run_steps(3);
+        // The drop-down opens on a tap; its list shows from the next frames on.
+        for _ in 0..5 {
+            if h.query_by_label("陈静").is_some() {
+                break;
+            }
+            tap(&mut h, "指派给");
+            h.run_steps(5);
+        }
         tap(&mut h, "陈静");
         settle(&mut h);
         drop(h);
