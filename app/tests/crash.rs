@@ -8,6 +8,9 @@
 //! tests/README.md come from 200 and more). `GRIDBOOK_KILL_SEED` sets the seed of the kill
 //! times.
 
+mod common;
+use common::bin;
+
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -18,10 +21,6 @@ use gridbook_model::{Gridbook, PlaceKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
-
-fn bin() -> String {
-    std::env::var("GRIDBOOK_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gridbook").into())
-}
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)

@@ -2,31 +2,14 @@
 //! and compared with `need list --json`; imports of those exports into a fresh network; the
 //! plain Automerge export loaded by the `automerge` crate alone.
 
+mod common;
+use common::{gridbook, ok};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use calamine::{Data, Reader as _};
 use serde_json::Value;
-
-fn gridbook(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gridbook"))
-        .args(args)
-        .env("GRIDBOOK_DATA", data)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run gridbook")
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = gridbook(data, args);
-    assert!(
-        out.status.success(),
-        "gridbook {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
 
 fn json(data: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(data, args)).expect("valid JSON")

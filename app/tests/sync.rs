@@ -1,38 +1,14 @@
 //! Two real processes sync over iroh on loopback: `gridbook serve` on one data directory,
 //! `gridbook sync` on another. Nothing leaves 127.0.0.1 (no relay, no lookup, no discovery).
 
+mod common;
+use common::{bin, gridbook, ok};
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
-
-/// The binary under test. `GRIDBOOK_TEST_BIN` overrides it: with a target directory shared by
-/// several worktrees, another build can replace `target/debug/gridbook` while tests run.
-fn bin() -> String {
-    std::env::var("GRIDBOOK_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gridbook").into())
-}
-
-fn gridbook(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .env("GRIDBOOK_DATA", data)
-        .env("GRIDBOOK_DISCOVERY", "off")
-        .env_remove("GRIDBOOK_BIND")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run gridbook")
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = gridbook(data, args);
-    assert!(
-        out.status.success(),
-        "gridbook {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
 
 /// A running `gridbook serve` on loopback, killed when dropped.
 struct Serve {

@@ -1,0 +1,36 @@
+//! What the process-level tests share: the binary under test and running it on a data
+//! directory, isolated from the caller's environment (no discovery, no bind, no log filter).
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The binary under test. `GRIDBOOK_TEST_BIN` overrides it: with a target directory shared by
+/// several worktrees, another build can replace `target/debug/gridbook` while tests run.
+pub fn bin() -> String {
+    std::env::var("GRIDBOOK_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gridbook").into())
+}
+
+/// Runs `gridbook ARGS` on `data` and returns what it did.
+pub fn gridbook(data: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .env("GRIDBOOK_DATA", data)
+        .env("GRIDBOOK_DISCOVERY", "off")
+        .env_remove("GRIDBOOK_BIND")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run gridbook")
+}
+
+/// Runs `gridbook ARGS` on `data`, which must succeed, and returns its stdout.
+pub fn ok(data: &Path, args: &[&str]) -> String {
+    let out = gridbook(data, args);
+    assert!(
+        out.status.success(),
+        "gridbook {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
