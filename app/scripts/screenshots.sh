@@ -34,6 +34,8 @@ export GRIDBOOK_DEMO_DATA="${GRIDBOOK_DEMO_DATA:-/tmp/gridbook-demo-screenshots}
 "$bin" --demo status >/dev/null
 # eframe's remembered window state goes to a throw-away place, not the user's.
 export XDG_DATA_HOME="$work/xdg" XDG_CONFIG_HOME="$work/xdg"
+# The app syncs while open: on loopback only, found by nobody.
+export GRIDBOOK_BIND="${GRIDBOOK_BIND:-127.0.0.1:0}" GRIDBOOK_DISCOVERY="${GRIDBOOK_DISCOVERY:-off}"
 
 Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!

@@ -8,7 +8,8 @@
 use gridbook_model::Gridbook;
 use tokio::sync::{mpsc, oneshot};
 
-type Job = Box<dyn FnOnce(&mut Gridbook) + Send>;
+/// A piece of work for the store's owner.
+pub type Job = Box<dyn FnOnce(&mut Gridbook) + Send>;
 
 /// A handle to the thread that owns a [`Gridbook`].
 #[derive(Debug, Clone)]
@@ -38,6 +39,14 @@ impl Book {
         (Book { jobs }, thread)
     }
 
+    /// A handle whose jobs another owner of the book runs: the app's store thread, which also
+    /// serves the UI, takes each job from [`Jobs`] and runs it on its book between its own
+    /// commands.
+    pub fn channel() -> (Book, Jobs) {
+        let (jobs, inbox) = mpsc::unbounded_channel::<Job>();
+        (Book { jobs }, Jobs { inbox })
+    }
+
     /// Runs `f` on the book and returns its result.
     pub async fn call<R: Send + 'static>(
         &self,
@@ -50,5 +59,19 @@ impl Book {
             }))
             .map_err(|_| BookGone)?;
         answer.await.map_err(|_| BookGone)
+    }
+}
+
+/// The jobs sent to a [`Book`] made by [`Book::channel`], for its owner to run.
+#[derive(Debug)]
+pub struct Jobs {
+    inbox: mpsc::UnboundedReceiver<Job>,
+}
+
+impl Jobs {
+    /// The next job, waiting for it on a thread that is not async; `None` once every handle
+    /// is dropped.
+    pub fn blocking_next(&mut self) -> Option<Job> {
+        self.inbox.blocking_recv()
     }
 }

@@ -22,7 +22,7 @@ mod session;
 mod tree;
 pub mod wire;
 
-pub use actor::{Book, BookGone};
+pub use actor::{Book, BookGone, Job, Jobs};
 pub use pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN};
 pub use session::{Report, Session, SessionError, Side, Step, manifest, manifest_digest};
 pub use tree::LEAF;

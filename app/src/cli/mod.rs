@@ -31,7 +31,7 @@ mod report;
 mod resident;
 mod sheet;
 mod status;
-mod sync;
+pub(crate) mod sync;
 mod volunteer;
 
 use std::cell::RefCell;

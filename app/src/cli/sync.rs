@@ -111,7 +111,7 @@ pub enum DeviceCommand {
     },
 }
 
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -225,7 +225,11 @@ const DISCOVERY_WAIT: Duration = Duration::from_secs(3);
 
 /// The peers to dial: the one given, or every known device with an address and every device
 /// found on the local network.
-async fn targets(node: &Node, book: &Book, args: &SyncArgs) -> Result<Vec<EndpointAddr>> {
+pub(crate) async fn targets(
+    node: &Node,
+    book: &Book,
+    args: &SyncArgs,
+) -> Result<Vec<EndpointAddr>> {
     if let Some(peer) = &args.peer {
         if let Ok(ticket) = peer.parse::<EndpointTicket>() {
             return Ok(vec![ticket.endpoint_addr().clone()]);

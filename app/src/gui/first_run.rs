@@ -1,11 +1,12 @@
 //! The first run: a device with no network yet founds one (this device becomes its first admin
-//! device, the person its first admin). Joining an existing network goes by an invite; until
-//! this device has one, the page says how to get it.
+//! device, the person its first admin), or joins an existing one with an invite ticket an admin's
+//! device shows (its sync page, or `gridbook invite`).
 
 use egui::Ui;
 
 use super::i18n::tr;
-use super::widgets::{big_button, text_field};
+use super::net::NetCommand;
+use super::widgets::{big_button, text_area, text_field};
 use super::worker::{Command, Refusal};
 
 /// The first-run page's own state.
@@ -14,6 +15,9 @@ pub struct FirstRunView {
     subdistrict: String,
     name: String,
     refusal: Option<String>,
+    ticket: String,
+    joining: bool,
+    join_error: Option<String>,
 }
 
 impl FirstRunView {
@@ -22,8 +26,14 @@ impl FirstRunView {
         self.refusal = Some(super::needs::refusal_text(&refusal));
     }
 
+    /// Joining finished: on success the directory arrives and the app proper opens.
+    pub fn joined(&mut self, result: Result<String, String>) {
+        self.joining = false;
+        self.join_error = result.err();
+    }
+
     /// Draws the page.
-    pub fn show(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
+    pub fn show(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>, net: &mut Vec<NetCommand>) {
         ui.heading(tr!("first_run.heading"));
         ui.label(tr!("first_run.intro"));
         ui.add_space(12.0);
@@ -53,6 +63,24 @@ impl FirstRunView {
             ui.set_max_width(520.0);
             ui.strong(tr!("first_run.join"));
             ui.label(tr!("first_run.join_how"));
+            text_area(ui, &tr!("first_run.ticket"), &mut self.ticket);
+            if let Some(e) = &self.join_error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            if self.joining {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(tr!("first_run.joining"));
+                });
+            } else if big_button(ui, tr!("first_run.join_button")) {
+                if self.ticket.trim().is_empty() {
+                    self.join_error = Some(tr!("first_run.ticket_needed"));
+                } else {
+                    self.join_error = None;
+                    self.joining = true;
+                    net.push(NetCommand::Join(self.ticket.trim().to_string()));
+                }
+            }
         });
     }
 }

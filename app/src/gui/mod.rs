@@ -15,11 +15,13 @@ mod meeting_agenda;
 mod meetings;
 mod need_assign;
 mod needs;
+mod net;
 mod new_need;
 mod owner;
 mod reports;
 mod rows;
 mod settings;
+mod sync_page;
 mod volunteers;
 mod widgets;
 mod worker;
@@ -148,6 +150,8 @@ pub struct Data {
     pub volunteers: Option<volunteers::Roster>,
     /// A failure that belongs to no view.
     pub status: Option<String>,
+    /// The devices this one knows (the sync page).
+    pub peers: Vec<gridbook_sync::peers::PeerView>,
 }
 
 impl Data {
@@ -207,7 +211,12 @@ pub struct GridbookApp {
     pub state: State,
     /// From the worker.
     pub data: Data,
+    /// The sync node, when the app syncs (declared before the worker: it stops first, while
+    /// the worker still runs its store jobs).
+    net: Option<net::Net>,
     worker: Worker,
+    sync: sync_page::SyncView,
+    net_commands: Vec<net::NetCommand>,
     needs: needs::NeedsView,
     new_need: new_need::NewNeedView,
     meetings: meetings::MeetingsView,
@@ -232,7 +241,10 @@ impl GridbookApp {
         let mut app = GridbookApp {
             state,
             data: Data::default(),
+            net: None,
             worker,
+            sync: sync_page::SyncView::default(),
+            net_commands: Vec::new(),
             needs: needs::NeedsView::default(),
             new_need: new_need::NewNeedView::default(),
             meetings: meetings::MeetingsView::default(),
@@ -243,8 +255,24 @@ impl GridbookApp {
         };
         app.commands
             .push(Command::FilterNeeds(app.state.filter.clone()));
+        app.commands.push(Command::LoadPeers);
         app.flush();
         app
+    }
+
+    /// Starts syncing: the app becomes a peer of the network, listening with `options`.
+    pub fn start_network(
+        &mut self,
+        ctx: &egui::Context,
+        options: gridbook_sync::node::NodeOptions,
+    ) {
+        let Some(jobs) = self.worker.store_jobs() else {
+            return;
+        };
+        let repaint = ctx.clone();
+        self.net = Some(net::Net::start(options, jobs, move || {
+            repaint.request_repaint()
+        }));
     }
 
     /// Whether the worker is still on a command (tests wait for it).
@@ -256,6 +284,16 @@ impl GridbookApp {
     pub fn poll(&mut self) {
         for event in self.worker.poll() {
             self.apply(event);
+        }
+        let events = self.net.as_mut().map(net::Net::poll).unwrap_or_default();
+        for event in events {
+            if let net::NetEvent::Joined(r) = &event {
+                self.first_run.joined(r.clone());
+            }
+            if self.sync.apply(event, &self.data) {
+                self.commands.push(Command::Reload);
+            }
+            self.commands.push(Command::LoadPeers);
         }
     }
 
@@ -299,6 +337,7 @@ impl GridbookApp {
                 data.volunteers = Some(*roster);
             }
             Event::VolunteerSaved(what) => self.volunteers.saved(what),
+            Event::Peers(peers) => data.peers = peers,
             Event::Refused(origin, refusal) => match origin {
                 Origin::NewNeed => self.new_need.refused(refusal),
                 Origin::Need => self.needs.refused(refusal),
@@ -322,6 +361,16 @@ impl GridbookApp {
     fn flush(&mut self) {
         for c in self.commands.drain(..) {
             self.worker.send(c);
+        }
+        for c in self.net_commands.drain(..) {
+            match &self.net {
+                Some(net) => net.send(c),
+                None => {
+                    self.sync
+                        .apply(net::NetEvent::Failed(tr!("sync.off")), &self.data);
+                    self.first_run.joined(Err(tr!("sync.off")));
+                }
+            }
         }
     }
 
@@ -365,6 +414,10 @@ impl GridbookApp {
         if page == Page::Volunteers {
             self.data.volunteers = None;
         }
+        // Last-synced times move whenever a peer syncs with this device.
+        if page == Page::Sync {
+            self.commands.push(Command::LoadPeers);
+        }
     }
 
     /// Asks for what the page shows and the worker has not sent yet (once per page visit).
@@ -404,7 +457,7 @@ impl GridbookApp {
             .as_ref()
             .is_some_and(|d| d.network.is_none());
         if no_network && self.state.page != Page::Settings {
-            self.first_run.show(ui, cmds);
+            self.first_run.show(ui, cmds, &mut self.net_commands);
             return;
         }
         match self.state.page {
@@ -413,10 +466,7 @@ impl GridbookApp {
             Page::Meetings => self.meetings.show(ui, &self.data, cmds),
             Page::Volunteers => self.volunteers.show(ui, &mut self.state, &self.data, cmds),
             Page::Reports => reports::show(ui, &self.data),
-            Page::Sync => {
-                ui.heading(tr!("sync.heading"));
-                ui.label(tr!("sync.coming"));
-            }
+            Page::Sync => self.sync.show(ui, &self.data, &mut self.net_commands),
             Page::Settings => settings::show(ui, &mut self.state, &self.data, cmds),
         }
     }
@@ -461,7 +511,12 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
                 Ok("zh-CN") => state.language = Language::Chinese,
                 _ => {}
             }
-            Ok(Box::new(GridbookApp::new(&cc.egui_ctx, data_dir, state)))
+            let mut app = GridbookApp::new(&cc.egui_ctx, data_dir, state);
+            match net::options_from_env() {
+                Ok(options) => app.start_network(&cc.egui_ctx, options),
+                Err(e) => app.sync.node = sync_page::NodeStatus::Failed(format!("{e:#}")),
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the app window: {e}"))

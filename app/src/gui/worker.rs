@@ -19,6 +19,8 @@ use gridbook_model::{
     DirectoryView, Error, Gridbook, HistoryEntry, MeetingView, NeedEdit, NewNeed, Resident,
 };
 
+use gridbook_sync::peers::PeerView;
+
 use super::i18n::tr;
 use super::meeting_agenda::AgendaEdit;
 use super::rows::{NeedFilter, NeedStats};
@@ -53,6 +55,13 @@ pub enum Command {
     Forwarded(Vec<String>, Sender<anyhow::Result<String>>),
     /// The app is closing: stop.
     Shutdown,
+    /// Work of the app's sync node on the store (`net.rs`); it is not the UI's, so it sends no
+    /// [`Event::Done`].
+    Store(StoreJob),
+    /// Read everything the views show again (a sync brought changes).
+    Reload,
+    /// List the known devices, for the sync page.
+    LoadPeers,
     /// Load a community's volunteers with their balances.
     LoadVolunteers(String),
     /// Start an activity today.
@@ -185,8 +194,19 @@ pub enum Event {
     VolunteerSaved(String),
     /// Something was refused; nothing was written.
     Refused(Origin, Refusal),
+    /// The devices this one knows, for the sync page.
+    Peers(Vec<PeerView>),
     /// The command is finished (one per command, after its other events).
     Done,
+}
+
+/// A job of the sync node's, run on the worker's store.
+pub struct StoreJob(pub gridbook_sync::Job);
+
+impl std::fmt::Debug for StoreJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreJob")
+    }
 }
 
 /// The UI's handle on the worker: send commands, take events.
@@ -221,6 +241,11 @@ impl Worker {
             // The opening counts as one command.
             in_flight: 1,
         }
+    }
+
+    /// A way in for the app's sync node, whose store jobs are not the UI's commands.
+    pub fn store_jobs(&self) -> Option<Sender<Command>> {
+        self.commands.clone()
     }
 
     /// Queues a command.
@@ -321,6 +346,10 @@ fn run(
                 state.reload_all(send);
                 let _ = reply.send(result);
             }
+            Command::Store(StoreJob(job)) => {
+                job(&mut state.book);
+                continue;
+            }
             command => state.handle(command, send),
         }
         send(Event::Done);
@@ -398,8 +427,13 @@ impl State {
                 self.after_meeting_edit(&meeting, r, send);
             }
             Command::LoadVolunteers(community) => self.send_roster(&community, send),
+            Command::Reload => self.reload_all(send),
+            Command::LoadPeers => match gridbook_sync::peers::peers(&mut self.book) {
+                Ok(peers) => send(Event::Peers(peers)),
+                Err(e) => send(Event::Refused(Origin::General, e.into())),
+            },
             // Run by the loop in `run`, which owns the data directory's path.
-            Command::Forwarded(..) | Command::Shutdown => {}
+            Command::Forwarded(..) | Command::Shutdown | Command::Store(_) => {}
             Command::AddActivity { community, title } => {
                 let today = self.book.now().day();
                 let r = self

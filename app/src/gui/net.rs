@@ -1,0 +1,337 @@
+//! The app's peer: while the app is open it is a device on the network like `gridbook serve`,
+//! answering other devices' syncs and invites, and syncing on demand ("sync now").
+//!
+//! Decisions:
+//! - The store has one owner, the worker thread (`worker.rs`). The node reaches it through a
+//!   [`Book`] made by [`Book::channel`]: its jobs are forwarded to the worker as
+//!   [`Command::Store`] and run between the UI's own commands. Nothing here touches the disk.
+//! - The node runs on its own thread with a small async runtime; the UI sends it
+//!   [`NetCommand`]s and takes [`NetEvent`]s without waiting, like the worker's.
+//! - It listens where `gridbook serve` would (0.0.0.0:7777, `GRIDBOOK_BIND`, discovery unless
+//!   `GRIDBOOK_DISCOVERY=off`); when that port is taken (a `serve` on another data directory),
+//!   it takes any free port rather than not syncing at all.
+//! - After anything that may have changed the store (a session that brought changes, a device
+//!   that paired or joined), the UI asks the worker to reload what the views show.
+
+use std::net::SocketAddr;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use gridbook_model::time::Timestamp;
+use gridbook_model::vocab::Role;
+use gridbook_sync::invite::{self, DEFAULT_INVITE_TTL, InviteTicket};
+use gridbook_sync::node::{Node, NodeEvent, NodeOptions};
+use gridbook_sync::{Book, Report};
+use tokio::sync::{mpsc, oneshot};
+
+use super::worker::{Command, StoreJob};
+use crate::cli::sync::{NetArgs, SyncArgs, runtime, targets};
+
+/// What the UI asks of the node.
+#[derive(Debug)]
+pub enum NetCommand {
+    /// Sync with every known device and every device found on the local network.
+    SyncNow,
+    /// Open an invite for a new device of `member` (id or name).
+    Invite {
+        /// The member the new device belongs to.
+        member: String,
+        /// Its role, if not the member's.
+        role: Option<Role>,
+    },
+    /// Join the network of an invite ticket (a device with no network yet).
+    Join(String),
+}
+
+/// One peer's part of a "sync now".
+#[derive(Debug, Clone)]
+pub struct PeerOutcome {
+    /// The peer's device id.
+    pub device: String,
+    /// What moved, or why it failed.
+    pub result: Result<Report, String>,
+}
+
+/// What the node tells the UI.
+#[derive(Debug)]
+pub enum NetEvent {
+    /// Listening: this device's id and addresses.
+    Started {
+        /// The device id (the endpoint's public key).
+        id: String,
+        /// Where it listens.
+        addrs: Vec<SocketAddr>,
+    },
+    /// The node could not start: syncing is off until the app restarts.
+    StartFailed(String),
+    /// A "sync now" is under way: `done` of `peers` peers finished.
+    Syncing {
+        /// The peers being dialled.
+        peers: usize,
+        /// How many have finished.
+        done: usize,
+    },
+    /// A "sync now" finished.
+    Synced(Vec<PeerOutcome>),
+    /// Another device ran a session with this one.
+    Session(Result<Report, String>),
+    /// An invite is open.
+    Invited {
+        /// The ticket, as text.
+        ticket: String,
+        /// The role it grants.
+        role: String,
+        /// Until when it is open.
+        expires_at: Timestamp,
+    },
+    /// A device paired through an invite (its id), or why a pairing failed.
+    Paired(Result<String, String>),
+    /// This device joined a network (its subdistrict), or why it could not.
+    Joined(Result<String, String>),
+    /// A command failed before it reached the network.
+    Failed(String),
+}
+
+/// The UI's handle on the node's thread.
+pub struct Net {
+    commands: mpsc::UnboundedSender<NetCommand>,
+    events: Receiver<NetEvent>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// The node's options from the environment, as `gridbook serve` reads them.
+pub fn options_from_env() -> anyhow::Result<NodeOptions> {
+    let net = NetArgs {
+        bind: std::env::var("GRIDBOOK_BIND")
+            .ok()
+            .map(|b| b.parse())
+            .transpose()?,
+        no_discovery: false,
+    };
+    net.options(gridbook_sync::node::DEFAULT_BIND)
+}
+
+impl Net {
+    /// Starts the node; its store jobs go to the worker through `worker`, and `repaint` is
+    /// called after every event.
+    pub fn start(
+        options: NodeOptions,
+        worker: Sender<Command>,
+        repaint: impl Fn() + Send + 'static,
+    ) -> Net {
+        let (commands, inbox) = mpsc::unbounded_channel();
+        let (outbox, events) = channel();
+        let (stop, stopped) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("gridbook-net".into())
+            .spawn(move || {
+                let send = move |event: NetEvent| {
+                    let _ = outbox.send(event);
+                    repaint();
+                };
+                run(options, worker, inbox, stopped, &send);
+            })
+            .ok();
+        Net {
+            commands,
+            events,
+            stop: Some(stop),
+            thread,
+        }
+    }
+
+    /// Queues a command.
+    pub fn send(&self, command: NetCommand) {
+        let _ = self.commands.send(command);
+    }
+
+    /// The events that have arrived, without waiting.
+    pub fn poll(&mut self) -> Vec<NetEvent> {
+        let mut out = Vec::new();
+        while let Ok(e) = self.events.try_recv() {
+            out.push(e);
+        }
+        out
+    }
+}
+
+impl Drop for Net {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts the node on `options`, or on any free port when that address is taken.
+async fn start_node(book: Book, options: NodeOptions) -> anyhow::Result<Node> {
+    match Node::start(book.clone(), options.clone()).await {
+        Ok(node) => Ok(node),
+        Err(first) if options.bind.port() != 0 => {
+            let mut any_port = options;
+            any_port.bind.set_port(0);
+            tracing::warn!("cannot listen where asked ({first}); taking any free port");
+            Ok(Node::start(book, any_port).await?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn run(
+    options: NodeOptions,
+    worker: Sender<Command>,
+    mut inbox: mpsc::UnboundedReceiver<NetCommand>,
+    mut stopped: oneshot::Receiver<()>,
+    send: &dyn Fn(NetEvent),
+) {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return send(NetEvent::StartFailed(format!("{e:#}"))),
+    };
+    let (book, mut jobs) = Book::channel();
+    let to_worker = worker;
+    // The node's store work runs on the worker, the store's one owner; this thread ends when
+    // the node's handles are gone.
+    let forward = std::thread::Builder::new()
+        .name("gridbook-net-jobs".into())
+        .spawn(move || {
+            while let Some(job) = jobs.blocking_next() {
+                if to_worker.send(Command::Store(StoreJob(job))).is_err() {
+                    break;
+                }
+            }
+        });
+    rt.block_on(async {
+        let mut node = match start_node(book.clone(), options).await {
+            Ok(node) => node,
+            Err(e) => return send(NetEvent::StartFailed(format!("{e:#}"))),
+        };
+        send(NetEvent::Started {
+            id: hex(node.id().as_bytes()),
+            addrs: node.bound(),
+        });
+        loop {
+            tokio::select! {
+                _ = &mut stopped => break,
+                command = inbox.recv() => {
+                    let Some(command) = command else { break };
+                    tokio::select! {
+                        _ = &mut stopped => break,
+                        () = obey(&node, &book, command, send) => {}
+                    }
+                }
+                event = node.next_event() => {
+                    let Some(event) = event else { break };
+                    match event {
+                        NodeEvent::Session(r) => send(NetEvent::Session(r)),
+                        NodeEvent::Paired(r) => send(NetEvent::Paired(r.map(|j| j.device))),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        node.shutdown().await;
+    });
+    drop(book);
+    drop(rt);
+    if let Ok(f) = forward {
+        let _ = f.join();
+    }
+}
+
+/// Carries out one command from the UI.
+async fn obey(node: &Node, book: &Book, command: NetCommand, send: &dyn Fn(NetEvent)) {
+    match command {
+        NetCommand::SyncNow => {
+            let outcomes = sync_now(node, book, send).await;
+            match outcomes {
+                Ok(outcomes) => send(NetEvent::Synced(outcomes)),
+                Err(e) => send(NetEvent::Failed(format!("{e:#}"))),
+            }
+        }
+        NetCommand::Invite { member, role } => {
+            let made = book
+                .call(move |b| invite::create_invite(b, &member, role, DEFAULT_INVITE_TTL))
+                .await;
+            match made {
+                Ok(Ok((secret, stored))) => send(NetEvent::Invited {
+                    ticket: node.invite_ticket(secret).to_string(),
+                    role: stored.role,
+                    expires_at: Timestamp(stored.expires_at),
+                }),
+                Ok(Err(e)) => send(NetEvent::Failed(e.to_string())),
+                Err(e) => send(NetEvent::Failed(e.to_string())),
+            }
+        }
+        NetCommand::Join(ticket) => {
+            let joined = join(node, book, ticket.trim()).await;
+            send(NetEvent::Joined(joined.map_err(|e| format!("{e:#}"))));
+        }
+    }
+}
+
+/// Dials every known and discovered device, one after the other, telling the UI how far it
+/// got.
+async fn sync_now(
+    node: &Node,
+    book: &Book,
+    send: &dyn Fn(NetEvent),
+) -> anyhow::Result<Vec<PeerOutcome>> {
+    let args = SyncArgs {
+        peer: None,
+        addr: None,
+        once: true,
+        net: NetArgs {
+            bind: None,
+            no_discovery: false,
+        },
+    };
+    let peers = targets(node, book, &args).await?;
+    let mut outcomes = Vec::new();
+    send(NetEvent::Syncing {
+        peers: peers.len(),
+        done: 0,
+    });
+    for addr in &peers {
+        let started = Instant::now();
+        let device = hex(addr.id.as_bytes());
+        let result = node
+            .sync_addr(addr.clone())
+            .await
+            .map_err(|e| e.to_string());
+        tracing::info!(peer = %device, ms = started.elapsed().as_millis() as u64, ok = result.is_ok(), "sync now");
+        outcomes.push(PeerOutcome { device, result });
+        send(NetEvent::Syncing {
+            peers: peers.len(),
+            done: outcomes.len(),
+        });
+    }
+    Ok(outcomes)
+}
+
+/// Pairs with the inviting device, fetches the network from it, and takes the granted member
+/// as the person using this device.
+async fn join(node: &Node, book: &Book, ticket: &str) -> anyhow::Result<String> {
+    let ticket: InviteTicket = ticket.parse()?;
+    let grant = node.join(&ticket).await?;
+    let report = node
+        .sync_addr(ticket.endpoint.endpoint_addr().clone())
+        .await?;
+    if !report.complete {
+        anyhow::bail!("joined, but the first sync did not finish: press sync now");
+    }
+    let member = grant.member.clone();
+    book.call(move |b| -> gridbook_model::Result<()> { b.set_member(&member.parse()?) })
+        .await??;
+    Ok(grant.subdistrict)
+}
+
+/// A device id as the directory and `gridbook device id` write it.
+fn hex(key: &[u8; 32]) -> String {
+    data_encoding::HEXLOWER.encode(key)
+}

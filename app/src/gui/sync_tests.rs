@@ -1,0 +1,159 @@
+//! UI tests of syncing from the app: two apps on loopback, each with its own node, as two
+//! tablets in one office would be.
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use gridbook_model::vocab::Category;
+use gridbook_sync::node::NodeOptions;
+
+use super::super::Page;
+use super::super::testing::{Fixture, TestApp, empty_harness, settle, tap, type_into};
+use super::super::worker::Command;
+use super::NodeStatus;
+
+/// Starts the app's node on loopback with discovery off and waits until it listens.
+fn start_network(h: &mut Harness<'static, TestApp>) {
+    let ctx = h.ctx.clone();
+    let options = NodeOptions::new("127.0.0.1:0".parse().unwrap());
+    h.state_mut().start_network(&ctx, options);
+    wait_until(h, "the node listens", |app| {
+        matches!(app.sync.node, NodeStatus::Listening { .. })
+    });
+}
+
+/// Runs frames until `done` holds, for at most 30 s (syncs run on other threads).
+fn wait_until(
+    h: &mut Harness<'static, TestApp>,
+    what: &str,
+    done: impl Fn(&super::super::GridbookApp) -> bool,
+) {
+    let started = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{what}: not within 30 s"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    settle(h);
+}
+
+#[test]
+fn a_device_joins_from_the_first_run_page_and_syncs_now() {
+    let fx = Fixture::new();
+    fx.with_book(|book| {
+        book.add_need(gridbook_model::NewNeed::new(
+            "楼道灯不亮",
+            Category::Facilities,
+            "zt-g3",
+        ))
+    });
+    // The admin's tablet: invite a device for 王芳 from the sync page.
+    let mut admin = fx.harness();
+    start_network(&mut admin);
+    tap(&mut admin, "同步");
+    settle(&mut admin);
+    assert!(admin.query_by_label("本设备").is_some());
+    assert!(admin.query_by_label_contains("还没有其他设备").is_some());
+    tap(&mut admin, "生成邀请");
+    assert!(
+        admin.query_by_label("请先选择新设备的使用人").is_some(),
+        "an invite needs the person who will use the device"
+    );
+    tap(&mut admin, "王芳（管理员）");
+    tap(&mut admin, "生成邀请");
+    wait_until(&mut admin, "the invite shows", |app| {
+        app.sync.invite.is_some()
+    });
+    assert!(admin.query_by_label("等待新设备加入…").is_some());
+    let ticket = admin.state().sync.invite.as_ref().unwrap().ticket.clone();
+    assert!(
+        admin.query_by_label(&ticket).is_some(),
+        "the ticket is on screen as text"
+    );
+
+    // The new tablet: paste the ticket on the first-run page.
+    let dir = tempfile::tempdir().unwrap();
+    let mut tablet = empty_harness(dir.path());
+    start_network(&mut tablet);
+    tap(&mut tablet, "加入网络");
+    assert!(tablet.query_by_label_contains("请粘贴").is_some());
+    type_into(&mut tablet, "邀请码", &ticket);
+    tap(&mut tablet, "加入网络");
+    wait_until(&mut tablet, "the tablet joins", |app| {
+        app.data
+            .directory
+            .as_ref()
+            .is_some_and(|d| d.network.is_some())
+            && !app.data.rows.is_empty()
+    });
+    assert_eq!(tablet.state().data.rows[0].title, "楼道灯不亮");
+    assert!(
+        tablet.query_by_label("民需").is_some(),
+        "the app proper opens"
+    );
+    wait_until(&mut admin, "the admin sees the device join", |app| {
+        app.sync
+            .invite
+            .as_ref()
+            .is_some_and(|i| matches!(i.joined, Some(Ok(_))))
+    });
+    wait_until(&mut admin, "the admin lists the tablet", |app| {
+        app.data.peers.iter().any(|p| !p.this_device)
+    });
+
+    // A need recorded on the admin's tablet reaches the new one with "sync now".
+    admin
+        .state_mut()
+        .commands
+        .push(Command::AddNeed(gridbook_model::NewNeed::new(
+            "12栋电梯异响",
+            Category::Facilities,
+            "zt-g3",
+        )));
+    settle(&mut admin);
+    tap(&mut tablet, "同步");
+    settle(&mut tablet);
+    tap(&mut tablet, "立即同步");
+    wait_until(&mut tablet, "the sync finishes", |app| {
+        app.data.rows.iter().any(|r| r.title == "12栋电梯异响")
+    });
+    assert!(
+        tablet
+            .query_by_label("已是最新：与 1 台设备的数据一致")
+            .is_some(),
+        "up to date, with the one peer"
+    );
+    assert!(tablet.query_by_label_contains("已一致，收到").is_some());
+    assert_eq!(tablet.state().state.page, Page::Sync);
+}
+
+#[test]
+fn sync_now_with_nobody_around_says_so_and_never_up_to_date() {
+    let fx = Fixture::new();
+    let mut h = fx.harness();
+    start_network(&mut h);
+    tap(&mut h, "同步");
+    settle(&mut h);
+    tap(&mut h, "立即同步");
+    wait_until(&mut h, "the sync finishes", |app| {
+        app.sync.finished_without_peers()
+    });
+    assert!(h.query_by_label_contains("没有找到可同步的设备").is_some());
+    assert!(h.query_by_label_contains("已是最新").is_none());
+}
+
+#[test]
+fn without_a_node_the_page_says_sync_is_off() {
+    let fx = Fixture::new();
+    let mut h = fx.harness();
+    tap(&mut h, "同步");
+    settle(&mut h);
+    assert!(h.query_by_label_contains("同步未开启").is_some());
+    assert!(
+        h.get_by_label("立即同步").accesskit_node().is_disabled(),
+        "sync now is greyed out"
+    );
+}
