@@ -128,35 +128,43 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<String> {
         bail!("--doc is for --format automerge; csv and xlsx take --what");
     }
     let scope = args.scope.resolve(&mut book)?;
-    let what: Vec<What> = if args.what.is_empty() {
-        match args.format {
+    write(&mut book, args.format, &args.what, &scope, &args.out)
+}
+
+/// Writes the sheets of `what` (every kind when empty, for XLSX) within `scope` to `out`, as
+/// `gridbook export` and the app's Reports page do; says what it wrote.
+pub(crate) fn write(
+    book: &mut Gridbook,
+    format: Format,
+    what: &[What],
+    scope: &Scope,
+    out: &std::path::Path,
+) -> Result<String> {
+    let what: Vec<What> = if what.is_empty() {
+        match format {
             Format::Xlsx => ALL.to_vec(),
             _ => bail!("--format csv writes one kind: give --what needs|meetings|volunteers|hours"),
         }
     } else {
-        args.what.clone()
+        what.to_vec()
     };
-    if args.format == Format::Csv && what.len() > 1 {
+    if format == Format::Csv && what.len() > 1 {
         bail!("--format csv writes one kind per file: give one --what, or use --format xlsx");
     }
     let places = book.places()?;
     let mut sheets = Vec::new();
     for w in what {
-        sheets.push(sheet_of(&mut book, w, &scope, &places)?);
+        sheets.push(sheet_of(book, w, scope, &places)?);
     }
-    match args.format {
-        Format::Xlsx => sheet::write_xlsx(&sheets, &args.out)?,
-        _ => sheet::write_csv(&sheets[0], &args.out)?,
+    match format {
+        Format::Xlsx => sheet::write_xlsx(&sheets, out)?,
+        _ => sheet::write_csv(&sheets[0], out)?,
     }
     let counts: Vec<String> = sheets
         .iter()
         .map(|s| format!("{} {}", s.rows.len(), s.name))
         .collect();
-    Ok(format!(
-        "wrote {}: {}\n",
-        args.out.display(),
-        counts.join(", ")
-    ))
+    Ok(format!("wrote {}: {}\n", out.display(), counts.join(", ")))
 }
 
 /// The sheet of one kind of record, in scope.

@@ -16,7 +16,7 @@
 pub mod demo;
 mod directory;
 mod dump;
-mod export;
+pub(crate) mod export;
 mod import;
 mod init;
 mod meeting;

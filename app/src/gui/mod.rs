@@ -152,6 +152,8 @@ pub struct Data {
     pub status: Option<String>,
     /// The devices this one knows (the sync page).
     pub peers: Vec<gridbook_sync::peers::PeerView>,
+    /// The report last computed (the reports page).
+    pub report: Option<reports::ReportShown>,
 }
 
 impl Data {
@@ -216,6 +218,7 @@ pub struct GridbookApp {
     net: Option<net::Net>,
     worker: Worker,
     sync: sync_page::SyncView,
+    reports: reports::ReportsView,
     net_commands: Vec<net::NetCommand>,
     needs: needs::NeedsView,
     new_need: new_need::NewNeedView,
@@ -244,6 +247,7 @@ impl GridbookApp {
             net: None,
             worker,
             sync: sync_page::SyncView::default(),
+            reports: reports::ReportsView::default(),
             net_commands: Vec::new(),
             needs: needs::NeedsView::default(),
             new_need: new_need::NewNeedView::default(),
@@ -338,12 +342,15 @@ impl GridbookApp {
             }
             Event::VolunteerSaved(what) => self.volunteers.saved(what),
             Event::Peers(peers) => data.peers = peers,
+            Event::Report(report) => data.report = Some(*report),
+            Event::Exported(path) => self.reports.exported(Ok(path)),
             Event::Refused(origin, refusal) => match origin {
                 Origin::NewNeed => self.new_need.refused(refusal),
                 Origin::Need => self.needs.refused(refusal),
                 Origin::Meeting => self.meetings.refused(refusal),
                 Origin::Volunteers => self.volunteers.refused(refusal),
                 Origin::FirstRun => self.first_run.refused(refusal),
+                Origin::Reports => self.reports.refused(refusal),
                 Origin::General => data.status = Some(needs::refusal_text(&refusal)),
             },
             Event::Done => {}
@@ -414,6 +421,10 @@ impl GridbookApp {
         if page == Page::Volunteers {
             self.data.volunteers = None;
         }
+        // Every visit counts again: needs may have moved since.
+        if page == Page::Reports {
+            self.reports.reopen(&mut self.data);
+        }
         // Last-synced times move whenever a peer syncs with this device.
         if page == Page::Sync {
             self.commands.push(Command::LoadPeers);
@@ -422,6 +433,9 @@ impl GridbookApp {
 
     /// Asks for what the page shows and the worker has not sent yet (once per page visit).
     fn request_missing(&mut self) {
+        if self.state.page == Page::Reports && self.data.directory.is_some() {
+            self.reports.request(&self.data, &mut self.commands);
+        }
         if self.state.page == Page::Volunteers
             && let Some(c) = &self.state.volunteer_community
             && self.data.volunteers.as_ref().map(|r| &r.community) != Some(c)
@@ -465,7 +479,7 @@ impl GridbookApp {
             Page::NewNeed => self.new_need.show(ui, &mut self.state, &self.data, cmds),
             Page::Meetings => self.meetings.show(ui, &self.data, cmds),
             Page::Volunteers => self.volunteers.show(ui, &mut self.state, &self.data, cmds),
-            Page::Reports => reports::show(ui, &self.data),
+            Page::Reports => self.reports.show(ui, &self.data, cmds),
             Page::Sync => self.sync.show(ui, &self.data, &mut self.net_commands),
             Page::Settings => settings::show(ui, &mut self.state, &self.data, cmds),
         }

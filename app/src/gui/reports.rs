@@ -1,49 +1,349 @@
-//! Reports: needs per stage and per category as bar charts, the closed-loop rate and the
-//! average satisfaction, over every need on this device.
+//! Reports: the office's numbers for a period and a place — needs found and how far round the
+//! loop they came, per stage and category as charts, per community or grid and per month as
+//! tables, topics settled per meeting level and volunteer hours per team — with the same
+//! scope's ledgers exported to Excel or CSV.
+//!
+//! The numbers are the model's (`gridbook_model::report`), the ones `gridbook report` prints;
+//! the worker computes them off the UI thread whenever the scope changes or the page opens.
 
 use egui::Ui;
 use egui_plot::{Bar, BarChart, Plot};
+use gridbook_model::report::{NeedCounts, Report};
+use gridbook_model::scope::Scope;
+use gridbook_model::time::Day;
+use gridbook_model::vocab::{MeetingLevel, ProjectKind};
 
 use super::Data;
 use super::i18n::{tr, vocab};
+use super::rows::NeedStats;
+use super::widgets::{big_button, chip};
+use super::worker::{Command, Refusal};
+use crate::cli::export::{Format, What};
 
-/// Draws the reports.
-pub fn show(ui: &mut Ui, data: &Data) {
-    let s = &data.stats;
-    ui.heading(tr!("reports.heading"));
-    let rate = if s.total == 0 {
-        "—".to_string()
-    } else {
-        format!("{:.1}%", 100.0 * s.completed as f64 / s.total as f64)
-    };
-    ui.label(tr!(
-        "reports.closed_loop",
-        rate = rate,
-        done = s.completed,
-        total = s.total
-    ));
-    ui.label(match s.avg_satisfaction {
-        Some(a) => tr!("reports.satisfaction", avg = format!("{a:.2} / 5")),
-        None => tr!("reports.no_satisfaction"),
-    });
-    let height = ((ui.available_height() - 60.0) / 2.0).max(160.0);
+/// The periods offered, counted back from today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Period {
+    /// Everything.
+    #[default]
+    All,
+    /// From the first of this month.
+    ThisMonth,
+    /// The last three calendar months, this one included.
+    Quarter,
+    /// From the first of January.
+    ThisYear,
+}
+
+impl Period {
+    const ALL: [Period; 4] = [
+        Period::All,
+        Period::ThisMonth,
+        Period::Quarter,
+        Period::ThisYear,
+    ];
+
+    fn label(self) -> String {
+        match self {
+            Period::All => tr!("reports.all_time"),
+            Period::ThisMonth => tr!("reports.this_month"),
+            Period::Quarter => tr!("reports.three_months"),
+            Period::ThisYear => tr!("reports.this_year"),
+        }
+    }
+
+    /// The first day of the period, given today (`None`: no bound).
+    pub fn from(self, today: Day) -> Option<Day> {
+        let month = today.month();
+        let first = |s: String| s.parse::<Day>().ok();
+        match self {
+            Period::All => None,
+            Period::ThisMonth => first(format!("{month}-01")),
+            Period::Quarter => {
+                let (y, m) = month.split_once('-')?;
+                let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+                let back = y * 12 + (m - 1) - 2;
+                first(format!("{:04}-{:02}-01", back / 12, back % 12 + 1))
+            }
+            Period::ThisYear => first(format!("{}-01-01", &month[..4])),
+        }
+    }
+}
+
+/// What the report covers: a period and a place (a community, or a grid in it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReportQuery {
+    /// The period.
+    pub period: Period,
+    /// A community code.
+    pub community: Option<String>,
+    /// A grid id.
+    pub grid: Option<String>,
+}
+
+impl ReportQuery {
+    /// The model's scope for this query, given today.
+    pub fn scope(&self, today: Day) -> Scope {
+        Scope {
+            from: self.period.from(today),
+            to: None,
+            community: self.community.clone(),
+            grid: self.grid.clone(),
+        }
+    }
+}
+
+/// A computed report, as the worker sends it.
+#[derive(Debug)]
+pub struct ReportShown {
+    /// What was asked.
+    pub query: ReportQuery,
+    /// The office's numbers.
+    pub report: Report,
+    /// Needs per stage and category in the same scope.
+    pub stats: NeedStats,
+}
+
+/// The page's own state.
+#[derive(Default)]
+pub struct ReportsView {
+    query: ReportQuery,
+    asked: Option<ReportQuery>,
+    export_what: Option<What>,
+    export_csv: bool,
+    exported: Option<Result<String, String>>,
+}
+
+impl ReportsView {
+    /// An export finished: the file's path, or why not.
+    pub fn exported(&mut self, result: Result<String, String>) {
+        self.exported = Some(result);
+    }
+
+    /// An export was refused.
+    pub fn refused(&mut self, refusal: Refusal) {
+        self.exported = Some(Err(super::needs::refusal_text(&refusal)));
+    }
+
+    /// Forgets the shown report so that the page computes it again (its data may have moved).
+    pub fn reopen(&mut self, data: &mut Data) {
+        data.report = None;
+        self.asked = None;
+    }
+
+    /// Asks for the report of the current scope unless it is shown or on its way.
+    pub fn request(&mut self, data: &Data, cmds: &mut Vec<Command>) {
+        let shown = data.report.as_ref().map(|r| &r.query);
+        if shown != Some(&self.query) && self.asked.as_ref() != Some(&self.query) {
+            self.asked = Some(self.query.clone());
+            cmds.push(Command::LoadReport(self.query.clone()));
+        }
+    }
+
+    /// Draws the page.
+    pub fn show(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
+        ui.heading(tr!("reports.heading"));
+        self.scope_bar(ui, data);
+        ui.separator();
+        let Some(shown) = data.report.as_ref().filter(|r| r.query == self.query) else {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr!("common.working"));
+            });
+            return;
+        };
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            headline(ui, &shown.report.needs);
+            ui.add_space(8.0);
+            charts(ui, &shown.stats);
+            ui.add_space(8.0);
+            by_place(ui, data, &shown.report);
+            ui.add_space(8.0);
+            by_month(ui, &shown.report);
+            ui.add_space(8.0);
+            topics(ui, &shown.report);
+            ui.add_space(8.0);
+            hours(ui, data, &shown.report);
+            ui.add_space(8.0);
+            self.export(ui, cmds);
+        });
+    }
+
+    fn scope_bar(&mut self, ui: &mut Ui, data: &Data) {
+        ui.horizontal_wrapped(|ui| {
+            for p in Period::ALL {
+                if chip(ui, self.query.period == p, p.label()).clicked() {
+                    self.query.period = p;
+                }
+            }
+        });
+        let Some(dir) = &data.directory else { return };
+        ui.horizontal_wrapped(|ui| {
+            if chip(
+                ui,
+                self.query.community.is_none(),
+                tr!("reports.every_community"),
+            )
+            .clicked()
+            {
+                self.query.community = None;
+                self.query.grid = None;
+            }
+            for (code, c) in &dir.communities {
+                let selected = self.query.community.as_deref() == Some(code);
+                if chip(ui, selected, &c.name).clicked() && !selected {
+                    self.query.community = Some(code.clone());
+                    self.query.grid = None;
+                }
+            }
+        });
+        if let Some(community) = self.query.community.clone() {
+            ui.horizontal_wrapped(|ui| {
+                if chip(ui, self.query.grid.is_none(), tr!("reports.every_grid")).clicked() {
+                    self.query.grid = None;
+                }
+                for id in dir.grids.keys() {
+                    if data.grid_community(id).as_deref() != Some(community.as_str()) {
+                        continue;
+                    }
+                    let selected = self.query.grid.as_deref() == Some(id);
+                    if chip(ui, selected, data.grid_name(id)).clicked() {
+                        self.query.grid = Some(id.clone());
+                    }
+                }
+            });
+        }
+    }
+
+    fn export(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
+        ui.group(|ui| {
+            ui.strong(tr!("reports.export"));
+            ui.label(tr!("reports.export_how"));
+            ui.horizontal_wrapped(|ui| {
+                if chip(ui, self.export_what.is_none(), tr!("reports.export_all")).clicked() {
+                    self.export_what = None;
+                    self.export_csv = false;
+                }
+                for (what, key) in [
+                    (What::Needs, "reports.export_needs"),
+                    (What::Meetings, "reports.export_meetings"),
+                    (What::Volunteers, "reports.export_volunteers"),
+                    (What::Hours, "reports.export_hours"),
+                ] {
+                    if chip(ui, self.export_what == Some(what), tr!(key)).clicked() {
+                        self.export_what = Some(what);
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                if chip(ui, !self.export_csv, "Excel (.xlsx)").clicked() {
+                    self.export_csv = false;
+                }
+                // A CSV file holds one kind.
+                let csv = ui.add_enabled(
+                    self.export_what.is_some(),
+                    egui::Button::selectable(self.export_csv, "CSV")
+                        .min_size(egui::vec2(64.0, 48.0)),
+                );
+                if csv.clicked() {
+                    self.export_csv = true;
+                }
+            });
+            if big_button(ui, tr!("reports.export_button")) {
+                self.exported = None;
+                cmds.push(Command::Export {
+                    query: self.query.clone(),
+                    what: self.export_what.map_or_else(Vec::new, |w| vec![w]),
+                    format: if self.export_csv {
+                        Format::Csv
+                    } else {
+                        Format::Xlsx
+                    },
+                });
+            }
+            match &self.exported {
+                Some(Ok(path)) => {
+                    ui.label(tr!("reports.exported", path = path));
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                None => {}
+            }
+        });
+    }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{v:.1}"))
+}
+
+/// The figures the subdistrict asks for first, as one row of labelled numbers.
+fn headline(ui: &mut Ui, c: &NeedCounts) {
+    let projects: usize = c.projects.values().sum();
+    let figures = [
+        (tr!("reports.found"), c.found.to_string()),
+        (tr!("reports.classified"), c.classified.to_string()),
+        (tr!("reports.direct"), c.direct.to_string()),
+        (tr!("reports.projects"), projects.to_string()),
+        (tr!("reports.claimed"), c.claimed.to_string()),
+        (tr!("reports.completed"), c.completed.to_string()),
+        (tr!("reports.loop_rate"), pct(c.closed_loop_rate)),
+        (tr!("reports.avg_satisfaction"), num(c.average_satisfaction)),
+        (tr!("reports.days_to_close"), num(c.median_days_to_close)),
+    ];
+    // Two rows of labels over their figures: readable at 1024 wide.
+    egui::Grid::new("headline")
+        .min_col_width(110.0)
+        .spacing(egui::vec2(16.0, 2.0))
+        .show(ui, |ui| {
+            for row in figures.chunks(5) {
+                for (label, _) in row {
+                    ui.label(label);
+                }
+                ui.end_row();
+                for (_, value) in row {
+                    ui.heading(value);
+                }
+                ui.end_row();
+            }
+        });
+    if projects > 0 {
+        let kinds: Vec<String> = ProjectKind::ALL
+            .iter()
+            .map(|k| format!("{} {}", vocab(*k), c.projects.get(k.token()).unwrap_or(&0)))
+            .collect();
+        ui.label(tr!("reports.project_kinds", kinds = kinds.join("，")));
+    }
+}
+
+fn charts(ui: &mut Ui, s: &NeedStats) {
     let stages: Vec<(String, usize)> = s.per_stage.iter().map(|(k, n)| (vocab(*k), *n)).collect();
-    chart(ui, "per-stage", &tr!("reports.per_stage"), &stages, height);
     let categories: Vec<(String, usize)> = s
         .per_category
         .iter()
         .map(|(k, n)| (vocab(*k), *n))
         .collect();
-    chart(
-        ui,
-        "per-category",
-        &tr!("reports.per_category"),
-        &categories,
-        height,
-    );
+    ui.columns(2, |cols| {
+        chart(
+            &mut cols[0],
+            "per-stage",
+            &tr!("reports.per_stage"),
+            &stages,
+        );
+        chart(
+            &mut cols[1],
+            "per-category",
+            &tr!("reports.per_category"),
+            &categories,
+        );
+    });
 }
 
-fn chart(ui: &mut Ui, id: &str, title: &str, values: &[(String, usize)], height: f32) {
+fn chart(ui: &mut Ui, id: &str, title: &str, values: &[(String, usize)]) {
     ui.strong(title);
     let bars: Vec<Bar> = values
         .iter()
@@ -52,7 +352,7 @@ fn chart(ui: &mut Ui, id: &str, title: &str, values: &[(String, usize)], height:
         .collect();
     let names: Vec<String> = values.iter().map(|(n, _)| n.clone()).collect();
     Plot::new(id)
-        .height(height)
+        .height(200.0)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -66,4 +366,215 @@ fn chart(ui: &mut Ui, id: &str, title: &str, values: &[(String, usize)], height:
             }
         })
         .show(ui, |plot| plot.bar_chart(BarChart::new(title, bars)));
+}
+
+/// A table of counts, one row per key.
+fn counts_table(ui: &mut Ui, id: &str, first: String, rows: Vec<(String, &NeedCounts)>) {
+    egui::Grid::new(id).striped(true).show(ui, |ui| {
+        ui.strong(first);
+        for h in [
+            "reports.found",
+            "reports.classified",
+            "reports.projects",
+            "reports.claimed",
+            "reports.completed",
+            "reports.loop_rate",
+            "reports.avg_satisfaction",
+        ] {
+            ui.strong(tr!(h));
+        }
+        ui.end_row();
+        for (key, c) in rows {
+            ui.label(key);
+            ui.label(c.found.to_string());
+            ui.label(c.classified.to_string());
+            ui.label(c.projects.values().sum::<usize>().to_string());
+            ui.label(c.claimed.to_string());
+            ui.label(c.completed.to_string());
+            ui.label(pct(c.closed_loop_rate));
+            ui.label(num(c.average_satisfaction));
+            ui.end_row();
+        }
+    });
+}
+
+fn by_place(ui: &mut Ui, data: &Data, r: &Report) {
+    if r.by_place.is_empty() {
+        return;
+    }
+    let per_grid = r.community.is_some();
+    let (title, first) = if per_grid {
+        (tr!("reports.by_grid"), tr!("reports.grid"))
+    } else {
+        (tr!("reports.by_community"), tr!("reports.community"))
+    };
+    ui.strong(title);
+    let rows = r
+        .by_place
+        .iter()
+        .map(|b| {
+            let name = if per_grid {
+                data.grid_name(&b.key).to_string()
+            } else {
+                community_name(data, &b.key)
+            };
+            (name, &b.needs)
+        })
+        .collect();
+    counts_table(ui, "by-place", first, rows);
+}
+
+fn by_month(ui: &mut Ui, r: &Report) {
+    if r.by_month.is_empty() {
+        return;
+    }
+    ui.collapsing(tr!("reports.by_month"), |ui| {
+        let rows = r
+            .by_month
+            .iter()
+            .rev()
+            .map(|b| (b.key.clone(), &b.needs))
+            .collect();
+        counts_table(ui, "by-month", tr!("reports.month"), rows);
+    });
+}
+
+fn topics(ui: &mut Ui, r: &Report) {
+    ui.strong(tr!("reports.topics"));
+    egui::Grid::new("topics").striped(true).show(ui, |ui| {
+        for h in [
+            "reports.level",
+            "reports.meetings",
+            "reports.topic_count",
+            "reports.settled",
+        ] {
+            ui.strong(tr!(h));
+        }
+        ui.end_row();
+        for level in MeetingLevel::ALL {
+            let t = r.topics.get(level.token()).cloned().unwrap_or_default();
+            ui.label(vocab(*level));
+            ui.label(t.meetings.to_string());
+            ui.label(t.topics.to_string());
+            ui.label(t.settled.to_string());
+            ui.end_row();
+        }
+    });
+}
+
+fn hours(ui: &mut Ui, data: &Data, r: &Report) {
+    ui.strong(tr!("reports.hours"));
+    if r.hours.is_empty() {
+        ui.label(tr!("reports.no_hours"));
+        return;
+    }
+    egui::Grid::new("hours").striped(true).show(ui, |ui| {
+        for h in [
+            "reports.community",
+            "reports.team",
+            "reports.hours_col",
+            "reports.volunteers",
+        ] {
+            ui.strong(tr!(h));
+        }
+        ui.end_row();
+        for h in &r.hours {
+            ui.label(community_name(data, &h.community));
+            ui.label(
+                h.team_name
+                    .clone()
+                    .or_else(|| h.team.clone())
+                    .unwrap_or_else(|| tr!("reports.no_team")),
+            );
+            ui.label(format!("{:.1}", h.hours));
+            ui.label(h.volunteers.to_string());
+            ui.end_row();
+        }
+    });
+}
+
+fn community_name(data: &Data, code: &str) -> String {
+    data.directory
+        .as_ref()
+        .and_then(|d| d.communities.get(code))
+        .map_or_else(|| code.to_string(), |c| c.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fixture, settle, tap};
+    use super::Period;
+    use egui_kittest::kittest::Queryable;
+    use gridbook_model::time::Day;
+    use gridbook_model::vocab::Category;
+
+    #[test]
+    fn the_office_reports_a_community_and_exports_its_ledger() {
+        let fx = Fixture::new();
+        fx.with_book(|book| {
+            for title in ["楼道灯不亮", "12栋电梯异响"] {
+                book.add_need(gridbook_model::NewNeed::new(
+                    title,
+                    Category::Facilities,
+                    "zt-g3",
+                ))?;
+            }
+            Ok(())
+        });
+        let mut h = fx.harness();
+        tap(&mut h, "报表");
+        settle(&mut h);
+        let report = &h.state().data.report.as_ref().unwrap().report;
+        assert_eq!(report.needs.found, 2);
+        assert!(h.query_by_label("各社区").is_some());
+        // One community: the table turns to its grids.
+        // The chip (the community's row in the table below has the same name).
+        h.query_all_by_label("中台社区").next().unwrap().click();
+        settle(&mut h);
+        assert!(h.query_by_label("各网格").is_some());
+        assert_eq!(
+            h.query_all_by_label("第3网格").count(),
+            2,
+            "its chip and its row"
+        );
+        assert_eq!(
+            h.state()
+                .data
+                .report
+                .as_ref()
+                .unwrap()
+                .query
+                .community
+                .as_deref(),
+            Some("zt")
+        );
+        // The needs ledger of that scope as CSV, into the data directory's exports.
+        tap(&mut h, "需求台账");
+        tap(&mut h, "CSV");
+        tap(&mut h, "导出");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("已导出").is_some());
+        let exports: Vec<_> = std::fs::read_dir(fx.path().join("exports"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(exports.len(), 1);
+        let csv = std::fs::read_to_string(&exports[0]).unwrap();
+        assert!(
+            csv.starts_with("\u{feff}台账编号,"),
+            "UTF-8 with a BOM, Chinese headers"
+        );
+        assert_eq!(csv.lines().count(), 3, "the header and two needs");
+        assert!(csv.contains("楼道灯不亮") && csv.contains("12栋电梯异响"));
+    }
+
+    #[test]
+    fn periods_count_back_from_today() {
+        let today: Day = "2026-02-14".parse().unwrap();
+        let day = |p: Period| p.from(today).map(|d| d.to_string());
+        assert_eq!(day(Period::All), None);
+        assert_eq!(day(Period::ThisMonth).as_deref(), Some("2026-02-01"));
+        assert_eq!(day(Period::Quarter).as_deref(), Some("2025-12-01"));
+        assert_eq!(day(Period::ThisYear).as_deref(), Some("2026-01-01"));
+    }
 }

@@ -144,12 +144,13 @@ pub struct NeedStats {
 
 impl NeedStats {
     /// Counts `rows`.
-    pub fn of(rows: &[NeedSummary]) -> NeedStats {
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a NeedSummary>) -> NeedStats {
         let mut per_stage: Vec<(Stage, usize)> = Stage::all().iter().map(|&s| (s, 0)).collect();
         let mut per_category: Vec<(Category, usize)> =
             Category::all().iter().map(|&c| (c, 0)).collect();
-        let (mut completed, mut rated, mut sum) = (0, 0u32, 0u32);
+        let (mut total, mut completed, mut rated, mut sum) = (0, 0, 0u32, 0u32);
         for need in rows {
+            total += 1;
             if let Some(slot) = per_stage.iter_mut().find(|(s, _)| *s == need.stage) {
                 slot.1 += 1;
             }
@@ -167,7 +168,7 @@ impl NeedStats {
         NeedStats {
             per_stage,
             per_category,
-            total: rows.len(),
+            total,
             completed,
             avg_satisfaction: (rated > 0).then(|| f64::from(sum) / f64::from(rated)),
         }

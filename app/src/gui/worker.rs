@@ -23,8 +23,10 @@ use gridbook_sync::peers::PeerView;
 
 use super::i18n::tr;
 use super::meeting_agenda::AgendaEdit;
+use super::reports::{ReportQuery, ReportShown};
 use super::rows::{NeedFilter, NeedStats};
 use super::volunteers::Roster;
+use crate::cli::export::{Format, What};
 
 /// What the UI asks of the store.
 #[derive(Debug)]
@@ -62,6 +64,17 @@ pub enum Command {
     Reload,
     /// List the known devices, for the sync page.
     LoadPeers,
+    /// Compute the office's report for a period and place.
+    LoadReport(ReportQuery),
+    /// Export the ledgers of a report's scope to a file in the data directory's `exports`.
+    Export {
+        /// The period and place.
+        query: ReportQuery,
+        /// The kinds (every one when empty).
+        what: Vec<What>,
+        /// XLSX or CSV.
+        format: Format,
+    },
     /// Load a community's volunteers with their balances.
     LoadVolunteers(String),
     /// Start an activity today.
@@ -117,6 +130,8 @@ pub enum Origin {
     Volunteers,
     /// The first-run page.
     FirstRun,
+    /// The reports page.
+    Reports,
     /// Anything else: the status line.
     General,
 }
@@ -196,6 +211,10 @@ pub enum Event {
     Refused(Origin, Refusal),
     /// The devices this one knows, for the sync page.
     Peers(Vec<PeerView>),
+    /// The report asked for.
+    Report(Box<ReportShown>),
+    /// An export was written: what and where, in words.
+    Exported(String),
     /// The command is finished (one per command, after its other events).
     Done,
 }
@@ -295,6 +314,7 @@ impl Drop for Worker {
 
 struct State {
     book: Gridbook,
+    data_dir: PathBuf,
     rows: Arc<Vec<NeedSummary>>,
     stats: Arc<NeedStats>,
     filter: NeedFilter,
@@ -328,6 +348,7 @@ fn run(
     });
     let mut state = State {
         book,
+        data_dir: data_dir.to_path_buf(),
         rows: Arc::default(),
         stats: Arc::default(),
         filter: NeedFilter::default(),
@@ -428,6 +449,18 @@ impl State {
             }
             Command::LoadVolunteers(community) => self.send_roster(&community, send),
             Command::Reload => self.reload_all(send),
+            Command::LoadReport(query) => self.send_report(query, send),
+            Command::Export {
+                query,
+                what,
+                format,
+            } => match self.export(&query, &what, format) {
+                Ok(wrote) => send(Event::Exported(wrote)),
+                Err(e) => send(Event::Refused(
+                    Origin::Reports,
+                    Refusal::Other(format!("{e:#}")),
+                )),
+            },
             Command::LoadPeers => match gridbook_sync::peers::peers(&mut self.book) {
                 Ok(peers) => send(Event::Peers(peers)),
                 Err(e) => send(Event::Refused(Origin::General, e.into())),
@@ -523,6 +556,52 @@ impl State {
             Err(e) => send(Event::Refused(Origin::Volunteers, e.into())),
         }
         self.send_roster(community, send);
+    }
+
+    fn send_report(&mut self, query: ReportQuery, send: &dyn Fn(Event)) {
+        let scope = query.scope(self.book.now().day());
+        match self.book.report(&scope) {
+            Ok(report) => {
+                let stats = NeedStats::of(self.rows.iter().filter(|n| scope.has_need(n)));
+                send(Event::Report(Box::new(ReportShown {
+                    query,
+                    report,
+                    stats,
+                })));
+            }
+            Err(e) => send(Event::Refused(Origin::Reports, e.into())),
+        }
+    }
+
+    /// Writes the export into `<data>/exports/`, named by what it holds and when.
+    fn export(
+        &mut self,
+        query: &ReportQuery,
+        what: &[What],
+        format: Format,
+    ) -> anyhow::Result<String> {
+        let scope = query.scope(self.book.now().day());
+        let dir = self.data_dir.join("exports");
+        std::fs::create_dir_all(&dir)?;
+        let kind = match what {
+            [What::Needs] => "needs",
+            [What::Meetings] => "meetings",
+            [What::Volunteers] => "volunteers",
+            [What::Hours] => "hours",
+            _ => "ledgers",
+        };
+        let stamp: String = self
+            .book
+            .now()
+            .to_rfc3339()
+            .chars()
+            .take(19)
+            .map(|c| if c == ':' { '-' } else { c })
+            .collect();
+        let ext = if format == Format::Csv { "csv" } else { "xlsx" };
+        let out = dir.join(format!("gridbook-{kind}-{stamp}.{ext}"));
+        crate::cli::export::write(&mut self.book, format, what, &scope, &out)?;
+        Ok(out.display().to_string())
     }
 
     fn reload_all(&mut self, send: &dyn Fn(Event)) {
