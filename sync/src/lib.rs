@@ -14,6 +14,7 @@
 //!   keeps what this device knows of each peer (last seen, last synced).
 
 mod actor;
+pub mod bundle;
 pub mod invite;
 pub mod node;
 mod pairing;

@@ -13,6 +13,7 @@
 //! - While `gridbook serve` holds the data directory, it runs the commands given there, on the
 //!   store it has open, and they answer exactly as they would alone (owner.rs).
 
+mod bundle;
 pub mod demo;
 mod directory;
 mod dump;
@@ -159,6 +160,9 @@ pub enum Command {
     Join(pairing::JoinArgs),
     /// The network's devices: roles, members, last seen and last synced here
     Peers(JsonFlag),
+    /// Carry data on a USB stick: an encrypted file of everything (or what one device lacks)
+    #[command(subcommand)]
+    Bundle(bundle::BundleCommand),
 }
 
 /// `--json`.
@@ -531,6 +535,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
         Command::Invite(args) => pairing::invite(&ctx, args),
         Command::Join(args) => pairing::join(&ctx, args),
         Command::Peers(args) => peers::run(&ctx, args.json),
+        Command::Bundle(cmd) => bundle::run(&ctx, cmd),
     }
 }
 

@@ -594,19 +594,21 @@ impl Gridbook {
                 .get_mut(doc_id)
                 .ok_or_else(|| Error::not_found("document", doc_id))?;
             let heads = loaded.doc.get_heads();
-            let new = loaded
+            // `merge` answers with the new heads, not the new changes: count those after it.
+            loaded
                 .doc
                 .merge(other)
                 .map_err(|e| Error::malformed(doc_id, e))?;
+            let new = loaded.doc.get_changes(&heads).len();
             book.touched.insert(doc_id.clone());
-            if !new.is_empty() {
+            if new > 0 {
                 book.stage_changes(doc_id, &heads);
                 let rows = book.rows_of(doc_id)?;
                 for row in rows {
                     book.pending.summaries.push((row.kind, row.id, row.json));
                 }
             }
-            Ok(new.len())
+            Ok(new)
         })
     }
 

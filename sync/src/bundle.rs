@@ -1,0 +1,403 @@
+//! Bundles: a network's data in one file, for places with no network at all (a USB stick
+//! carried from a grid office to the community office).
+//!
+//! A bundle is a plain header — [`MAGIC`], the format version (u16, little-endian), the
+//! network id (u16 length + UTF-8) — then an [age](https://age-encryption.org) file whose
+//! plaintext is the postcard encoding of [`Contents`]: the network id again, who made it and
+//! when, and each document as Automerge bytes (a whole save, or only the changes the device a
+//! bundle is `for` does not have yet, from the heads this device last shared with it).
+//!
+//! Decisions:
+//! - Encrypted to the devices of the network when it is made (every device the directory
+//!   lists, this one included), or to the one device it is made for: a lost stick gives a
+//!   finder nothing, and a store that is not a recipient refuses it with a clear message.
+//! - Each device's age key is its ed25519 device key in X25519 form (the same conversion
+//!   age's `ssh-ed25519` recipients use), so there is no second key to keep or hand out.
+//! - Refused whole: the header's network must be this device's and must equal the one inside
+//!   the encryption (a changed header is tampering); age's STREAM authenticates every chunk and
+//!   marks the last one, so a changed byte or a cut-short file fails to decrypt; everything is
+//!   decrypted and checked before anything is merged, and the merge is one store transaction.
+//! - Importing merges Automerge changes, so importing twice, or an older bundle, changes
+//!   nothing.
+
+use std::io::{Read, Write};
+
+use automerge::{Automerge, ChangeHash, ReadDoc};
+use bech32::{ToBase32, Variant};
+use gridbook_model::store::WriteBatch;
+use gridbook_model::{DocId, Gridbook};
+use serde::{Deserialize, Serialize};
+
+/// The first bytes of every bundle.
+pub const MAGIC: &[u8; 16] = b"GRIDBOOK-BUNDLE\n";
+
+/// The format this build writes and reads.
+pub const FORMAT: u16 = 1;
+
+/// The largest bundle header's network id (a network id is 32 hex digits).
+const MAX_NETWORK_ID: usize = 256;
+
+/// What is inside the encryption.
+#[derive(Debug, Serialize, Deserialize)]
+struct Contents {
+    network: String,
+    made_by: String,
+    made_at: i64,
+    docs: Vec<(String, Vec<u8>)>,
+    /// The maker's heads of every document it holds: what the importer then knows it has.
+    heads: Vec<(String, Vec<[u8; 32]>)>,
+}
+
+/// The local-table kind under which a device keeps, per other device and document, the heads
+/// that device's last bundle said it had.
+const KNOWN_HEADS: &str = "bundle-heads";
+
+/// Why a bundle could not be made or read. Nothing was imported.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// This device belongs to no network yet.
+    #[error("this device belongs to no network yet: join one first")]
+    NoNetwork,
+    /// `--for` names a device the directory does not list.
+    #[error("{0} is not a device of this network: `gridbook peers` lists them")]
+    UnknownDevice(String),
+    /// A listed device's key is not a valid ed25519 public key.
+    #[error("the directory lists device {0} with a key that is not a valid public key")]
+    BadDeviceKey(String),
+    /// Not a bundle.
+    #[error("this file is not a Gridbook bundle")]
+    NotABundle,
+    /// Written by a newer Gridbook.
+    #[error(
+        "this bundle has format {0}, newer than this Gridbook reads ({FORMAT}): update Gridbook"
+    )]
+    NewerFormat(u16),
+    /// Another network's bundle.
+    #[error("this bundle is from network {theirs}; this device belongs to network {ours}")]
+    OtherNetwork {
+        /// The bundle's network.
+        theirs: String,
+        /// This device's.
+        ours: String,
+    },
+    /// Encrypted to other devices.
+    #[error(
+        "this bundle was not made for this device: it was encrypted to the network's devices when it was made (or to one device with --for); make a new one on a device that knows this one"
+    )]
+    NotForThisDevice,
+    /// Changed or cut short.
+    #[error("this bundle is damaged or cut short ({0}); nothing was imported")]
+    Damaged(String),
+    /// The changes need others this device does not have.
+    #[error(
+        "document {0} in this bundle builds on changes this device does not have; import a full bundle (made without --for) first"
+    )]
+    MissingBase(String),
+    /// Encryption failed.
+    #[error("cannot encrypt the bundle: {0}")]
+    Encrypt(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] gridbook_model::Error),
+}
+
+/// A bundle made.
+#[derive(Debug)]
+pub struct Made {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Documents in it.
+    pub documents: usize,
+    /// Bytes of Automerge data in it (before encryption).
+    pub data_bytes: usize,
+    /// Devices that can read it.
+    pub recipients: usize,
+}
+
+/// A bundle imported.
+#[derive(Debug)]
+pub struct Imported {
+    /// The device that made it.
+    pub made_by: String,
+    /// When (ms since the epoch, the maker's clock).
+    pub made_at: i64,
+    /// Documents in it.
+    pub documents: usize,
+    /// Changes this device did not have.
+    pub new_changes: usize,
+}
+
+/// Makes a bundle of everything, or (`for_device`) of what that device lacks as far as this
+/// one knows, encrypted to the network's devices or to that one.
+pub fn export(book: &mut Gridbook, for_device: Option<&str>) -> Result<Made, BundleError> {
+    let network = book.network()?.ok_or(BundleError::NoNetwork)?;
+    let devices = book.devices()?;
+    let recipients: Vec<String> = match for_device {
+        Some(d) => {
+            let d = d.trim().to_ascii_lowercase();
+            if !devices.contains_key(&d) {
+                return Err(BundleError::UnknownDevice(d));
+            }
+            vec![d]
+        }
+        None => devices.keys().cloned().collect(),
+    };
+    let mut docs = Vec::new();
+    let mut heads = Vec::new();
+    for id in book.doc_ids()? {
+        let known = match &recipients[..] {
+            [d] if for_device.is_some() => known_heads(book, d, &id)?,
+            _ => Vec::new(),
+        };
+        let Some(doc) = book.doc(&id)? else { continue };
+        let mine = doc.get_heads();
+        heads.push((id.to_string(), mine.iter().map(|h| h.0).collect()));
+        // Only what this device holds can be built on.
+        let known: Vec<ChangeHash> = known
+            .into_iter()
+            .filter(|h| doc.get_change_by_hash(h).is_some())
+            .collect();
+        if !known.is_empty() && mine.iter().all(|h| known.contains(h)) {
+            continue;
+        }
+        let bytes = if known.is_empty() {
+            doc.save()
+        } else {
+            doc.save_after(&known)
+        };
+        docs.push((id.to_string(), bytes));
+    }
+    let contents = Contents {
+        network: network.id.clone(),
+        made_by: book.device().id_hex(),
+        made_at: book.now().0,
+        docs,
+        heads,
+    };
+    let documents = contents.docs.len();
+    let data_bytes = contents.docs.iter().map(|(_, b)| b.len()).sum();
+    let plain = postcard::to_stdvec(&contents).map_err(|e| BundleError::Encrypt(e.to_string()))?;
+    let keys = recipients
+        .iter()
+        .map(|d| recipient(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let encryptor = age::Encryptor::with_recipients(keys.iter().map(|k| k as &dyn age::Recipient))
+        .map_err(|e| BundleError::Encrypt(e.to_string()))?;
+    let mut bytes = header(&network.id);
+    let mut writer = encryptor
+        .wrap_output(&mut bytes)
+        .map_err(|e| BundleError::Encrypt(e.to_string()))?;
+    writer
+        .write_all(&plain)
+        .and_then(|()| writer.finish().map(drop))
+        .map_err(|e| BundleError::Encrypt(e.to_string()))?;
+    Ok(Made {
+        bytes,
+        documents,
+        data_bytes,
+        recipients: recipients.len(),
+    })
+}
+
+/// What this device knows `device` holds of `doc`: the heads they last shared in a sync, and
+/// the heads its last bundle carried. Both are sets it has (a device never loses changes).
+fn known_heads(book: &Gridbook, device: &str, doc: &DocId) -> Result<Vec<ChangeHash>, BundleError> {
+    let mut heads = book.sync_state(device, doc)?.shared_heads;
+    let stored = book
+        .store()
+        .local(KNOWN_HEADS, &format!("{device}/{doc}"))
+        .map_err(gridbook_model::Error::from)?;
+    if let Some(bytes) = stored {
+        for h in bytes.chunks_exact(32) {
+            let hash = ChangeHash(h.try_into().expect("chunks of 32"));
+            if !heads.contains(&hash) {
+                heads.push(hash);
+            }
+        }
+    }
+    Ok(heads)
+}
+
+/// The plain header for `network`.
+fn header(network: &str) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&(network.len() as u16).to_le_bytes());
+    out.extend_from_slice(network.as_bytes());
+    out
+}
+
+/// The network a bundle says it is from, and where its encrypted part starts.
+pub fn read_header(bytes: &[u8]) -> Result<(String, usize), BundleError> {
+    let rest = bytes
+        .strip_prefix(MAGIC.as_slice())
+        .ok_or(BundleError::NotABundle)?;
+    let [f0, f1, l0, l1, rest @ ..] = rest else {
+        return Err(BundleError::Damaged("the header is cut short".into()));
+    };
+    let format = u16::from_le_bytes([*f0, *f1]);
+    if format != FORMAT {
+        return Err(BundleError::NewerFormat(format));
+    }
+    let len = usize::from(u16::from_le_bytes([*l0, *l1]));
+    if len > MAX_NETWORK_ID || rest.len() < len {
+        return Err(BundleError::Damaged("the header is cut short".into()));
+    }
+    let network = std::str::from_utf8(&rest[..len])
+        .map_err(|_| BundleError::Damaged("the header's network is not text".into()))?;
+    Ok((network.to_string(), MAGIC.len() + 4 + len))
+}
+
+/// Checks, decrypts and merges a bundle: all of it in one transaction, or nothing. A device
+/// with no network yet joins the bundle's, when the bundle was encrypted to it.
+pub fn import(book: &mut Gridbook, bytes: &[u8]) -> Result<Imported, BundleError> {
+    let (network, start) = read_header(bytes)?;
+    // A device with no network yet takes the bundle's, if the bundle was made for it (an
+    // admin listed it, then made the bundle): joining by USB stick.
+    if let Some(ours) = book.network()?.map(|n| n.id)
+        && network != ours
+    {
+        return Err(BundleError::OtherNetwork {
+            theirs: network,
+            ours,
+        });
+    }
+    let contents = decrypt(book, &bytes[start..])?;
+    if contents.network != network {
+        return Err(BundleError::Damaged(
+            "its header was changed: the network inside differs".into(),
+        ));
+    }
+    let mut parsed = Vec::with_capacity(contents.docs.len());
+    for (id, data) in &contents.docs {
+        let id: DocId = id.parse().map_err(|_| {
+            BundleError::Damaged(format!("a document id that does not parse: {id}"))
+        })?;
+        parsed.push((id, data));
+    }
+    let documents = parsed.len();
+    let new_changes = book.batch(|b| {
+        let mut new = 0;
+        for (id, data) in &parsed {
+            let mut other = match b.doc(id)? {
+                Some(d) => d.fork(),
+                None => Automerge::new(),
+            };
+            other.load_incremental(data).map_err(|e| {
+                gridbook_model::Error::Invalid(format!("document {id} in the bundle: {e}"))
+            })?;
+            if !other.get_missing_deps(&[]).is_empty() {
+                return Err(gridbook_model::Error::Invalid(format!("missing-base:{id}")));
+            }
+            new += b.merge_doc(id, &mut other)?;
+        }
+        Ok(new)
+    });
+    let new_changes = new_changes.map_err(|e| match e {
+        gridbook_model::Error::Invalid(m) if m.starts_with("missing-base:") => {
+            BundleError::MissingBase(m["missing-base:".len()..].to_string())
+        }
+        other => BundleError::Store(other),
+    })?;
+    // Remember what the maker holds, so that a bundle made `--for` it carries only the rest.
+    let local = contents
+        .heads
+        .iter()
+        .map(|(doc, heads)| {
+            (
+                KNOWN_HEADS,
+                format!("{}/{doc}", contents.made_by),
+                Some(heads.concat()),
+            )
+        })
+        .collect();
+    book.store()
+        .write(WriteBatch {
+            local,
+            ..Default::default()
+        })
+        .map_err(gridbook_model::Error::from)?;
+    Ok(Imported {
+        made_by: contents.made_by,
+        made_at: contents.made_at,
+        documents,
+        new_changes,
+    })
+}
+
+fn decrypt(book: &Gridbook, encrypted: &[u8]) -> Result<Contents, BundleError> {
+    let damaged = |e: &dyn std::fmt::Display| BundleError::Damaged(e.to_string());
+    let decryptor = age::Decryptor::new(encrypted).map_err(|e| damaged(&e))?;
+    let me = identity(book.device().secret_bytes());
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&me as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => BundleError::NotForThisDevice,
+            e => damaged(&e),
+        })?;
+    let mut plain = Vec::new();
+    reader.read_to_end(&mut plain).map_err(|e| damaged(&e))?;
+    postcard::from_bytes(&plain).map_err(|e| damaged(&e))
+}
+
+/// This device's age identity: its ed25519 key's X25519 scalar.
+fn identity(secret: &[u8; 32]) -> age::x25519::Identity {
+    let scalar = ed25519_dalek::SigningKey::from_bytes(secret).to_scalar_bytes();
+    let text = bech32::encode("age-secret-key-", scalar.to_base32(), Variant::Bech32)
+        .expect("a fixed, valid prefix")
+        .to_uppercase();
+    text.parse().expect("a valid X25519 identity encoding")
+}
+
+/// A device's age recipient, from its id (hex ed25519 public key): the key's Montgomery form.
+fn recipient(device: &str) -> Result<age::x25519::Recipient, BundleError> {
+    let bad = || BundleError::BadDeviceKey(device.to_string());
+    let bytes: [u8; 32] = data_encoding::HEXLOWER
+        .decode(device.as_bytes())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(bad)?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| bad())?;
+    let u = key.to_montgomery().to_bytes();
+    bech32::encode("age", u.to_base32(), Variant::Bech32)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_device_key_and_its_id_give_one_age_key_pair() {
+        for seed in [[7u8; 32], [200u8; 32]] {
+            let public = ed25519_dalek::SigningKey::from_bytes(&seed)
+                .verifying_key()
+                .to_bytes();
+            let id = data_encoding::HEXLOWER.encode(&public);
+            assert_eq!(
+                identity(&seed).to_public().to_string(),
+                recipient(&id).unwrap().to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn a_header_that_is_not_a_bundle_or_is_newer_is_refused() {
+        assert!(matches!(
+            read_header(b"PK\x03\x04 a zip file"),
+            Err(BundleError::NotABundle)
+        ));
+        let mut h = header("abc");
+        h[16] = 9;
+        assert!(matches!(read_header(&h), Err(BundleError::NewerFormat(9))));
+        let h = header("abc");
+        assert!(matches!(
+            read_header(&h[..h.len() - 1]),
+            Err(BundleError::Damaged(_))
+        ));
+        assert_eq!(read_header(&h).unwrap(), ("abc".to_string(), h.len()));
+    }
+}
