@@ -252,6 +252,13 @@ pub fn read_header(bytes: &[u8]) -> Result<(String, usize), BundleError> {
 /// Checks, decrypts and merges a bundle: all of it in one transaction, or nothing. A device
 /// with no network yet joins the bundle's, when the bundle was encrypted to it.
 pub fn import(book: &mut Gridbook, bytes: &[u8]) -> Result<Imported, BundleError> {
+    let (network, plain) = open(book, bytes)?;
+    import_decrypted(book, &network, &plain)
+}
+
+/// Checks a bundle's header against this device's network and decrypts it with this device's
+/// key: its network and its plaintext, merged by nothing yet.
+pub fn open(book: &mut Gridbook, bytes: &[u8]) -> Result<(String, Vec<u8>), BundleError> {
     let (network, start) = read_header(bytes)?;
     // A device with no network yet takes the bundle's, if the bundle was made for it (an
     // admin listed it, then made the bundle): joining by USB stick.
@@ -263,7 +270,20 @@ pub fn import(book: &mut Gridbook, bytes: &[u8]) -> Result<Imported, BundleError
             ours,
         });
     }
-    let contents = decrypt(book, &bytes[start..])?;
+    let plain = decrypt(book, &bytes[start..])?;
+    Ok((network, plain))
+}
+
+/// The part of [`import`] after decryption: decodes the contents, checks them against the
+/// header's `network`, and merges them. Public for fuzzing: it is what a key holder's
+/// crafted bundle reaches.
+pub fn import_decrypted(
+    book: &mut Gridbook,
+    network: &str,
+    plain: &[u8],
+) -> Result<Imported, BundleError> {
+    let contents: Contents =
+        postcard::from_bytes(plain).map_err(|e| BundleError::Damaged(e.to_string()))?;
     if contents.network != network {
         return Err(BundleError::Damaged(
             "its header was changed: the network inside differs".into(),
@@ -326,7 +346,7 @@ pub fn import(book: &mut Gridbook, bytes: &[u8]) -> Result<Imported, BundleError
     })
 }
 
-fn decrypt(book: &Gridbook, encrypted: &[u8]) -> Result<Contents, BundleError> {
+fn decrypt(book: &Gridbook, encrypted: &[u8]) -> Result<Vec<u8>, BundleError> {
     let damaged = |e: &dyn std::fmt::Display| BundleError::Damaged(e.to_string());
     let decryptor = age::Decryptor::new(encrypted).map_err(|e| damaged(&e))?;
     let me = identity(book.device().secret_bytes());
@@ -338,7 +358,7 @@ fn decrypt(book: &Gridbook, encrypted: &[u8]) -> Result<Contents, BundleError> {
         })?;
     let mut plain = Vec::new();
     reader.read_to_end(&mut plain).map_err(|e| damaged(&e))?;
-    postcard::from_bytes(&plain).map_err(|e| damaged(&e))
+    Ok(plain)
 }
 
 /// This device's age identity: its ed25519 key's X25519 scalar.

@@ -243,6 +243,48 @@ pub fn stored_doc(data: &[u8]) {
     }
 }
 
+/// The office with the tablet listed, and a bundle it made (readable by the tablet).
+fn office_bundle() -> &'static (Vec<u8>, Vec<u8>) {
+    static BUNDLE: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let mut o = office_listing_tablet();
+        let made = gridbook_sync::bundle::export(&mut o, None).expect("a bundle");
+        let network = o.network().expect("reads").expect("a network").id;
+        (made.bytes, network.into_bytes())
+    })
+}
+
+fn office_listing_tablet() -> Gridbook {
+    let mut o = office();
+    let member = o
+        .add_member("李娜", gridbook_model::vocab::Role::GridWorker)
+        .expect("a member");
+    o.add_device(
+        &data_encoding::HEXLOWER.encode(&public_of_tablet()),
+        &member,
+        gridbook_model::vocab::Role::GridWorker,
+    )
+    .expect("the tablet listed");
+    o
+}
+
+/// `bundle::import` of a whole file on the tablet it was made for: refused or merged, never a
+/// panic, and nothing half-merged (the tablet either joined or still has no network).
+pub fn bundle_file(data: &[u8]) {
+    let mut t = tablet();
+    if gridbook_sync::bundle::import(&mut t, data).is_err() {
+        assert!(t.network().expect("reads").is_none(), "nothing was merged");
+    }
+}
+
+/// The decrypted contents of a bundle, as a key holder could craft them: refused or merged,
+/// never a panic.
+pub fn bundle_contents(data: &[u8]) {
+    let network = String::from_utf8_lossy(&office_bundle().1).into_owned();
+    let mut t = tablet();
+    let _ = gridbook_sync::bundle::import_decrypted(&mut t, &network, data);
+}
+
 /// Valid inputs for each decoder, named: the corpus fuzzing starts from and the mutation
 /// test mutates.
 pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
@@ -270,5 +312,9 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         .expect("exists")
         .save_after(&before);
     out.push(("stored_doc", [&[1u8][..], &chunk].concat()));
+    out.push(("bundle_file", office_bundle().0.clone()));
+    let (_, plain) =
+        gridbook_sync::bundle::open(&mut tablet(), &office_bundle().0).expect("made for it");
+    out.push(("bundle_contents", plain));
     out
 }

@@ -8,7 +8,9 @@
 //! the seed; `GRIDBOOK_FUZZ_CORPUS=DIR` also writes the seeds to `DIR/<target>/` as the fuzz
 //! targets' starting corpus.
 
-use gridbook_tests::decoders::{frame, seeds, session, store_file, stored_doc};
+use gridbook_tests::decoders::{
+    bundle_contents, bundle_file, frame, seeds, session, store_file, stored_doc,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -83,6 +85,8 @@ fn mutated_inputs_to_every_decoder_are_refused_without_a_panic() {
             "session" => session,
             "store_file" => store_file,
             "stored_doc" => stored_doc,
+            "bundle_file" => bundle_file,
+            "bundle_contents" => bundle_contents,
             other => panic!("no decoder {other}"),
         };
         decode(&seed);
