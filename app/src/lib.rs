@@ -6,7 +6,8 @@
 //! or failed (nothing written), 2 the command line was not understood.
 //!
 //! A library as well as a binary so that the benchmarks (`gridbook-tests`) can drive the app
-//! headless through [`bench`]; everything else stays private to the crate.
+//! headless through [`bench`] and time commands through [`run_command`]; everything else stays
+//! private to the crate.
 
 mod cli;
 mod demo;
@@ -25,6 +26,18 @@ use clap::error::ErrorKind;
 
 /// The exit status of a command line that was not understood.
 const USAGE: u8 = 2;
+
+/// Runs one command line in this process and returns what it prints (`args` begins with the
+/// program name). For the benchmarks, which time office commands on a large store; the
+/// `gridbook` binary goes through [`main`].
+pub fn run_command<I, T>(args: I) -> anyhow::Result<String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = cli::Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{e}"))?;
+    cli::run(cli)
+}
 
 /// The `gridbook` command: runs it and says how it went.
 pub fn main() -> ExitCode {

@@ -14,6 +14,7 @@
 //! - loading the busiest needs document, in a fresh process too;
 //! - the app on that store, headless (`gui.rs`): start to the first frame of needs in a fresh
 //!   process, frame time while scrolling and while filtering, whether an idle frame redraws;
+//! - the office's exports, import and bundle on that store (`office.rs`);
 //! - sync over iroh on loopback against a naive per-document baseline (`sync.rs` beside this
 //!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those, `=store` everything else).
 //!
@@ -24,6 +25,8 @@
 // In a folder of their own: a file beside this one would be taken for a bench target.
 #[path = "gridbook/gui.rs"]
 mod gui;
+#[path = "gridbook/office.rs"]
+mod office;
 #[path = "gridbook/sync.rs"]
 mod sync;
 
@@ -225,7 +228,7 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
             data.display()
         );
     }
-    let mut rng = Rng::new(0x6e65_6564);
+    let mut rng = Rng::new(office::PLACES_SEED);
     let shape = PlanShape::two_years(total, busiest);
     let first = shape.first;
     let plan_busiest = {
@@ -344,7 +347,8 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
         "ms",
         Target::AtMost(500.0),
     );
-    gui::bench_gui(report, &data)
+    gui::bench_gui(report, &data)?;
+    office::bench_office(report, &data, total)
 }
 
 /// The least of some values: the figure least disturbed by other load on the machine.
