@@ -231,6 +231,10 @@ mod tests {
             s.page = super::super::Page::NewNeed;
             s.last_grid = Some("zt-g3".into());
         });
+        // Five interactions at the door, and only these: type the need's line, then tap the
+        // category, the building, the resident and save. The grid is the one this worker works
+        // (remembered); the source is door-to-door unless changed; the phone comes from the
+        // register.
         type_into(&mut h, "需求（一句话）", "独居老人需要送餐");
         tap(&mut h, "老年关爱");
         tap(&mut h, "12栋");
