@@ -152,6 +152,8 @@ pub struct Data {
     pub status: Option<String>,
     /// The devices this one knows (the sync page).
     pub peers: Vec<gridbook_sync::peers::PeerView>,
+    /// The network's relay server (settings).
+    pub relay: Option<String>,
     /// The report last computed (the reports page).
     pub report: Option<reports::ReportShown>,
 }
@@ -219,6 +221,7 @@ pub struct GridbookApp {
     worker: Worker,
     sync: sync_page::SyncView,
     reports: reports::ReportsView,
+    settings: settings::SettingsView,
     net_commands: Vec<net::NetCommand>,
     needs: needs::NeedsView,
     new_need: new_need::NewNeedView,
@@ -248,6 +251,7 @@ impl GridbookApp {
             worker,
             sync: sync_page::SyncView::default(),
             reports: reports::ReportsView::default(),
+            settings: settings::SettingsView::default(),
             net_commands: Vec::new(),
             needs: needs::NeedsView::default(),
             new_need: new_need::NewNeedView::default(),
@@ -342,6 +346,10 @@ impl GridbookApp {
             }
             Event::VolunteerSaved(what) => self.volunteers.saved(what),
             Event::Peers(peers) => data.peers = peers,
+            Event::Relay(relay) => {
+                self.settings.relay_loaded(relay.as_deref());
+                data.relay = relay;
+            }
             Event::Report(report) => data.report = Some(*report),
             Event::Exported(path) => self.reports.exported(Ok(path)),
             Event::Refused(origin, refusal) => match origin {
@@ -481,7 +489,7 @@ impl GridbookApp {
             Page::Volunteers => self.volunteers.show(ui, &mut self.state, &self.data, cmds),
             Page::Reports => self.reports.show(ui, &self.data, cmds),
             Page::Sync => self.sync.show(ui, &self.data, &mut self.net_commands),
-            Page::Settings => settings::show(ui, &mut self.state, &self.data, cmds),
+            Page::Settings => self.settings.show(ui, &mut self.state, &self.data, cmds),
         }
     }
 }

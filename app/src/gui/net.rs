@@ -10,6 +10,7 @@
 //! - It listens where `gridbook serve` would (0.0.0.0:7777, `GRIDBOOK_BIND`, discovery unless
 //!   `GRIDBOOK_DISCOVERY=off`); when that port is taken (a `serve` on another data directory),
 //!   it takes any free port rather than not syncing at all.
+//! - It uses the relay server the directory names (Settings), as `serve` does.
 //! - After anything that may have changed the store (a session that brought changes, a device
 //!   that paired or joined), the UI asks the worker to reload what the views show.
 
@@ -207,6 +208,18 @@ fn run(
             }
         });
     rt.block_on(async {
+        // The network's relay, as `serve` uses it: kept in the directory (Settings sets it).
+        let relay = book
+            .call(|b| b.network().ok().flatten().and(b.relay().ok().flatten()))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|url| url.parse().ok());
+        let options = if options.relay.is_none() {
+            options.relay(relay)
+        } else {
+            options
+        };
         let mut node = match start_node(book.clone(), options).await {
             Ok(node) => node,
             Err(e) => return send(NetEvent::StartFailed(format!("{e:#}"))),

@@ -1,14 +1,73 @@
-//! Settings: the language, the person using this device, and where the data lives.
+//! Settings: the language, the person using this device, the network's relay server, and
+//! where the data lives.
 
 use egui::Ui;
 
 use super::i18n::{Language, tr, vocab};
-use super::widgets::chip;
+use super::widgets::{chip, inline_field};
 use super::worker::Command;
 use super::{Data, State};
 
-/// Draws the settings.
-pub fn show(ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
+/// The settings page's own state: the relay field as typed.
+#[derive(Default)]
+pub struct SettingsView {
+    relay: String,
+    relay_error: Option<String>,
+}
+
+impl SettingsView {
+    /// The relay the directory holds arrived: the field shows it.
+    pub fn relay_loaded(&mut self, relay: Option<&str>) {
+        self.relay = relay.unwrap_or_default().to_string();
+        self.relay_error = None;
+    }
+
+    /// Draws the settings.
+    pub fn show(&mut self, ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
+        show(ui, state, data, cmds);
+        if data.directory.as_ref().is_some_and(|d| d.network.is_some()) {
+            ui.add_space(12.0);
+            self.relay(ui, data, cmds);
+        }
+    }
+
+    /// The relay server for devices online but not on one local network: kept in the
+    /// directory, so every device of the network uses it (`gridbook serve --relay` sets it too).
+    fn relay(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
+        ui.label(tr!("settings.relay"));
+        ui.label(tr!("settings.relay_how"));
+        ui.horizontal(|ui| {
+            inline_field(
+                ui,
+                &tr!("settings.relay_url"),
+                "https://relay.example.gov.cn",
+                &mut self.relay,
+            );
+            let changed = self.relay.trim() != data.relay.as_deref().unwrap_or_default();
+            if ui
+                .add_enabled(changed, egui::Button::new(tr!("settings.relay_save")))
+                .clicked()
+            {
+                let url = self.relay.trim();
+                if url.is_empty() {
+                    self.relay_error = None;
+                    cmds.push(Command::SetRelay(None));
+                } else if url.parse::<gridbook_sync::node::RelayUrl>().is_err() {
+                    self.relay_error = Some(tr!("settings.relay_bad", url = url));
+                } else {
+                    self.relay_error = None;
+                    cmds.push(Command::SetRelay(Some(url.to_string())));
+                }
+            }
+        });
+        if let Some(e) = &self.relay_error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+    }
+}
+
+/// Draws the language, the person and the data location.
+fn show(ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
     ui.heading(tr!("settings.heading"));
     ui.label(tr!("settings.language"));
     ui.horizontal(|ui| {
@@ -51,6 +110,29 @@ mod tests {
     use super::super::Page;
     use super::super::testing::{Fixture, settle, tap};
     use egui_kittest::kittest::Queryable;
+
+    #[test]
+    fn the_relay_is_checked_then_kept_in_the_directory() {
+        let fx = Fixture::new();
+        let mut h = fx.harness_with(|s| s.page = Page::Settings);
+        super::super::testing::type_into(&mut h, "地址", "not a url");
+        tap(&mut h, "保存中继");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("不是中继地址").is_some());
+        h.get_by_label("地址").focus();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.get_by_label("地址")
+            .type_text("https://relay.fenghuangtai.gov.cn");
+        h.run_steps(2);
+        tap(&mut h, "保存中继");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("不是中继地址").is_none());
+        drop(h);
+        assert_eq!(
+            fx.with_book(|b| b.relay()).as_deref(),
+            Some("https://relay.fenghuangtai.gov.cn")
+        );
+    }
 
     #[test]
     fn switching_language_relabels_the_app() {

@@ -104,6 +104,8 @@ pub enum Command {
     },
     /// Set the person using this device.
     UseMember(MemberId),
+    /// Set (or with `None` clear) the network's relay server, for every device.
+    SetRelay(Option<String>),
     /// Record a redemption of hours or points.
     Redeem {
         /// Whose.
@@ -211,6 +213,8 @@ pub enum Event {
     Refused(Origin, Refusal),
     /// The devices this one knows, for the sync page.
     Peers(Vec<PeerView>),
+    /// The network's relay server, if it has one.
+    Relay(Option<String>),
     /// The report asked for.
     Report(Box<ReportShown>),
     /// An export was written: what and where, in words.
@@ -354,6 +358,9 @@ fn run(
         filter: NeedFilter::default(),
     };
     state.reload_needs(send);
+    if state.book.network().ok().flatten().is_some() {
+        send(Event::Relay(state.book.relay().ok().flatten()));
+    }
     state.send_meetings(send);
     send(Event::Done);
     // Command lines on this directory come here while the app is open (stops when dropped).
@@ -496,6 +503,10 @@ impl State {
                 let r = self.book.set_member(&member);
                 self.after_directory_edit(r, Origin::General, send);
             }
+            Command::SetRelay(url) => {
+                let r = self.book.set_relay(url.as_deref());
+                self.after_directory_edit(r, Origin::General, send);
+            }
             Command::Redeem {
                 volunteer,
                 minutes,
@@ -526,6 +537,9 @@ impl State {
         match view {
             Ok((directory, me)) => send(Event::Directory(Box::new(directory), me)),
             Err(e) => send(Event::Refused(origin, e.into())),
+        }
+        if self.book.network().ok().flatten().is_some() {
+            send(Event::Relay(self.book.relay().ok().flatten()));
         }
     }
 
