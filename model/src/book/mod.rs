@@ -585,9 +585,18 @@ impl Gridbook {
     pub fn merge_doc(&mut self, doc_id: &DocId, other: &mut Automerge) -> Result<usize> {
         self.op(|book| {
             if !book.load(doc_id)? {
-                let mut doc = Automerge::new();
+                // A document this device lacks is taken whole: merged into an empty one, its
+                // changes would be applied one by one (a bundle of 10k needs took 10 s so).
+                let mut doc = other.clone();
                 doc.set_actor(ActorId::from(book.key.public.as_slice()));
+                let new = doc.get_changes(&[]).len();
                 book.docs.insert(doc_id.clone(), Loaded::new(doc, 0));
+                book.touched.insert(doc_id.clone());
+                book.stage_changes(doc_id, &[]);
+                for row in book.rows_of(doc_id)? {
+                    book.pending.summaries.push((row.kind, row.id, row.json));
+                }
+                return Ok(new);
             }
             let loaded = book
                 .docs
