@@ -144,7 +144,7 @@ fn a_listed_device_syncs_the_demo_network_and_an_edit_and_a_stranger_is_refused(
     assert!(out.status.success());
     let third = String::from_utf8_lossy(&out.stdout).to_string();
     eprintln!("already in sync: {third}");
-    assert!(third.contains("0 documents, 2 frames"), "{third}");
+    assert!(third.contains("0 documents, 1 round trips"), "{third}");
     serve.stop();
 
     let a = ok(office.path(), &["dump"]);

@@ -6,7 +6,7 @@
 //! connection hook and the command line all reach it through [`Book`], a cheap clonable handle.
 
 use gridbook_model::Gridbook;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// A piece of work for the store's owner.
 pub type Job = Box<dyn FnOnce(&mut Gridbook) + Send>;
@@ -15,6 +15,7 @@ pub type Job = Box<dyn FnOnce(&mut Gridbook) + Send>;
 #[derive(Debug, Clone)]
 pub struct Book {
     jobs: mpsc::UnboundedSender<Job>,
+    revision: watch::Receiver<u64>,
 }
 
 /// The thread that owned the store has stopped (it panicked, or every handle was dropped).
@@ -27,16 +28,25 @@ impl Book {
     /// it gives the book back.
     pub fn spawn(mut book: Gridbook) -> (Book, std::thread::JoinHandle<Gridbook>) {
         let (jobs, mut inbox) = mpsc::unbounded_channel::<Job>();
+        let (changed, revision) = watch::channel(book.revision());
         let thread = std::thread::Builder::new()
             .name("gridbook-store".into())
             .spawn(move || {
                 while let Some(job) = inbox.blocking_recv() {
                     job(&mut book);
+                    let now = book.revision();
+                    changed.send_if_modified(|seen| std::mem::replace(seen, now) != now);
                 }
                 book
             })
             .unwrap_or_else(|e| panic!("cannot start the store thread: {e}"));
-        (Book { jobs }, thread)
+        (Book { jobs, revision }, thread)
+    }
+
+    /// Changes whenever the book stored new document changes (see
+    /// [`Gridbook::revision`]): live sync waits on it to push local edits.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.revision.clone()
     }
 
     /// A handle whose jobs another owner of the book runs: the app's store thread, which also

@@ -121,9 +121,9 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
 
 pub(super) fn summary(r: &Report) -> String {
     format!(
-        "{} documents, {} frames, {} bytes sent, {} bytes received, {} new changes, {} ms",
+        "{} documents, {} round trips, {} bytes sent, {} bytes received, {} new changes, {} ms",
         r.documents.len(),
-        r.frames_sent + r.frames_received,
+        r.round_trips(),
         r.bytes_sent,
         r.bytes_received,
         r.changes_received,
