@@ -80,8 +80,8 @@ pub enum NodeError {
     /// The connection broke during the session.
     #[error("the connection broke: {0}")]
     Transport(String),
-    /// The peer sent nothing for [`TURN_TIMEOUT`].
-    #[error("the peer sent nothing for {} s", TURN_TIMEOUT.as_secs())]
+    /// The peer sent or took nothing for [`TURN_TIMEOUT`].
+    #[error("the peer did not answer for {} s", TURN_TIMEOUT.as_secs())]
     Timeout,
     /// LAN discovery could not start.
     #[error("cannot start LAN discovery: {0} (run with --no-discovery to go without)")]
@@ -217,6 +217,9 @@ async fn endpoint(
             QuicTransportConfig::builder()
                 .keep_alive_interval(KEEP_ALIVE)
                 .max_idle_timeout(IDLE_TIMEOUT.try_into().ok())
+                // iroh keeps a connection while any path lives: each path must time out too.
+                .default_path_keep_alive_interval(KEEP_ALIVE)
+                .default_path_max_idle_timeout(IDLE_TIMEOUT)
                 .build(),
         )
         .bind()
@@ -351,6 +354,58 @@ impl Node {
         }
     }
 
+    /// A handle that dials peers from this node, for a task of its own.
+    pub fn dialer(&self) -> Dialer {
+        Dialer {
+            endpoint: self.router.endpoint().clone(),
+            book: self.book.clone(),
+            live: self.live.clone(),
+            mdns: self.mdns.clone(),
+        }
+    }
+
+    /// The devices announced on the local network within `wait` (none when discovery is off).
+    pub async fn discover(&self, wait: Duration) -> Vec<EndpointId> {
+        self.dialer().discover(wait).await
+    }
+
+    /// Dials `peer` at `addr` and runs one session as the dialer.
+    pub async fn sync_with(&self, peer: EndpointId, addr: SocketAddr) -> Result<Report, NodeError> {
+        self.dialer().sync_with(peer, addr).await
+    }
+
+    /// See [`Dialer::sync_addr`].
+    pub async fn sync_addr(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
+        self.dialer().sync_addr(addr).await
+    }
+
+    /// See [`Dialer::sync_live`].
+    pub async fn sync_live(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
+        self.dialer().sync_live(addr).await
+    }
+
+    /// Whether a live connection with `peer` is open.
+    pub fn is_live(&self, peer: EndpointId) -> bool {
+        self.live.is_connected(peer)
+    }
+
+    /// Stops accepting and closes the endpoint.
+    pub async fn shutdown(self) {
+        let _ = self.router.shutdown().await;
+    }
+}
+
+/// Dials peers from a node: cheap to clone, so a task of its own (serve's periodic dialling)
+/// can hold one while the node serves.
+#[derive(Debug, Clone)]
+pub struct Dialer {
+    endpoint: Endpoint,
+    book: Book,
+    live: Live,
+    mdns: Option<MdnsAddressLookup>,
+}
+
+impl Dialer {
     /// The devices announced on the local network within `wait` (none when discovery is off).
     pub async fn discover(&self, wait: Duration) -> Vec<EndpointId> {
         use futures_lite::StreamExt as _;
@@ -416,7 +471,7 @@ impl Node {
     ) -> Result<(Connection, Result<Report, NodeError>), NodeError> {
         let peer = addr.id;
         let ips: Vec<SocketAddr> = addr.ip_addrs().copied().collect();
-        let conn = match self.router.endpoint().connect(addr, ALPN).await {
+        let conn = match self.endpoint.connect(addr, ALPN).await {
             Ok(c) => c,
             Err(e) => {
                 let err = || NodeError::Connect {
@@ -429,11 +484,6 @@ impl Node {
         };
         let report = transport::dial_on(&self.book, &conn, ips).await;
         Ok((conn, report))
-    }
-
-    /// Stops accepting and closes the endpoint.
-    pub async fn shutdown(self) {
-        let _ = self.router.shutdown().await;
     }
 }
 

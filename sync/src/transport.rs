@@ -23,9 +23,10 @@ pub(crate) async fn dial_on(
         detail,
     };
     let result = async {
-        let (mut send, mut recv) = match conn.open_bi().await {
-            Ok(s) => s,
-            Err(e) => return Err(connect_err(refusal(conn).unwrap_or(e.to_string()))),
+        let (mut send, mut recv) = match tokio::time::timeout(TURN_TIMEOUT, conn.open_bi()).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Err(connect_err(refusal(conn).unwrap_or(e.to_string()))),
+            Err(_) => return Err(NodeError::Timeout),
         };
         let peer_key = *peer.as_bytes();
         let session = book.call(move |b| Session::open(b, peer_key)).await??;
@@ -127,9 +128,11 @@ async fn abort(send: &mut SendStream, e: SessionError) -> NodeError {
     NodeError::Session(e)
 }
 
+/// Writes one frame; a peer that stops reading for [`TURN_TIMEOUT`] ends the session.
 async fn write(send: &mut SendStream, bytes: &[u8]) -> Result<(), NodeError> {
-    send.write_all(bytes)
+    tokio::time::timeout(TURN_TIMEOUT, send.write_all(bytes))
         .await
+        .map_err(|_| NodeError::Timeout)?
         .map_err(|e| NodeError::Transport(e.to_string()))
 }
 
