@@ -34,8 +34,7 @@ impl Book {
             .spawn(move || {
                 while let Some(job) = inbox.blocking_recv() {
                     job(&mut book);
-                    let now = book.revision();
-                    changed.send_if_modified(|seen| std::mem::replace(seen, now) != now);
+                    notify(&changed, &book);
                 }
                 book
             })
@@ -52,9 +51,13 @@ impl Book {
     /// A handle whose jobs another owner of the book runs: the app's store thread, which also
     /// serves the UI, takes each job from [`Jobs`] and runs it on its book between its own
     /// commands.
+    ///
+    /// Live sync learns of the book's new changes after each job; the owner calls
+    /// [`Jobs::notice`] after its own commands too.
     pub fn channel() -> (Book, Jobs) {
         let (jobs, inbox) = mpsc::unbounded_channel::<Job>();
-        (Book { jobs }, Jobs { inbox })
+        let (changed, revision) = watch::channel(0);
+        (Book { jobs, revision }, Jobs { inbox, changed })
     }
 
     /// Runs `f` on the book and returns its result.
@@ -76,12 +79,28 @@ impl Book {
 #[derive(Debug)]
 pub struct Jobs {
     inbox: mpsc::UnboundedReceiver<Job>,
+    changed: watch::Sender<u64>,
 }
 
 impl Jobs {
     /// The next job, waiting for it on a thread that is not async; `None` once every handle
-    /// is dropped.
+    /// is dropped. Once it ran, live sync hears of any changes it stored.
     pub fn blocking_next(&mut self) -> Option<Job> {
-        self.inbox.blocking_recv()
+        let job = self.inbox.blocking_recv()?;
+        let changed = self.changed.clone();
+        Some(Box::new(move |book: &mut Gridbook| {
+            job(book);
+            notify(&changed, book);
+        }))
     }
+
+    /// Tells live sync about changes the owner stored itself (call after its own commands).
+    pub fn notice(&self, book: &Gridbook) {
+        notify(&self.changed, book);
+    }
+}
+
+fn notify(changed: &watch::Sender<u64>, book: &Gridbook) {
+    let now = book.revision();
+    changed.send_if_modified(|seen| std::mem::replace(seen, now) != now);
 }
