@@ -6,7 +6,7 @@
 //! connection hook and the command line all reach it through [`Book`], a cheap clonable handle.
 
 use gridbook_model::Gridbook;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// A piece of work for the store's owner.
 pub type Job = Box<dyn FnOnce(&mut Gridbook) + Send>;
@@ -15,6 +15,7 @@ pub type Job = Box<dyn FnOnce(&mut Gridbook) + Send>;
 #[derive(Debug, Clone)]
 pub struct Book {
     jobs: mpsc::UnboundedSender<Job>,
+    revision: watch::Receiver<u64>,
 }
 
 /// The thread that owned the store has stopped (it panicked, or every handle was dropped).
@@ -27,24 +28,36 @@ impl Book {
     /// it gives the book back.
     pub fn spawn(mut book: Gridbook) -> (Book, std::thread::JoinHandle<Gridbook>) {
         let (jobs, mut inbox) = mpsc::unbounded_channel::<Job>();
+        let (changed, revision) = watch::channel(book.revision());
         let thread = std::thread::Builder::new()
             .name("gridbook-store".into())
             .spawn(move || {
                 while let Some(job) = inbox.blocking_recv() {
                     job(&mut book);
+                    notify(&changed, &book);
                 }
                 book
             })
             .unwrap_or_else(|e| panic!("cannot start the store thread: {e}"));
-        (Book { jobs }, thread)
+        (Book { jobs, revision }, thread)
+    }
+
+    /// Changes whenever the book stored new document changes (see
+    /// [`Gridbook::revision`]): live sync waits on it to push local edits.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.revision.clone()
     }
 
     /// A handle whose jobs another owner of the book runs: the app's store thread, which also
     /// serves the UI, takes each job from [`Jobs`] and runs it on its book between its own
     /// commands.
+    ///
+    /// Live sync learns of the book's new changes after each job; the owner calls
+    /// [`Jobs::notice`] after its own commands too.
     pub fn channel() -> (Book, Jobs) {
         let (jobs, inbox) = mpsc::unbounded_channel::<Job>();
-        (Book { jobs }, Jobs { inbox })
+        let (changed, revision) = watch::channel(0);
+        (Book { jobs, revision }, Jobs { inbox, changed })
     }
 
     /// Runs `f` on the book and returns its result.
@@ -66,12 +79,28 @@ impl Book {
 #[derive(Debug)]
 pub struct Jobs {
     inbox: mpsc::UnboundedReceiver<Job>,
+    changed: watch::Sender<u64>,
 }
 
 impl Jobs {
     /// The next job, waiting for it on a thread that is not async; `None` once every handle
-    /// is dropped.
+    /// is dropped. Once it ran, live sync hears of any changes it stored.
     pub fn blocking_next(&mut self) -> Option<Job> {
-        self.inbox.blocking_recv()
+        let job = self.inbox.blocking_recv()?;
+        let changed = self.changed.clone();
+        Some(Box::new(move |book: &mut Gridbook| {
+            job(book);
+            notify(&changed, book);
+        }))
     }
+
+    /// Tells live sync about changes the owner stored itself (call after its own commands).
+    pub fn notice(&self, book: &Gridbook) {
+        notify(&self.changed, book);
+    }
+}
+
+fn notify(changed: &watch::Sender<u64>, book: &Gridbook) {
+    let now = book.revision();
+    changed.send_if_modified(|seen| std::mem::replace(seen, now) != now);
 }

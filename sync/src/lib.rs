@@ -3,8 +3,11 @@
 //! - [`Session`] is the protocol as a state machine over a [`gridbook_model::Gridbook`]: it
 //!   takes the peer's frames as bytes and returns the frames to send, and knows no transport, so
 //!   tests drive two sessions against each other in memory.
-//! - `tree` finds which documents differ without listing every one: both sides walk a tree of
-//!   bucket digests (by SHA-256 of the document id) down to the buckets that differ.
+//! - `known` keeps what this device knows each peer holds (recorded whenever the two agreed),
+//!   so a session sends what changed before the peer asks.
+//! - `tree` finds which documents differ without listing every one when that knowledge runs
+//!   out: both sides walk a tree of bucket digests (by SHA-256 of the document id) down to the
+//!   buckets that differ.
 //! - [`wire`] defines the frames: a 4-byte length prefix with a hard cap ([`wire::MAX_FRAME`])
 //!   and a postcard-encoded [`wire::Frame`].
 //! - [`node`] is the thin iroh adapter: an endpoint that never touches the internet, a
@@ -16,14 +19,17 @@
 mod actor;
 pub mod bundle;
 pub mod invite;
+mod known;
+mod live;
 pub mod node;
 mod pairing;
 pub mod peers;
 mod session;
+mod transport;
 mod tree;
 pub mod wire;
 
 pub use actor::{Book, BookGone, Job, Jobs};
 pub use pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN};
-pub use session::{Report, Session, SessionError, Side, Step, manifest, manifest_digest};
+pub use session::{CHUNK, Report, Session, SessionError, Side, Step, manifest, manifest_digest};
 pub use tree::LEAF;

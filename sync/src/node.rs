@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use iroh::endpoint::{
     AfterHandshakeOutcome, Connection, ConnectionError, EndpointHooks, NetReportConfig,
-    PortmapperConfig, RecvStream, SendStream, Side as QuicSide, presets,
+    PortmapperConfig, QuicTransportConfig, Side as QuicSide, presets,
 };
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
 use iroh::{Endpoint, RelayMap, RelayMode, SecretKey};
@@ -25,10 +25,11 @@ use tracing::Instrument as _;
 
 use crate::actor::{Book, BookGone};
 use crate::invite;
+use crate::live::Live;
 use crate::pairing::{Joined, NO_INVITE, PAIR_ALPN, PairingProtocol};
 use crate::peers;
-use crate::session::{Report, Session, SessionError, Step};
-use crate::wire::{HEADER, payload_len};
+use crate::session::{Report, SessionError};
+use crate::transport;
 
 /// The sync protocol's ALPN.
 pub const ALPN: &[u8] = b"gridbook/sync/1";
@@ -39,8 +40,17 @@ pub const DEFAULT_PORT: u16 = 7777;
 /// Where a device listens unless told otherwise: every IPv4 interface, [`DEFAULT_PORT`].
 pub const DEFAULT_BIND: &str = "0.0.0.0:7777";
 
-/// How long either side waits for the peer's next frame before giving up on the session.
+/// How long either side waits for the peer's next frame before giving up on the session (a
+/// peer that is alive but stuck; a peer that is gone is noticed sooner, see [`IDLE_TIMEOUT`]).
 pub const TURN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A connection over which nothing arrived for this long is closed: each side sends a QUIC
+/// keep-alive every [`KEEP_ALIVE`], so only a peer that vanished (killed, out of range, its
+/// network gone) stays silent that long.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// How often an idle connection proves it is alive.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(2);
 
 /// QUIC close code for a connection the hook refused.
 const REFUSED: u32 = 403;
@@ -70,8 +80,8 @@ pub enum NodeError {
     /// The connection broke during the session.
     #[error("the connection broke: {0}")]
     Transport(String),
-    /// The peer sent nothing for [`TURN_TIMEOUT`].
-    #[error("the peer sent nothing for {} s", TURN_TIMEOUT.as_secs())]
+    /// The peer sent or took nothing for [`TURN_TIMEOUT`].
+    #[error("the peer did not answer for {} s", TURN_TIMEOUT.as_secs())]
     Timeout,
     /// LAN discovery could not start.
     #[error("cannot start LAN discovery: {0} (run with --no-discovery to go without)")]
@@ -203,6 +213,15 @@ async fn endpoint(
         .map_err(|e| bind_err(e.to_string()))?
         .secret_key(SecretKey::from_bytes(&secret))
         .hooks(MembersOnly { book: book.clone() })
+        .transport_config(
+            QuicTransportConfig::builder()
+                .keep_alive_interval(KEEP_ALIVE)
+                .max_idle_timeout(IDLE_TIMEOUT.try_into().ok())
+                // iroh keeps a connection while any path lives: each path must time out too.
+                .default_path_keep_alive_interval(KEEP_ALIVE)
+                .default_path_max_idle_timeout(IDLE_TIMEOUT)
+                .build(),
+        )
         .bind()
         .await
         .map_err(|e| bind_err(e.to_string()))?;
@@ -241,6 +260,7 @@ pub struct Node {
     reports: mpsc::UnboundedReceiver<Result<Report, String>>,
     pairings: mpsc::UnboundedReceiver<Result<Joined, String>>,
     mdns: Option<MdnsAddressLookup>,
+    live: Live,
 }
 
 impl Node {
@@ -254,12 +274,13 @@ impl Node {
         let (endpoint, mdns) = endpoint(&book, &options).await?;
         let (tx, reports) = mpsc::unbounded_channel();
         let (pair_tx, pairings) = mpsc::unbounded_channel();
+        let live = Live::new(book.clone(), tx);
         let router = Router::builder(endpoint)
             .accept(
                 ALPN,
                 SyncProtocol {
                     book: book.clone(),
-                    reports: tx,
+                    live: live.clone(),
                 },
             )
             .accept(PAIR_ALPN, PairingProtocol::new(book.clone(), pair_tx))
@@ -270,6 +291,7 @@ impl Node {
             reports,
             pairings,
             mdns,
+            live,
         })
     }
 
@@ -332,6 +354,58 @@ impl Node {
         }
     }
 
+    /// A handle that dials peers from this node, for a task of its own.
+    pub fn dialer(&self) -> Dialer {
+        Dialer {
+            endpoint: self.router.endpoint().clone(),
+            book: self.book.clone(),
+            live: self.live.clone(),
+            mdns: self.mdns.clone(),
+        }
+    }
+
+    /// The devices announced on the local network within `wait` (none when discovery is off).
+    pub async fn discover(&self, wait: Duration) -> Vec<EndpointId> {
+        self.dialer().discover(wait).await
+    }
+
+    /// Dials `peer` at `addr` and runs one session as the dialer.
+    pub async fn sync_with(&self, peer: EndpointId, addr: SocketAddr) -> Result<Report, NodeError> {
+        self.dialer().sync_with(peer, addr).await
+    }
+
+    /// See [`Dialer::sync_addr`].
+    pub async fn sync_addr(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
+        self.dialer().sync_addr(addr).await
+    }
+
+    /// See [`Dialer::sync_live`].
+    pub async fn sync_live(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
+        self.dialer().sync_live(addr).await
+    }
+
+    /// Whether a live connection with `peer` is open.
+    pub fn is_live(&self, peer: EndpointId) -> bool {
+        self.live.is_connected(peer)
+    }
+
+    /// Stops accepting and closes the endpoint.
+    pub async fn shutdown(self) {
+        let _ = self.router.shutdown().await;
+    }
+}
+
+/// Dials peers from a node: cheap to clone, so a task of its own (serve's periodic dialling)
+/// can hold one while the node serves.
+#[derive(Debug, Clone)]
+pub struct Dialer {
+    endpoint: Endpoint,
+    book: Book,
+    live: Live,
+    mdns: Option<MdnsAddressLookup>,
+}
+
+impl Dialer {
     /// The devices announced on the local network within `wait` (none when discovery is off).
     pub async fn discover(&self, wait: Duration) -> Vec<EndpointId> {
         use futures_lite::StreamExt as _;
@@ -361,59 +435,60 @@ impl Node {
     /// on the local network) and runs one session as the dialer. The outcome is noted in the
     /// peer's record.
     pub async fn sync_addr(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
-        let peer = addr.id;
-        let ips: Vec<SocketAddr> = addr.ip_addrs().copied().collect();
-        let result = self.dial_session(addr).await;
-        note_session(&self.book, peer, ips, &result).await;
-        result
-    }
-
-    async fn dial_session(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
-        let peer = addr.id;
-        let connect_err = |detail: String| NodeError::Connect {
-            peer: peer.to_string(),
-            detail,
-        };
-        let conn = self
-            .router
-            .endpoint()
-            .connect(addr, ALPN)
-            .await
-            .map_err(|e| connect_err(e.to_string()))?;
-        let (mut send, mut recv) = match conn.open_bi().await {
-            Ok(s) => s,
-            Err(e) => return Err(connect_err(refusal(&conn).unwrap_or(e.to_string()))),
-        };
-        let peer_key = *peer.as_bytes();
-        let started = self.book.call(move |b| Session::dial(b, peer_key)).await?;
-        let result = match started {
-            Ok((session, hello)) => {
-                drive(&self.book, session, Some(hello), &mut send, &mut recv).await
-            }
-            Err(e) => Err(NodeError::Session(e)),
-        };
-        let result = match result {
-            Err(NodeError::Transport(t)) => Err(match refusal(&conn) {
-                Some(r) => connect_err(r),
-                None => NodeError::Transport(t),
-            }),
-            other => other,
-        };
-        match &result {
+        let (conn, report) = self.dial(addr).await?;
+        match &report {
             Ok(_) => conn.close(0u32.into(), b"done"),
             Err(e) => conn.close(1u32.into(), e.to_string().as_bytes()),
         }
-        result
+        report
     }
 
-    /// Stops accepting and closes the endpoint.
-    pub async fn shutdown(self) {
-        let _ = self.router.shutdown().await;
+    /// Dials a peer like [`Node::sync_addr`], and keeps the connection once the first session
+    /// completed: from then on each side pushes its new changes to the other as soon as it
+    /// stores them (see `live.rs`), until either side goes away.
+    pub async fn sync_live(&self, addr: EndpointAddr) -> Result<Report, NodeError> {
+        let (conn, report) = self.dial(addr).await?;
+        match &report {
+            Ok(r) => {
+                let live = self.live.clone();
+                tokio::spawn(live.keep(conn, r.agreed));
+            }
+            Err(e) => conn.close(1u32.into(), e.to_string().as_bytes()),
+        }
+        report
+    }
+
+    /// Whether a live connection with `peer` is open.
+    pub fn is_live(&self, peer: EndpointId) -> bool {
+        self.live.is_connected(peer)
+    }
+
+    /// Connects and runs the first session as the dialer; a failure to connect is noted in the
+    /// peer's record too.
+    async fn dial(
+        &self,
+        addr: EndpointAddr,
+    ) -> Result<(Connection, Result<Report, NodeError>), NodeError> {
+        let peer = addr.id;
+        let ips: Vec<SocketAddr> = addr.ip_addrs().copied().collect();
+        let conn = match self.endpoint.connect(addr, ALPN).await {
+            Ok(c) => c,
+            Err(e) => {
+                let err = || NodeError::Connect {
+                    peer: peer.to_string(),
+                    detail: e.to_string(),
+                };
+                note_session(&self.book, peer, ips, &Err(err())).await;
+                return Err(err());
+            }
+        };
+        let report = transport::dial_on(&self.book, &conn, ips).await;
+        Ok((conn, report))
     }
 }
 
 /// Notes a session's outcome in the peer's record (a failure to note it is logged, not fatal).
-async fn note_session(
+pub(crate) async fn note_session(
     book: &Book,
     peer: EndpointId,
     dialled: Vec<SocketAddr>,
@@ -439,126 +514,31 @@ pub(crate) fn refusal(conn: &Connection) -> Option<String> {
     }
 }
 
-/// Accepts sync sessions on [`ALPN`].
+/// Accepts sync sessions on [`ALPN`], and keeps each connection live once its first session
+/// completed.
 #[derive(Debug, Clone)]
 struct SyncProtocol {
     book: Book,
-    reports: mpsc::UnboundedSender<Result<Report, String>>,
+    live: Live,
 }
 
 impl ProtocolHandler for SyncProtocol {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
         let peer = conn.remote_id();
         let span = tracing::info_span!("sync", peer = %peer.fmt_short());
-        self.serve(&conn).instrument(span).await?;
-        // The dialer closes once it has our last frame; wait for that (bounded), so the frame
-        // is not cut off by our side closing first.
-        let _ = tokio::time::timeout(TURN_TIMEOUT, conn.closed()).await;
+        let (send, recv) = conn.accept_bi().await?;
+        let result = transport::answer(&self.book, peer, send, recv)
+            .instrument(span.clone())
+            .await;
+        let agreed = result.as_ref().ok().and_then(|r| r.agreed);
+        self.live.report(peer, result);
+        if agreed.is_some() {
+            self.live.clone().keep(conn, agreed).instrument(span).await;
+        } else {
+            // The dialer closes once it has our last frame; wait for that (bounded), so the
+            // frame is not cut off by our side closing first.
+            let _ = tokio::time::timeout(TURN_TIMEOUT, conn.closed()).await;
+        }
         Ok(())
     }
-}
-
-impl SyncProtocol {
-    async fn serve(&self, conn: &Connection) -> Result<(), AcceptError> {
-        let peer = conn.remote_id();
-        let (mut send, mut recv) = conn.accept_bi().await?;
-        let peer_key = *peer.as_bytes();
-        let result = match self.book.call(move |b| Session::accept(b, peer_key)).await {
-            Ok(Ok(session)) => drive(&self.book, session, None, &mut send, &mut recv).await,
-            Ok(Err(e)) => Err(NodeError::Session(e)),
-            Err(e) => Err(NodeError::BookGone(e)),
-        };
-        match &result {
-            Ok(r) => tracing::info!(
-                documents = r.documents.len(),
-                bytes_in = r.bytes_received,
-                bytes_out = r.bytes_sent,
-                ms = r.elapsed.as_millis() as u64,
-                "synced"
-            ),
-            Err(e) => tracing::warn!("sync failed: {e}"),
-        }
-        note_session(&self.book, peer, Vec::new(), &result).await;
-        let _ = self
-            .reports
-            .send(result.map_err(|e| format!("{}: {e}", peer.fmt_short())));
-        Ok(())
-    }
-}
-
-/// Runs a session over one bidirectional stream until it ends.
-async fn drive(
-    book: &Book,
-    mut session: Session,
-    first: Option<Vec<u8>>,
-    send: &mut SendStream,
-    recv: &mut RecvStream,
-) -> Result<Report, NodeError> {
-    if let Some(bytes) = first {
-        write(send, &bytes).await?;
-    }
-    loop {
-        let frame = match read_frame(recv).await {
-            Ok(f) => f,
-            Err(NodeError::Session(e)) => {
-                if let Some(abort) = e.abort_frame() {
-                    let _ = write(send, &abort).await;
-                }
-                let _ = send.finish();
-                return Err(NodeError::Session(e));
-            }
-            Err(e) => return Err(e),
-        };
-        let (back, step) = book
-            .call(move |b| {
-                let step = session.receive(b, &frame);
-                (session, step)
-            })
-            .await?;
-        session = back;
-        match step {
-            Ok(Step { send: out, done }) => {
-                if let Some(bytes) = out {
-                    write(send, &bytes).await?;
-                }
-                if done {
-                    let _ = send.finish();
-                    return Ok(session.report().clone());
-                }
-            }
-            Err(e) => {
-                if let Some(abort) = e.abort_frame() {
-                    let _ = write(send, &abort).await;
-                }
-                let _ = send.finish();
-                return Err(NodeError::Session(e));
-            }
-        }
-    }
-}
-
-async fn write(send: &mut SendStream, bytes: &[u8]) -> Result<(), NodeError> {
-    send.write_all(bytes)
-        .await
-        .map_err(|e| NodeError::Transport(e.to_string()))
-}
-
-/// Reads one frame (prefix included), refusing an oversize one before reading its payload.
-async fn read_frame(recv: &mut RecvStream) -> Result<Vec<u8>, NodeError> {
-    let read = async {
-        let mut header = [0u8; HEADER];
-        recv.read_exact(&mut header)
-            .await
-            .map_err(|e| NodeError::Transport(e.to_string()))?;
-        let len = payload_len(header).map_err(SessionError::from)?;
-        let mut frame = vec![0u8; HEADER + len];
-        frame[..HEADER].copy_from_slice(&header);
-        recv.read_exact(&mut frame[HEADER..])
-            .await
-            .map_err(|e| NodeError::Transport(e.to_string()))?;
-        Ok::<_, NodeError>(frame)
-    };
-    tokio::time::timeout(TURN_TIMEOUT, read)
-        .await
-        .map_err(|_| NodeError::Timeout)?
 }

@@ -1,147 +1,63 @@
 //! The sync session: the protocol as a state machine that knows no transport.
 //!
-//! Both sides take turns: the dialer speaks first and each side answers every frame with
-//! exactly one frame until the session ends, so a session is a strict ping-pong that two tests
-//! can drive by hand and a transport can drive with one read and one write a turn.
+//! The two sides take turns. A turn (a *flight*, see [`Frame`]) is one or more frames, and
+//! each side speaks only once the other's flight has ended, so a session is a strict ping-pong
+//! of flights that tests drive by hand and a transport drives by reading frames until a flight
+//! ends and writing its own.
 //!
 //! ```text
-//! dialer                                acceptor
-//! Hello {version, network, digest}  ->
-//!                                   <-  Hello {version, network, digest}
-//!            (equal digests: both done after one round trip)
-//! Tree [root bucket]                ->
-//!                                   <-  Tree [differing children, one level down]
-//! Tree [their differing children]   ->                  … until every differing bucket
-//!                                   <-  Differ [doc]    was small enough to list (tree.rs)
-//! Doc {d1, msg?}                    ->                  per differing document, half-duplex:
-//!                                   <-  Doc {d1, msg?}  until both say nothing in one exchange
-//! …
-//! Done {digest}                     ->
-//!                                   <-  Done {digest}   complete only if the digests are equal
+//! dialer                                     acceptor
+//! Hello, Docs [changed since last agreed]*, Turn {digest}  ->
+//!            <-  Hello, Docs [answers, and its own changes]*, Turn {digest}  (or Done)
+//! Docs [answers]*, Turn {digest}  (or Done)  ->
+//! …                                           until one side, having applied the other's
+//!                                             flight, holds what that flight's digest says:
+//!                                             it sends Done, the other checks it, both end
 //! ```
 //!
-//! Received Automerge messages are applied with [`Gridbook::receive_sync_message`], which stores
-//! the new changes and the per-peer sync state in one durable transaction: a session cut at any
+//! - Every document whose Automerge sync runs is in flight at once: a flight carries one
+//!   message for each of them that has something to say (several per [`Frame::Docs`], each
+//!   frame kept under [`CHUNK`] bytes), so a fresh device receives everything in one flight.
+//! - Each side sends the changes the peer lacks before being asked, from what it recorded the
+//!   last time they agreed (`known.rs`): after one edit, the edit goes in the first flight and
+//!   the peer's answer ends the session (two round trips at most, one when the dialer edited).
+//! - When neither side knows of a difference left but the digests still differ (devices that
+//!   never met, or a recorded state that is wrong), they walk the comparison tree (`tree.rs`)
+//!   in the same flights, and the documents it finds join the Automerge exchange.
+//!
+//! Received Automerge messages are applied with [`Gridbook::receive_sync_message`], a frame's
+//! messages in one durable transaction with their per-peer sync states: a session cut at any
 //! point leaves both stores whole, and the next session resumes from the stored states.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+mod error;
+mod flight;
+
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use automerge::sync::State;
 use gridbook_model::{DocId, Gridbook};
 use sha2::{Digest as _, Sha256};
 
+pub use self::error::SessionError;
+use crate::known;
 use crate::tree::{Index, TreeError};
-use crate::wire::{Digest, Frame, FrameError, Hello, Node, PROTOCOL_VERSION, Prefix};
+use crate::wire::{Digest, Frame, FrameError, Hello, Node, PROTOCOL_VERSION, Turn};
 
-/// The most exchanges one document may take in one session; Automerge settles in a handful.
+/// The most messages one document may take in one session; Automerge settles in a handful.
 const MAX_ROUNDS_PER_DOC: u32 = 64;
+
+/// A [`Frame::Docs`] is closed once its messages reach this many bytes (one bigger message
+/// travels alone), so a flight streams: the peer applies one frame while the next is made.
+pub const CHUNK: usize = 1024 * 1024;
 
 /// Which side of the connection this session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
-    /// Opened the connection; speaks first and drives the document loop.
+    /// Opened the connection; speaks first.
     Dialer,
     /// Accepted the connection; answers.
     Acceptor,
-}
-
-/// Why a session ended without completing.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SessionError {
-    /// The peer's bytes were not a frame.
-    #[error(transparent)]
-    Frame(#[from] FrameError),
-    /// The peer speaks another protocol version.
-    #[error(
-        "the peer speaks sync protocol version {theirs}, this device speaks {ours}: update Gridbook on the older device"
-    )]
-    Version {
-        /// Ours.
-        ours: u32,
-        /// Theirs.
-        theirs: u32,
-    },
-    /// The peer belongs to another network.
-    #[error(
-        "the peer belongs to network {theirs}, this device to network {ours}: devices of different networks never sync"
-    )]
-    Network {
-        /// Ours.
-        ours: String,
-        /// Theirs.
-        theirs: String,
-    },
-    /// The hello names another device than the one the transport authenticated.
-    #[error("the peer says it is device {claimed} but authenticated as {authenticated}")]
-    WrongDevice {
-        /// Claimed in the hello.
-        claimed: String,
-        /// Authenticated by the transport.
-        authenticated: String,
-    },
-    /// A frame that is valid but not allowed at this point.
-    #[error("the peer sent {got} where {expected} was expected")]
-    Unexpected {
-        /// What this side waited for.
-        expected: &'static str,
-        /// What came.
-        got: &'static str,
-    },
-    /// A document id or Automerge message that does not decode or apply.
-    #[error("the peer sent bad data for document {doc}: {detail}")]
-    BadDocument {
-        /// The document.
-        doc: String,
-        /// What was wrong.
-        detail: String,
-    },
-    /// A document's sync did not settle.
-    #[error("document {0} did not settle in {MAX_ROUNDS_PER_DOC} exchanges")]
-    NoProgress(String),
-    /// The peer ended the session.
-    #[error("the peer ended the session: {0}")]
-    PeerAborted(String),
-    /// After the document loop the two sides still hold different heads.
-    #[error("the sync ended but the two devices still hold different data; sync again")]
-    Diverged,
-    /// A comparison-tree frame that does not fit the tree.
-    #[error("the peer sent a bad comparison frame: {0}")]
-    BadTree(String),
-    /// Handling the peer's frame panicked (in Automerge, on data it could not handle); nothing
-    /// of that frame was stored.
-    #[error(
-        "handling the peer's {frame} frame failed inside the sync library ({detail}); the session was ended and nothing of it was stored"
-    )]
-    Panicked {
-        /// The frame's kind.
-        frame: &'static str,
-        /// The panic's message.
-        detail: String,
-    },
-    /// This device's store failed.
-    #[error(transparent)]
-    Store(#[from] gridbook_model::Error),
-    /// A frame was asked of a session that has ended.
-    #[error("the session has already ended")]
-    Ended,
-}
-
-impl SessionError {
-    /// The frame that tells the peer why this side ends the session (none when the peer ended
-    /// it, or when the transport is gone).
-    pub fn abort_frame(&self) -> Option<Vec<u8>> {
-        match self {
-            SessionError::PeerAborted(_) | SessionError::Ended => None,
-            other => Some(
-                Frame::Abort {
-                    reason: other.to_string(),
-                }
-                .encode(),
-            ),
-        }
-    }
 }
 
 /// What a session did, for the log and the command line.
@@ -149,12 +65,16 @@ impl SessionError {
 pub struct Report {
     /// The peer's device id (hex).
     pub peer: String,
-    /// Documents whose Automerge sync ran (they differed).
+    /// Documents whose Automerge sync ran (they differed, or this side thought they might).
     pub documents: Vec<String>,
     /// Frames sent.
     pub frames_sent: usize,
     /// Frames received.
     pub frames_received: usize,
+    /// Flights (turns) sent: see [`Frame`].
+    pub flights_sent: usize,
+    /// Flights received.
+    pub flights_received: usize,
     /// Bytes sent (frames with their length prefix).
     pub bytes_sent: usize,
     /// Bytes received.
@@ -163,56 +83,88 @@ pub struct Report {
     pub changes_received: usize,
     /// Both sides hold the same heads for every document.
     pub complete: bool,
+    /// When complete: the digest over every document both sides held then (see
+    /// [`manifest_digest`]).
+    pub agreed: Option<Digest>,
     /// From the first frame to the last.
     pub elapsed: Duration,
 }
 
-/// What to do after a step: send `send` (if any); when `done`, the session is over and
-/// [`Session::report`] says how it went.
+impl Report {
+    /// Round trips: one flight each way (a last flight alone counts as one).
+    pub fn round_trips(&self) -> usize {
+        (self.flights_sent + self.flights_received).div_ceil(2)
+    }
+}
+
+/// What to do after [`Session::receive`]: send `send` (if any); when `done`, the session is
+/// over and [`Session::report`] says how it went.
 #[derive(Debug)]
 pub struct Step {
-    /// One frame to send, prefix included.
+    /// This side's whole flight, frames one after the other.
     pub send: Option<Vec<u8>>,
     /// The session is over (complete: see the report).
     pub done: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
-    AwaitHello,
-    /// Both sides: walking the comparison tree down to the documents that differ.
-    Comparing,
-    /// Dialer: waiting for the acceptor's answer about the current document.
-    Dialing {
-        doc: DocId,
-        state: Box<State>,
-        sent_nothing: bool,
-        rounds: u32,
-    },
-    /// Acceptor: answering document frames until `Done`.
-    Answering,
-    AwaitDone,
+    /// Reading the peer's flight.
+    Listening,
+    /// This side's flight is being made ([`Session::pull`]).
+    Speaking,
     Ended,
 }
 
-/// One sync session with one peer. Feed it every frame the peer sends with
-/// [`Session::receive`]; send what it returns.
+/// Which of this side's changes it has offered the peer unasked (see `known.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Offered {
+    Nothing,
+    /// The documents that moved since the two last agreed.
+    SinceAgreed,
+    /// Every document (the peer holds none).
+    Everything,
+}
+
+/// One document whose Automerge sync runs in this session.
+#[derive(Debug)]
+struct DocSync {
+    state: State,
+    rounds: u32,
+}
+
+/// One sync session with one peer. A transport feeds it every frame the peer sends with
+/// [`Session::feed`] and sends what [`Session::pull`] gives until it gives nothing; tests use
+/// [`Session::receive`], a flight at a time.
 #[derive(Debug)]
 pub struct Session {
     side: Side,
     phase: Phase,
     peer: [u8; 32],
     peer_hex: String,
+    /// This device's id: the digests a flight ends with are keyed by their sender's.
+    me: [u8; 32],
     network: String,
-    queue: VecDeque<DocId>,
-    /// This side's documents for the comparison tree, made once the hellos differ.
+    /// How many documents the peer's hello said it holds, once it came.
+    peer_documents: Option<u32>,
+    /// This side's digest, as of the flight being made.
+    digest: Digest,
+    /// This side's hello, still to open its first flight.
+    hello: Option<Frame>,
+    /// The flight being made ends with `Done` (the digests agreed).
+    agreed: bool,
+    /// The flight being made is the dialer's first: it ends with a `Turn` whatever it holds.
+    opening: bool,
+    offered: Offered,
+    docs: BTreeMap<DocId, DocSync>,
+    /// Documents still to ask for a message in the flight being made.
+    outgoing: VecDeque<DocId>,
+    /// Messages the flight being made holds so far.
+    said: usize,
+    /// Comparison-tree buckets for the flight being made.
+    nodes: Vec<Node>,
+    /// This side's documents for the comparison tree, once a walk started.
     index: Option<Index>,
-    /// Acceptor: documents found to differ, not yet told to the dialer.
-    found: Vec<String>,
-    /// Tree frames this side has answered.
-    tree_turns: u32,
-    /// Acceptor: the sync state of each document the dialer has spoken about.
-    states: HashMap<DocId, State>,
     report: Report,
     started: Instant,
 }
@@ -246,12 +198,21 @@ pub fn manifest_digest(manifest: &BTreeMap<String, Digest>) -> Digest {
     h.finalize().into()
 }
 
+/// The digest a flight from `sender` ends with: its manifest digest keyed by its device id, so
+/// that a device's own flight, replayed to it, never passes for the peer's.
+fn keyed(digest: &Digest, sender: &[u8; 32]) -> Digest {
+    let mut h = Sha256::new();
+    h.update(b"gridbook flight digest");
+    h.update(sender);
+    h.update(digest);
+    h.finalize().into()
+}
+
 fn frame_name(f: &Frame) -> &'static str {
     match f {
         Frame::Hello(_) => "hello",
-        Frame::Tree { .. } => "tree",
-        Frame::Differ(_) => "differ",
-        Frame::Doc { .. } => "doc",
+        Frame::Docs(_) => "docs",
+        Frame::Turn(_) => "turn",
         Frame::Done { .. } => "done",
         Frame::Abort { .. } => "abort",
     }
@@ -264,14 +225,53 @@ fn parse_doc(id: &str) -> Result<DocId, SessionError> {
     })
 }
 
+/// Runs `f`, turning a panic inside it (in Automerge, on a peer's malformed data) into an
+/// error; the book drops the unsaved edits of the operation that panicked.
+fn guarded<R>(
+    peer: &str,
+    what: &'static str,
+    f: impl FnOnce() -> Result<R, SessionError>,
+) -> Result<R, SessionError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        tracing::error!(
+            peer,
+            frame = what,
+            "a panic while handling the peer's data: {detail}"
+        );
+        Err(SessionError::Panicked {
+            frame: what,
+            detail: detail.chars().take(300).collect(),
+        })
+    })
+}
+
 impl Session {
-    /// Starts a session as the dialer, with the device `peer` the transport authenticated.
-    /// Returns the session and its first frame.
+    /// Starts a session as the dialer, with the device `peer` the transport authenticated, and
+    /// returns it with its whole first flight.
     pub fn dial(book: &mut Gridbook, peer: [u8; 32]) -> Result<(Session, Vec<u8>), SessionError> {
+        let mut session = Session::open(book, peer)?;
+        let mut first = Vec::new();
+        while let Some(frame) = session.pull(book)? {
+            first.extend(frame);
+        }
+        Ok((session, first))
+    }
+
+    /// Starts a session as the dialer; its first flight comes from [`Session::pull`].
+    pub fn open(book: &mut Gridbook, peer: [u8; 32]) -> Result<Session, SessionError> {
         let mut session = Session::new(book, Side::Dialer, peer)?;
-        let hello = session.hello(book)?;
-        let bytes = session.out(hello);
-        Ok((session, bytes))
+        session.hello = Some(session.hello(book)?);
+        if known::agreed_before(book, &session.peer_hex)? {
+            session.offer(book, Offered::SinceAgreed)?;
+        }
+        session.opening = true;
+        session.speak();
+        Ok(session)
     }
 
     /// Starts a session as the acceptor of a connection from `peer`; it waits for the hello.
@@ -283,19 +283,26 @@ impl Session {
         let peer_hex = data_encoding::HEXLOWER.encode(&peer);
         Ok(Session {
             side,
-            phase: Phase::AwaitHello,
+            phase: Phase::Listening,
             peer,
+            me: *book.device().public_bytes(),
             network: book.network()?.map(|n| n.id).unwrap_or_default(),
             report: Report {
                 peer: peer_hex.clone(),
                 ..Report::default()
             },
             peer_hex,
-            queue: VecDeque::new(),
+            peer_documents: None,
+            digest: manifest_digest(&manifest(book)?),
+            hello: None,
+            agreed: false,
+            opening: false,
+            offered: Offered::Nothing,
+            docs: BTreeMap::new(),
+            outgoing: VecDeque::new(),
+            said: 0,
+            nodes: Vec::new(),
             index: None,
-            found: Vec::new(),
-            tree_turns: 0,
-            states: HashMap::new(),
             started: Instant::now(),
         })
     }
@@ -310,13 +317,19 @@ impl Session {
         self.side
     }
 
-    fn hello(&self, book: &mut Gridbook) -> Result<Frame, SessionError> {
+    /// The session is over: see [`Session::report`].
+    pub fn is_over(&self) -> bool {
+        self.phase == Phase::Ended
+    }
+
+    fn hello(&mut self, book: &mut Gridbook) -> Result<Frame, SessionError> {
         let manifest = manifest(book)?;
+        self.digest = manifest_digest(&manifest);
         Ok(Frame::Hello(Hello {
             version: PROTOCOL_VERSION,
             network: self.network.clone(),
             device: *book.device().public_bytes(),
-            digest: manifest_digest(&manifest),
+            digest: self.digest,
             documents: manifest.len() as u32,
         }))
     }
@@ -328,25 +341,53 @@ impl Session {
         bytes
     }
 
-    fn reply(&mut self, frame: Frame) -> Step {
-        Step {
-            send: Some(self.out(frame)),
-            done: false,
-        }
-    }
-
-    fn finish(&mut self, send: Option<Frame>, complete: bool) -> Step {
-        let send = send.map(|f| self.out(f));
+    fn end(&mut self, complete: bool) {
         self.phase = Phase::Ended;
         self.report.complete = complete;
+        if complete {
+            self.report.agreed = Some(self.digest);
+        }
         self.report.elapsed = self.started.elapsed();
-        Step { send, done: true }
     }
 
-    /// Handles one frame from the peer (length prefix included). On an error the session is
-    /// over: send [`SessionError::abort_frame`] if there is one, and close.
+    /// Handles one or more whole frames from the peer (length prefixes included) and returns
+    /// this side's whole answer, if its turn came. On an error the session is over: send
+    /// [`SessionError::abort_frame`] if there is one, and close.
     pub fn receive(&mut self, book: &mut Gridbook, bytes: &[u8]) -> Result<Step, SessionError> {
-        if matches!(self.phase, Phase::Ended) {
+        let mut rest = bytes;
+        loop {
+            let used = match Frame::decode(rest) {
+                Ok((_, used)) => used,
+                Err(e) => return Err(self.fail(e.into())),
+            };
+            self.feed(book, &rest[..used])?;
+            rest = &rest[used..];
+            if rest.is_empty() || self.is_over() {
+                break;
+            }
+        }
+        let mut send = Vec::new();
+        while let Some(frame) = self.pull(book)? {
+            send.extend(frame);
+        }
+        Ok(Step {
+            send: (!send.is_empty()).then_some(send),
+            done: self.is_over(),
+        })
+    }
+
+    fn fail(&mut self, e: SessionError) -> SessionError {
+        if self.phase != Phase::Ended {
+            self.phase = Phase::Ended;
+            self.report.elapsed = self.started.elapsed();
+        }
+        e
+    }
+
+    /// Handles one whole frame from the peer (length prefix included). When it ends the peer's
+    /// flight, this side's answer is ready for [`Session::pull`].
+    pub fn feed(&mut self, book: &mut Gridbook, bytes: &[u8]) -> Result<(), SessionError> {
+        if self.phase == Phase::Ended {
             return Err(SessionError::Ended);
         }
         self.report.frames_received += 1;
@@ -357,141 +398,52 @@ impl Session {
                 if used != bytes.len() {
                     return Err(FrameError::Undecodable("bytes after the frame".into()).into());
                 }
-                // Automerge may panic on a peer's malformed data; the book drops the unsaved
-                // edits of the operation that panicked, and the session ends with the reason.
                 let name = frame_name(&frame);
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(book, frame)))
-                    .unwrap_or_else(|panic| {
-                        let detail = panic
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| panic.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "no message".into());
-                        tracing::error!(peer = %self.peer_hex, frame = name, "a panic while handling the peer's frame: {detail}");
-                        Err(SessionError::Panicked {
-                            frame: name,
-                            detail: detail.chars().take(300).collect(),
-                        })
-                    })
+                let peer = self.peer_hex.clone();
+                guarded(&peer, name, || self.handle(book, frame))
             });
-        if result.is_err() {
-            self.phase = Phase::Ended;
-            self.report.elapsed = self.started.elapsed();
-        }
-        result
+        result.map_err(|e| self.fail(e))
     }
 
-    fn handle(&mut self, book: &mut Gridbook, frame: Frame) -> Result<Step, SessionError> {
-        if let Frame::Abort { reason } = frame {
-            return Err(SessionError::PeerAborted(
-                reason.chars().take(500).collect(),
-            ));
-        }
-        let phase = std::mem::replace(&mut self.phase, Phase::Ended);
-        match (phase, frame) {
-            (Phase::AwaitHello, Frame::Hello(hello)) => self.on_hello(book, hello),
-            (Phase::Comparing, Frame::Tree { nodes, differ }) => self.on_tree(book, &nodes, differ),
-            (Phase::Comparing, Frame::Differ(docs)) if self.side == Side::Dialer => {
-                self.enqueue(docs)?;
-                self.next_doc(book)
+    fn handle(&mut self, book: &mut Gridbook, frame: Frame) -> Result<(), SessionError> {
+        let expected = match (self.phase, self.peer_documents.is_some(), &frame) {
+            (_, _, Frame::Abort { reason }) => {
+                return Err(SessionError::PeerAborted(
+                    reason.chars().take(500).collect(),
+                ));
             }
-            // The dialer found the last differences itself and starts the document loop.
-            (Phase::Comparing, frame @ (Frame::Doc { .. } | Frame::Done { .. }))
-                if self.side == Side::Acceptor && self.tree_turns > 0 =>
-            {
-                self.phase = Phase::Answering;
-                self.handle(book, frame)
-            }
-            (
-                Phase::Dialing {
-                    doc,
-                    mut state,
-                    sent_nothing,
-                    rounds,
-                },
-                Frame::Doc { doc: id, message },
-            ) => {
-                if id != doc.to_string() {
-                    return Err(SessionError::Unexpected {
-                        expected: "the current document",
-                        got: "another document",
-                    });
-                }
-                let got_nothing = message.is_none();
-                if let Some(m) = message {
-                    self.apply(book, &doc, &mut state, &m)?;
-                }
-                if sent_nothing && got_nothing {
-                    return self.next_doc(book);
-                }
-                if rounds >= MAX_ROUNDS_PER_DOC {
-                    return Err(SessionError::NoProgress(doc.to_string()));
-                }
-                let message = book.generate_sync_message(&doc, &mut state)?;
-                let sent_nothing = message.is_none();
-                let frame = Frame::Doc {
-                    doc: doc.to_string(),
-                    message: message.map(|m| m.encode()),
-                };
-                self.phase = Phase::Dialing {
-                    doc,
-                    state,
-                    sent_nothing,
-                    rounds: rounds + 1,
-                };
-                Ok(self.reply(frame))
-            }
-            (Phase::Answering, Frame::Doc { doc: id, message }) => {
-                let doc = parse_doc(&id)?;
-                let mut state = match self.states.remove(&doc) {
-                    Some(s) => s,
-                    None => {
-                        self.report.documents.push(doc.to_string());
-                        book.sync_state(&self.peer_hex, &doc)?
-                    }
-                };
-                if let Some(m) = message {
-                    self.apply(book, &doc, &mut state, &m)?;
-                }
-                let answer = book.generate_sync_message(&doc, &mut state)?;
-                self.states.insert(doc.clone(), state);
-                self.phase = Phase::Answering;
-                Ok(self.reply(Frame::Doc {
-                    doc: id,
-                    message: answer.map(|m| m.encode()),
-                }))
-            }
-            (Phase::Answering, Frame::Done { digest }) => {
-                let ours = manifest_digest(&manifest(book)?);
-                let complete = ours == digest;
-                let step = self.finish(Some(Frame::Done { digest: ours }), complete);
-                if !complete {
-                    return Err(SessionError::Diverged);
-                }
-                Ok(step)
-            }
-            (Phase::AwaitDone, Frame::Done { digest }) => {
-                let ours = manifest_digest(&manifest(book)?);
-                if ours != digest {
-                    return Err(SessionError::Diverged);
-                }
-                Ok(self.finish(None, true))
-            }
-            (phase, frame) => Err(SessionError::Unexpected {
-                expected: match phase {
-                    Phase::AwaitHello => "hello",
-                    Phase::Comparing => "tree",
-                    Phase::Dialing { .. } => "doc",
-                    Phase::Answering => "doc or done",
-                    Phase::AwaitDone => "done",
-                    Phase::Ended => "nothing",
-                },
+            (Phase::Listening, false, Frame::Hello(_)) => None,
+            (Phase::Listening, false, _) => Some("hello"),
+            (Phase::Listening, true, Frame::Docs(_) | Frame::Turn(_) | Frame::Done { .. }) => None,
+            (Phase::Listening, true, _) => Some("docs, turn or done"),
+            (Phase::Speaking | Phase::Ended, ..) => Some("nothing until this side has spoken"),
+        };
+        if let Some(expected) = expected {
+            return Err(SessionError::Unexpected {
+                expected,
                 got: frame_name(&frame),
-            }),
+            });
+        }
+        match frame {
+            Frame::Hello(hello) => self.on_hello(hello),
+            Frame::Docs(messages) => self.apply(book, messages),
+            Frame::Turn(turn) => self.on_turn(book, turn),
+            Frame::Done { digest } => {
+                self.report.flights_received += 1;
+                let ours = manifest_digest(&manifest(book)?);
+                if keyed(&ours, &self.peer) != digest {
+                    return Err(SessionError::Diverged);
+                }
+                known::record_agreement(book, &self.peer_hex)?;
+                self.digest = ours;
+                self.end(true);
+                Ok(())
+            }
+            Frame::Abort { .. } => Err(SessionError::Ended),
         }
     }
 
-    fn on_hello(&mut self, book: &mut Gridbook, hello: Hello) -> Result<Step, SessionError> {
+    fn on_hello(&mut self, hello: Hello) -> Result<(), SessionError> {
         if hello.version != PROTOCOL_VERSION {
             return Err(SessionError::Version {
                 ours: PROTOCOL_VERSION,
@@ -512,135 +464,74 @@ impl Session {
                 theirs: hello.network.chars().take(80).collect(),
             });
         }
-        let ours = self.hello(book)?;
-        let Frame::Hello(ref mine) = ours else {
-            return Err(SessionError::Ended);
-        };
-        let same = mine.digest == hello.digest;
-        match self.side {
-            Side::Acceptor => {
-                if same {
-                    return Ok(self.finish(Some(ours), true));
-                }
+        self.peer_documents = Some(hello.documents);
+        Ok(())
+    }
+
+    /// The peer's flight ended: decide this side's answer.
+    fn on_turn(&mut self, book: &mut Gridbook, turn: Turn) -> Result<(), SessionError> {
+        self.report.flights_received += 1;
+        if self.side == Side::Acceptor && self.report.flights_sent == 0 {
+            self.hello = Some(self.hello(book)?);
+        } else {
+            self.digest = manifest_digest(&manifest(book)?);
+        }
+        if keyed(&self.digest, &self.peer) == turn.digest {
+            known::record_agreement(book, &self.peer_hex)?;
+            self.agreed = true;
+            self.speak();
+            return Ok(());
+        }
+        if !turn.nodes.is_empty() {
+            if self.index.is_none() {
                 self.index = Some(Index::new(&manifest(book)?));
-                self.phase = Phase::Comparing;
-                Ok(self.reply(ours))
             }
-            Side::Dialer => {
-                if same {
-                    return Ok(self.finish(None, true));
-                }
-                let index = Index::new(&manifest(book)?);
-                let root = index.node(Prefix::ROOT);
-                self.index = Some(index);
-                self.phase = Phase::Comparing;
-                Ok(self.reply(Frame::Tree {
-                    nodes: vec![root],
-                    differ: Vec::new(),
-                }))
+            let index = self.index.as_ref().ok_or(SessionError::Ended)?;
+            let (next, found) = index
+                .answer(&turn.nodes)
+                .map_err(|e: TreeError| SessionError::BadTree(e.to_string()))?;
+            self.nodes = next;
+            for id in found {
+                let doc = parse_doc(&id)?;
+                self.join(book, doc)?;
             }
         }
-    }
-
-    /// One step down the comparison tree (see tree.rs): answer the peer's buckets one level
-    /// down; once no bucket is left, the dialer starts the document loop and the acceptor tells
-    /// the dialer what it found.
-    fn on_tree(
-        &mut self,
-        book: &mut Gridbook,
-        nodes: &[Node],
-        differ: Vec<String>,
-    ) -> Result<Step, SessionError> {
-        self.tree_turns += 1;
-        let index = self.index.as_ref().ok_or(SessionError::Ended)?;
-        let (next, found) = index
-            .answer(nodes)
-            .map_err(|e: TreeError| SessionError::BadTree(e.to_string()))?;
-        match self.side {
-            Side::Dialer => {
-                self.enqueue(differ)?;
-                self.enqueue(found)?;
-                if next.is_empty() {
-                    return self.next_doc(book);
-                }
-                self.phase = Phase::Comparing;
-                Ok(self.reply(Frame::Tree {
-                    nodes: next,
-                    differ: Vec::new(),
-                }))
-            }
-            Side::Acceptor => {
-                self.found.extend(found);
-                let differ = std::mem::take(&mut self.found);
-                if next.is_empty() {
-                    self.phase = Phase::Answering;
-                    return Ok(self.reply(Frame::Differ(differ)));
-                }
-                self.phase = Phase::Comparing;
-                Ok(self.reply(Frame::Tree {
-                    nodes: next,
-                    differ,
-                }))
-            }
+        if self.peer_documents == Some(0) {
+            self.offer(book, Offered::Everything)?;
+        } else if self.offered == Offered::Nothing && known::agreed_before(book, &self.peer_hex)? {
+            self.offer(book, Offered::SinceAgreed)?;
         }
+        self.speak();
+        Ok(())
     }
 
-    /// Queues documents for the document loop, each once.
-    fn enqueue(&mut self, docs: Vec<String>) -> Result<(), SessionError> {
-        for id in docs {
-            let doc = parse_doc(&id)?;
-            if !self.queue.contains(&doc) {
-                self.queue.push_back(doc);
+    /// Adds the documents that `what` names to the exchange, each primed to send what the peer
+    /// lacks before it asks.
+    fn offer(&mut self, book: &mut Gridbook, what: Offered) -> Result<(), SessionError> {
+        if self.offered >= what {
+            return Ok(());
+        }
+        self.offered = what;
+        for (doc, mut state) in
+            known::changed_since(book, &self.peer_hex, what == Offered::Everything)?
+        {
+            if self.docs.contains_key(&doc) {
+                continue;
             }
+            known::assume_peer_holds(&mut state);
+            self.report.documents.push(doc.to_string());
+            self.docs.insert(doc, DocSync { state, rounds: 0 });
         }
         Ok(())
     }
 
-    fn next_doc(&mut self, book: &mut Gridbook) -> Result<Step, SessionError> {
-        let Some(doc) = self.queue.pop_front() else {
-            let digest = manifest_digest(&manifest(book)?);
-            self.phase = Phase::AwaitDone;
-            return Ok(self.reply(Frame::Done { digest }));
-        };
-        self.report.documents.push(doc.to_string());
-        let mut state = book.sync_state(&self.peer_hex, &doc)?;
-        let message = book.generate_sync_message(&doc, &mut state)?;
-        let sent_nothing = message.is_none();
-        let frame = Frame::Doc {
-            doc: doc.to_string(),
-            message: message.map(|m| m.encode()),
-        };
-        self.phase = Phase::Dialing {
-            doc,
-            state: Box::new(state),
-            sent_nothing,
-            rounds: 1,
-        };
-        Ok(self.reply(frame))
-    }
-
-    fn apply(
-        &mut self,
-        book: &mut Gridbook,
-        doc: &DocId,
-        state: &mut State,
-        bytes: &[u8],
-    ) -> Result<(), SessionError> {
-        let message =
-            automerge::sync::Message::decode(bytes).map_err(|e| SessionError::BadDocument {
-                doc: doc.to_string(),
-                detail: e.to_string(),
-            })?;
-        let new = book
-            .receive_sync_message(&self.peer_hex, doc, state, message)
-            .map_err(|e| match e {
-                gridbook_model::Error::Invalid(detail) => SessionError::BadDocument {
-                    doc: doc.to_string(),
-                    detail,
-                },
-                other => SessionError::Store(other),
-            })?;
-        self.report.changes_received += new;
-        Ok(())
+    /// Adds a document to the exchange with its stored state, if it is not in it yet.
+    fn join(&mut self, book: &mut Gridbook, doc: DocId) -> Result<&mut DocSync, SessionError> {
+        if !self.docs.contains_key(&doc) {
+            let state = book.sync_state(&self.peer_hex, &doc)?;
+            self.report.documents.push(doc.to_string());
+            self.docs.insert(doc.clone(), DocSync { state, rounds: 0 });
+        }
+        self.docs.get_mut(&doc).ok_or(SessionError::Ended)
     }
 }

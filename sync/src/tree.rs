@@ -2,13 +2,14 @@
 //!
 //! Each document sits in a bucket by the hex digits of SHA-256(its id); a bucket's digest
 //! covers every document in it and the digest of its heads. The two sides take turns: each
-//! [`Frame::Tree`](crate::wire::Frame::Tree) answers the peer's buckets with the sender's view
+//! flight's [`Turn`](crate::wire::Turn) answers the peer's buckets with the sender's view
 //! of the children that differ — their own child digests, or, once a side holds at most
 //! [`LEAF`] documents there, the documents themselves with their heads digests, which the
 //! receiver compares with its own and descends no further. Every turn goes one level down, so
 //! with `n` documents and `k` changed ones a comparison costs about `log16(n / LEAF)` turns and
-//! `k × log16(n)` buckets of 16 short digests, whatever `n` is; devices in sync never get here
-//! (their hellos' digests are equal).
+//! `k × log16(n)` buckets of 16 short digests, whatever `n` is. Devices in sync never get here
+//! (their digests are equal), nor devices that agreed before: they send what changed since
+//! unasked (`known.rs`), and walk the tree only when that record proves wrong.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The protocol version this build speaks. A peer with another version is refused with a
 /// reason; the [`Frame::Hello`] layout must therefore never change.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// The largest frame either side accepts (16 MiB). A bigger frame ends the session before its
 /// bytes are read.
@@ -33,36 +33,26 @@ pub type ShortDigest = [u8; 8];
 pub const FANOUT: usize = 16;
 
 /// One protocol message.
+///
+/// The two sides take turns, and a turn (a *flight*) is one or more frames: an optional
+/// [`Frame::Hello`] (each side's first flight opens with one), any number of [`Frame::Docs`],
+/// and one [`Frame::Turn`] or [`Frame::Done`] that ends it. The peer answers only once the
+/// flight has ended, so a round trip is one flight each way however many frames they hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Frame {
-    /// The first message each way: who is speaking, and a digest over all its documents'
-    /// heads, so that two devices already in sync finish after this one round trip.
+    /// Opens each side's first flight: who is speaking, and a digest over all its documents'
+    /// heads. Its layout never changes, so a peer of another version can read it and say so.
     Hello(Hello),
-    /// One step down the comparison tree, sent only when the hellos' digests differ: the
-    /// sender's view of each bucket the peer's last tree frame showed to differ, and the
-    /// documents the sender has already found to differ (the acceptor tells the dialer, who
-    /// drives the document loop).
-    Tree {
-        /// The sender's buckets, each as child digests or, when small, as its documents.
-        nodes: Vec<Node>,
-        /// Documents found to differ (only the acceptor sends any).
-        differ: Vec<String>,
-    },
-    /// The acceptor's last word on the comparison: the documents it found to differ, when it
-    /// has no bucket left to descend into.
-    Differ(Vec<String>),
-    /// One Automerge sync message about one document; `None` when this side has nothing to say.
-    Doc {
-        /// The document id.
-        doc: String,
-        /// The encoded `automerge::sync::Message`, if any.
-        message: Option<Vec<u8>>,
-    },
-    /// Sent once the document loop is over, with the digest over every document's heads; each
-    /// side reports the sync complete only when the other's digest equals its own.
+    /// Automerge sync messages, several documents at once; more frames of the flight follow.
+    Docs(Vec<DocMessage>),
+    /// Ends a flight; the session goes on.
+    Turn(Turn),
+    /// Ends the session from the sender's side: after the peer's last flight the sender holds
+    /// exactly what the peer said it held (the digests are equal). The peer checks the digest
+    /// against its own and answers nothing.
     Done {
-        /// The sender's digest over all its documents.
+        /// The sender's digest over all its documents, keyed like [`Turn::digest`].
         digest: Digest,
     },
     /// The sender ends the session, and says why.
@@ -70,6 +60,27 @@ pub enum Frame {
         /// Why, for the other side's log.
         reason: String,
     },
+}
+
+/// One encoded `automerge::sync::Message` about one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocMessage {
+    /// The document id.
+    pub doc: String,
+    /// The encoded message.
+    pub message: Vec<u8>,
+}
+
+/// The end of a flight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Turn {
+    /// The sender's digest over all its documents once it applied the peer's last flight,
+    /// keyed by the sender's device id: the peer, once it applied this flight, compares it with
+    /// its own (keyed the same way) to know whether they agree.
+    pub digest: Digest,
+    /// Buckets of the comparison tree (see `tree.rs`) for the peer to answer, walked only when
+    /// neither side knows of a difference left yet the digests differ.
+    pub nodes: Vec<Node>,
 }
 
 /// A bucket of the comparison tree: the documents whose hashed id starts with `prefix`.
@@ -260,10 +271,10 @@ mod tests {
         ));
         // Every prefix of a real frame and every single-byte corruption decodes or errors,
         // never panics.
-        let bytes = Frame::Doc {
+        let bytes = Frame::Docs(vec![DocMessage {
             doc: "directory".into(),
-            message: Some(vec![1, 2, 3, 4]),
-        }
+            message: vec![1, 2, 3, 4],
+        }])
         .encode();
         for cut in 0..bytes.len() {
             assert!(Frame::decode(&bytes[..cut]).is_err());

@@ -9,6 +9,9 @@
 //!   shared machines pass those and bind 127.0.0.1.
 //! - `sync` with no `--peer` dials every listed device at the address it was last dialled at,
 //!   and every device announced on the local network within 3 s; it fails unless all converge.
+//! - `serve` dials those same devices itself, at start and every 30 s
+//!   (`GRIDBOOK_DIAL_EVERY_MS`), unless a live connection with one is open; a connection,
+//!   whoever dialled it, stays open and each side pushes its new changes at once.
 //! - A device may sync only if the network's directory lists it: an admin lists it with
 //!   `gridbook device add ID --member PERSON`, where ID is what `gridbook device id` prints on
 //!   that device. A device with no network yet may dial the device that listed it, and receives
@@ -23,7 +26,8 @@ use clap::{Args, Subcommand};
 use gridbook_model::Gridbook;
 use gridbook_model::vocab::Role;
 use gridbook_sync::node::{
-    DEFAULT_BIND, EndpointAddr, EndpointId, EndpointTicket, Node, NodeEvent, NodeOptions, RelayUrl,
+    DEFAULT_BIND, Dialer, EndpointAddr, EndpointId, EndpointTicket, Node, NodeEvent, NodeOptions,
+    RelayUrl,
 };
 use gridbook_sync::peers::peer_record;
 use gridbook_sync::{Book, Report};
@@ -121,9 +125,9 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
 
 pub(super) fn summary(r: &Report) -> String {
     format!(
-        "{} documents, {} frames, {} bytes sent, {} bytes received, {} new changes, {} ms",
+        "{} documents, {} round trips, {} bytes sent, {} bytes received, {} new changes, {} ms",
         r.documents.len(),
-        r.frames_sent + r.frames_received,
+        r.round_trips(),
         r.bytes_sent,
         r.bytes_received,
         r.changes_received,
@@ -168,6 +172,7 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
     let rt = runtime()?;
     let result = rt.block_on(async {
         let mut node = Node::start(handle.clone(), options).await?;
+        let dialling = tokio::spawn(dial_around(node.dialer(), node.id(), handle.clone()));
         // Commands on this data directory come here while serve runs (owner.rs).
         let commands = owner::OwnerSocket::bind(&ctx.data)
             .map_err(|e| tracing::warn!("{e:#}"))
@@ -196,6 +201,7 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
             }
         }
         drop(commands);
+        dialling.abort();
         node.shutdown().await;
         anyhow::Ok(())
     });
@@ -250,20 +256,27 @@ pub(crate) async fn targets(
         }
         return Ok(vec![addr]);
     }
-    let me = node.id();
+    known_and_found(&node.dialer(), node.id(), book, DISCOVERY_WAIT).await
+}
+
+/// Every device the directory lists that has a known address, and every device announced on
+/// the local network within `wait`, this one excepted.
+async fn known_and_found(
+    dialer: &Dialer,
+    me: EndpointId,
+    book: &Book,
+    wait: Duration,
+) -> Result<Vec<EndpointAddr>> {
     let known = book
         .call(
             |b| -> gridbook_model::Result<Vec<(String, Vec<SocketAddr>)>> {
-                let records = b.store().locals("peer")?;
-                let devices = b.devices()?;
                 let mut out = Vec::new();
-                for (device, _) in devices {
+                for (device, _) in b.devices()? {
                     let addrs = peer_record(b, &device)?
                         .map(|r| r.addrs)
                         .unwrap_or_default();
                     out.push((device, addrs));
                 }
-                drop(records);
                 Ok(out)
             },
         )
@@ -282,12 +295,47 @@ pub(crate) async fn targets(
         }
         out.push(addr);
     }
-    for id in node.discover(DISCOVERY_WAIT).await {
+    for id in dialer.discover(wait).await {
         if id != me && !out.iter().any(|a| a.id == id) {
             out.push(EndpointAddr::new(id));
         }
     }
     Ok(out)
+}
+
+/// How often `serve` dials the devices it knows or finds that it is not connected to.
+fn dial_every() -> Duration {
+    std::env::var("GRIDBOOK_DIAL_EVERY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::from_secs(30), Duration::from_millis)
+}
+
+/// `serve`'s own dialling: now and every [`dial_every`], every known or discovered device
+/// that has no live connection with this one is dialled and kept live.
+async fn dial_around(dialer: Dialer, me: EndpointId, book: Book) {
+    let mut every = tokio::time::interval(dial_every());
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let targets = match known_and_found(&dialer, me, &book, DISCOVERY_WAIT).await {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!("cannot list the peers to dial: {e:#}");
+                continue;
+            }
+        };
+        for addr in targets {
+            if dialer.is_live(addr.id) {
+                continue;
+            }
+            let id = addr.id;
+            match dialer.sync_live(addr).await {
+                Ok(r) => print_event(&NodeEvent::Session(Ok(r))).unwrap_or(()),
+                Err(e) => tracing::info!(peer = %id.fmt_short(), "not reached: {e}"),
+            }
+        }
+    }
 }
 
 /// Syncs once with the given peer, or with every known and discovered one; one line per peer;

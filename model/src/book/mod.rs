@@ -179,6 +179,8 @@ pub struct Gridbook {
     clock: fn() -> Timestamp,
     fixed_now: Option<Timestamp>,
     depth: u32,
+    /// Durable writes that stored document changes since the book was opened.
+    revision: u64,
 }
 
 impl std::fmt::Debug for Gridbook {
@@ -318,6 +320,7 @@ impl Gridbook {
             clock: Timestamp::now,
             fixed_now: None,
             depth: 0,
+            revision: 0,
         })
     }
 
@@ -545,9 +548,19 @@ impl Gridbook {
         batch
             .meta
             .push((meta::NEXT_SEQ, self.ids.next.to_be_bytes().to_vec()));
+        let changed = !batch.chunks.is_empty();
         self.store.write(batch)?;
         self.touched.clear();
+        if changed {
+            self.revision += 1;
+        }
         Ok(())
+    }
+
+    /// How many durable writes stored new document changes (edits here, or changes received
+    /// from a peer) since this book was opened: a cheap way for live sync to notice them.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     fn abort(&mut self) {

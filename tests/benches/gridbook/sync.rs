@@ -9,8 +9,9 @@
 //!   against the size of the new changes;
 //! - two up-to-date devices holding 2,000 documents, and then one edit among them.
 //!
-//! A round trip is one frame each way (the session is a strict ping-pong after the QUIC
-//! handshake); bytes are application bytes, frames with their length prefixes.
+//! A round trip is one flight each way (the session is a strict ping-pong of flights after the
+//! QUIC handshake; a flight is one or more frames, see `gridbook_sync::wire::Frame`); bytes are
+//! application bytes, frames with their length prefixes.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -92,7 +93,7 @@ fn sync(rt: &tokio::runtime::Runtime, dialer: &Device, acceptor: &Device) -> Res
     anyhow::ensure!(r.complete, "the sync did not complete: {r:?}");
     Ok(Cost {
         bytes: r.bytes_sent + r.bytes_received,
-        round_trips: (r.frames_sent + r.frames_received).div_ceil(2),
+        round_trips: r.round_trips(),
         seconds,
     })
 }
