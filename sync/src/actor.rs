@@ -98,6 +98,23 @@ impl Jobs {
     pub fn notice(&self, book: &Gridbook) {
         notify(&self.changed, book);
     }
+
+    /// A handle that does what [`Jobs::notice`] does, for the owner's thread while this one
+    /// waits for jobs elsewhere.
+    pub fn notifier(&self) -> Notifier {
+        Notifier(self.changed.clone())
+    }
+}
+
+/// Tells live sync about changes the store's owner made itself; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Notifier(watch::Sender<u64>);
+
+impl Notifier {
+    /// As [`Jobs::notice`].
+    pub fn notice(&self, book: &Gridbook) {
+        notify(&self.0, book);
+    }
 }
 
 fn notify(changed: &watch::Sender<u64>, book: &Gridbook) {

@@ -29,7 +29,7 @@ mod transport;
 mod tree;
 pub mod wire;
 
-pub use actor::{Book, BookGone, Job, Jobs};
+pub use actor::{Book, BookGone, Job, Jobs, Notifier};
 pub use pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN};
 pub use session::{CHUNK, Report, Session, SessionError, Side, Step, manifest, manifest_digest};
 pub use tree::LEAF;

@@ -11,6 +11,9 @@
 //!   `GRIDBOOK_DISCOVERY=off`); when that port is taken (a `serve` on another data directory),
 //!   it takes any free port rather than not syncing at all.
 //! - It uses the relay server the directory names (Settings), as `serve` does.
+//! - "Sync now" keeps each connection open afterwards (`Node::sync_live`), as accepted ones
+//!   are: while two devices stay in reach, each pushes its new edits to the other at once. The
+//!   worker tells the node after each of its own commands (`Notifier`).
 //! - After anything that may have changed the store (a session that brought changes, a device
 //!   that paired or joined), the UI asks the worker to reload what the views show.
 
@@ -195,6 +198,7 @@ fn run(
         Err(e) => return send(NetEvent::StartFailed(format!("{e:#}"))),
     };
     let (book, mut jobs) = Book::channel();
+    let _ = worker.send(Command::WatchedBy(jobs.notifier()));
     let to_worker = worker;
     // The node's store work runs on the worker, the store's one owner; this thread ends when
     // the node's handles are gone.
@@ -314,7 +318,8 @@ async fn sync_now(
         let started = Instant::now();
         let device = hex(addr.id.as_bytes());
         let result = node
-            .sync_addr(addr.clone())
+            // Kept open afterwards: from then on each side pushes its edits at once.
+            .sync_live(addr.clone())
             .await
             .map_err(|e| e.to_string());
         tracing::info!(peer = %device, ms = started.elapsed().as_millis() as u64, ok = result.is_ok(), "sync now");

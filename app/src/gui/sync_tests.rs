@@ -128,6 +128,24 @@ fn a_device_joins_from_the_first_run_page_and_syncs_now() {
     );
     assert!(tablet.query_by_label_contains("已一致，收到").is_some());
     assert_eq!(tablet.state().state.page, Page::Sync);
+
+    // The connection stays: the admin's next need reaches the tablet with no button pressed.
+    admin
+        .state_mut()
+        .commands
+        .push(Command::AddNeed(gridbook_model::NewNeed::new(
+            "楼顶漏水",
+            Category::Facilities,
+            "zt-g3",
+        )));
+    settle(&mut admin);
+    wait_until(&mut tablet, "the edit is pushed live", |app| {
+        app.data.rows.iter().any(|r| r.title == "楼顶漏水")
+    });
+    assert!(
+        tablet.query_by_label("其他设备发起的同步").is_some(),
+        "the push shows among the syncs other devices started"
+    );
 }
 
 #[test]

@@ -62,6 +62,9 @@ pub enum Command {
     Store(StoreJob),
     /// Read everything the views show again (a sync brought changes).
     Reload,
+    /// From the sync node: tell it after each command that changed the store, so that live
+    /// connections push the change at once.
+    WatchedBy(gridbook_sync::Notifier),
     /// List the known devices, for the sync page.
     LoadPeers,
     /// Compute the office's report for a period and place.
@@ -318,6 +321,7 @@ impl Drop for Worker {
 
 struct State {
     book: Gridbook,
+    notifier: Option<gridbook_sync::Notifier>,
     data_dir: PathBuf,
     rows: Arc<Vec<NeedSummary>>,
     stats: Arc<NeedStats>,
@@ -352,6 +356,7 @@ fn run(
     });
     let mut state = State {
         book,
+        notifier: None,
         data_dir: data_dir.to_path_buf(),
         rows: Arc::default(),
         stats: Arc::default(),
@@ -378,7 +383,14 @@ fn run(
                 job(&mut state.book);
                 continue;
             }
+            Command::WatchedBy(notifier) => {
+                state.notifier = Some(notifier);
+                continue;
+            }
             command => state.handle(command, send),
+        }
+        if let Some(n) = &state.notifier {
+            n.notice(&state.book);
         }
         send(Event::Done);
     }
@@ -473,7 +485,10 @@ impl State {
                 Err(e) => send(Event::Refused(Origin::General, e.into())),
             },
             // Run by the loop in `run`, which owns the data directory's path.
-            Command::Forwarded(..) | Command::Shutdown | Command::Store(_) => {}
+            Command::Forwarded(..)
+            | Command::Shutdown
+            | Command::Store(_)
+            | Command::WatchedBy(_) => {}
             Command::AddActivity { community, title } => {
                 let today = self.book.now().day();
                 let r = self
