@@ -14,6 +14,7 @@
 //! # Ok::<(), gridbook_model::Error>(())
 //! ```
 
+pub mod access;
 mod book;
 pub mod conflict;
 mod directory;
