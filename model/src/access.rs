@@ -160,7 +160,7 @@ fn key_of(hex_key: &str) -> Option<VerifyingKey> {
 pub struct DeviceStatus {
     /// The member using it (from its latest grant).
     pub member: String,
-    /// Its current role; `None` once revoked.
+    /// Its role (its last one, when revoked).
     pub role: Option<Role>,
     /// The device that signed its latest grant (or revocation).
     pub granted_by: String,
@@ -237,7 +237,10 @@ impl Membership {
 
     /// `device`'s current role, if active.
     pub fn role(&self, device: &str) -> Option<Role> {
-        self.devices.get(device).and_then(|d| d.role)
+        self.devices
+            .get(device)
+            .filter(|d| d.revoked.is_none())
+            .and_then(|d| d.role)
     }
 
     /// Whether the record `id` counts.
@@ -455,12 +458,12 @@ impl Verifier {
                     continue;
                 }
                 let target = self.records[v].body.device.clone();
-                for r in 0..n {
+                for (r, voided) in void.iter_mut().enumerate() {
                     let body = &self.records[r].body;
                     let by_or_for = body.signer == target
                         || (body.device == target && matches!(body.act, Act::Grant { .. }));
-                    if r != v && by_or_for && !self.past[v].contains(&r) && !void[r] {
-                        void[r] = true;
+                    if r != v && by_or_for && !self.past[v].contains(&r) && !*voided {
+                        *voided = true;
                         changed = true;
                     }
                 }
@@ -534,11 +537,7 @@ impl Verifier {
                 device,
                 DeviceStatus {
                     member: self.records[from].body.member.clone(),
-                    role: if revoked.is_some() {
-                        None
-                    } else {
-                        latest.and_then(|i| self.records[i].role())
-                    },
+                    role: latest.and_then(|i| self.records[i].role()),
                     granted_by: self.records[last].body.signer.clone(),
                     revoked,
                     eras,

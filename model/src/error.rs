@@ -35,6 +35,9 @@ pub enum Error {
     /// Input that cannot be accepted.
     #[error("{0}")]
     Invalid(String),
+    /// This device's role does not allow the change (or the device was revoked).
+    #[error("{0}")]
+    Refused(String),
     /// The store holds no network yet.
     #[error(
         "this store has no network yet: run `gridbook init --subdistrict NAME --name PERSON` first"

@@ -100,8 +100,8 @@ pub enum NodeError {
     Store(#[from] gridbook_model::Error),
 }
 
-/// Refuses, right after the TLS handshake, every connection with a device that the directory's
-/// `devices` map does not list. A device with no network yet (listed on another device, never
+/// Refuses, right after the TLS handshake, every connection with a device that is not an active
+/// member: a verified, unrevoked grant in the directory (see `gridbook_model::access`). A device with no network yet (listed on another device, never
 /// synced) may dial out, to fetch its network from the device that listed it; it accepts
 /// nothing. The pairing ALPN is the one exception: it is accepted from anyone, but only while
 /// this device has an invite open.
@@ -125,10 +125,9 @@ impl EndpointHooks for MembersOnly {
                 if book.network().map_err(|e| e.to_string())?.is_none() {
                     return Ok(outgoing);
                 }
-                Ok(book
-                    .devices()
-                    .map_err(|e| e.to_string())?
-                    .contains_key(&peer))
+                // Verified and unrevoked only; an unreadable directory refuses.
+                book.membership().map_err(|e| e.to_string())?;
+                Ok(book.is_active_member(&peer))
             })
             .await;
         match verdict {

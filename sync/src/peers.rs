@@ -39,6 +39,8 @@ pub struct PeerView {
     pub member_name: Option<String>,
     /// Its role (token), when the directory lists it.
     pub role: Option<String>,
+    /// Set when it was revoked: why (it is refused at every handshake).
+    pub revoked: Option<String>,
     /// What this device recorded about it.
     #[serde(flatten)]
     pub record: PeerRecord,
@@ -101,9 +103,16 @@ pub fn peers(book: &mut Gridbook) -> gridbook_model::Result<Vec<PeerView>> {
         Default::default()
     };
     let mut out = Vec::new();
+    let revoked: std::collections::BTreeMap<String, String> = book
+        .membership()?
+        .devices()
+        .iter()
+        .filter_map(|(k, d)| Some((k.clone(), d.revoked.as_ref()?.reason.clone())))
+        .collect();
     for (device, d) in book.devices()? {
         let record = records.remove(&device).unwrap_or_default();
         out.push(PeerView {
+            revoked: revoked.get(&device).cloned(),
             this_device: device == me,
             member_name: members.get(d.member.as_str()).map(|m| m.name.clone()),
             member: Some(d.member.to_string()),
@@ -119,6 +128,7 @@ pub fn peers(book: &mut Gridbook) -> gridbook_model::Result<Vec<PeerView>> {
             member: None,
             member_name: None,
             role: None,
+            revoked: None,
             record,
         });
     }

@@ -376,6 +376,16 @@ impl Session {
         })
     }
 
+    /// Ends the session once the peer is no longer an active member (revoked, or never
+    /// granted): checked before every frame in and out, so nothing more reaches a device the
+    /// moment its revocation is known here, live push included.
+    fn still_member(&mut self, book: &mut Gridbook) -> Result<(), SessionError> {
+        if book.network()?.is_some() && !book.is_active_member(&self.peer_hex) {
+            return Err(self.fail(SessionError::NotAMember(self.peer_hex.clone())));
+        }
+        Ok(())
+    }
+
     fn fail(&mut self, e: SessionError) -> SessionError {
         if self.phase != Phase::Ended {
             self.phase = Phase::Ended;
@@ -390,6 +400,7 @@ impl Session {
         if self.phase == Phase::Ended {
             return Err(SessionError::Ended);
         }
+        self.still_member(book)?;
         self.report.frames_received += 1;
         self.report.bytes_received += bytes.len();
         let result = Frame::decode(bytes)

@@ -23,7 +23,9 @@ pub fn exchange(a: &mut Gridbook, b: &mut Gridbook) -> Result<usize> {
 pub fn copy_into(from: &mut Gridbook, to: &mut Gridbook) -> Result<usize> {
     let mut moved = 0;
     for id in from.doc_ids()? {
-        let Some(doc) = from.doc(&id)? else { continue };
+        let Some(doc) = from.full_doc(&id)? else {
+            continue;
+        };
         let mut copy = doc.clone();
         moved += to.merge_doc(&id, &mut copy)?;
     }
@@ -31,7 +33,7 @@ pub fn copy_into(from: &mut Gridbook, to: &mut Gridbook) -> Result<usize> {
 }
 
 /// A founded network with one community (`zt`, 中台社区), grid `zt-g3` and building
-/// `zt-g3-b12`, and a second device that has received its directory.
+/// `zt-g3-b12`, and a second device, granted the admin role, that has received its directory.
 pub fn two_devices() -> Result<(Gridbook, Gridbook)> {
     let mut office = Gridbook::in_memory()?;
     office.init_network("凤凰台街道", "赵敏")?;
@@ -39,6 +41,12 @@ pub fn two_devices() -> Result<(Gridbook, Gridbook)> {
     office.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")?;
     office.add_place(PlaceKind::Building, Some("zt-g3"), "b12", "12号楼")?;
     let mut tablet = Gridbook::in_memory()?;
+    let worker = office.add_member("李娜", gridbook_model::vocab::Role::Admin)?;
+    office.add_device(
+        &tablet.device().id_hex(),
+        &worker,
+        gridbook_model::vocab::Role::Admin,
+    )?;
     exchange(&mut office, &mut tablet)?;
     Ok((office, tablet))
 }

@@ -182,8 +182,13 @@ pub fn world(n: usize) -> Result<World> {
         r.set_now(Some(START));
         replicas.push(r);
     }
+    let keys: Vec<String> = replicas.iter().map(|r| r.id.clone()).collect();
     let office = replicas[0].book();
-    office.init_network("凤凰台街道", "赵敏")?;
+    let founder = office.init_network("凤凰台街道", "赵敏")?;
+    // Every device edits every kind of document here: each is granted the admin role.
+    for key in &keys[1..] {
+        office.add_device(key, &founder, gridbook_model::vocab::Role::Admin)?;
+    }
     office.add_place(PlaceKind::Community, None, "zt", "中台社区")?;
     office.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")?;
     office.add_place(PlaceKind::Building, Some("zt-g3"), "b12", "12号楼")?;

@@ -14,6 +14,7 @@
 //!   store it has open, and they answer exactly as they would alone (owner.rs).
 
 mod bundle;
+mod access;
 pub mod demo;
 mod directory;
 mod dump;
@@ -163,6 +164,15 @@ pub enum Command {
     /// Carry data on a USB stick: an encrypted file of everything (or what one device lacks)
     #[command(subcommand)]
     Bundle(bundle::BundleCommand),
+    /// Give a device a role, or change its role (admin): a grant signed by this device
+    Grant(access::GrantArgs),
+    /// Revoke a device for good (admin): refused at every handshake once this spreads
+    Revoke(access::RevokeArgs),
+    /// Changes this device keeps but ignores (not allowed by their author's role, or made by a
+    /// revoked device), with why
+    Ignored(JsonFlag),
+    /// Who changed which resident's or need's record, and when
+    Audit(access::AuditArgs),
 }
 
 /// `--json`.
@@ -536,6 +546,10 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
         Command::Join(args) => pairing::join(&ctx, args),
         Command::Peers(args) => peers::run(&ctx, args.json),
         Command::Bundle(cmd) => bundle::run(&ctx, cmd),
+        Command::Grant(args) => access::grant(&ctx, args),
+        Command::Revoke(args) => access::revoke(&ctx, args),
+        Command::Ignored(args) => access::ignored(&ctx, args.json),
+        Command::Audit(args) => access::audit(&ctx, args),
     }
 }
 

@@ -23,7 +23,10 @@ pub fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
                     &p.device[..16.min(p.device.len())],
                     if p.this_device { " (this)" } else { "" }
                 ),
-                output::or_dash(p.role.as_deref()),
+                match &p.revoked {
+                    Some(why) => format!("REVOKED ({why})"),
+                    None => output::or_dash(p.role.as_deref()),
+                },
                 output::or_dash(match (&p.member, &p.member_name) {
                     (Some(m), Some(n)) => Some(format!("{n} ({m})")),
                     (Some(m), None) => Some(m.clone()),

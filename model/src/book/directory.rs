@@ -156,6 +156,8 @@ impl Gridbook {
             book.pending
                 .meta
                 .push((meta::MEMBER, member_id.to_string().into_bytes()));
+            // The founding device's own signed grant names its member for every device.
+            book.grant(&device_hex, &member_id, Role::Admin)?;
             Ok(member_id)
         })?;
         Ok(member_id)
@@ -418,44 +420,11 @@ impl Gridbook {
         }
     }
 
-    /// Lists a device (by its public key, 64 hex digits) as used by `member` with `role`, so
-    /// that other devices of the network accept its connections. Listing a device again updates
-    /// its member and role.
+    /// Admits a device (by its public key, 64 hex digits) as used by `member` with `role`: a
+    /// grant signed by this device (an admin's), so that every device of the network accepts
+    /// its connections and its changes. Admitting a device again changes its role.
     pub fn add_device(&mut self, public_hex: &str, member: &MemberId, role: Role) -> Result<()> {
-        let public_hex = public_hex.trim().to_ascii_lowercase();
-        let key: [u8; 32] = data_encoding::HEXLOWER
-            .decode(public_hex.as_bytes())
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "{public_hex} is not a device id: a device id is 64 hex digits (`gridbook device id` on that device prints it)"
-                ))
-            })?;
-        self.member_record(member)?;
-        let device = Device {
-            member: member.clone(),
-            tag: crate::ids::DeviceTag::of_key(&key).to_string(),
-            role,
-            added_at: self.now(),
-        };
-        self.op(|book| {
-            book.edit(&DocId::Directory, "add device", |tx, _| {
-                let devices = map_at(tx, ROOT, "devices", "directory")?;
-                reconcile_prop(tx, &devices, public_hex.as_str(), &device)
-                    .map_err(|e| Error::malformed("directory", e))?;
-                Ok(((), Vec::new()))
-            })
-        })
-    }
-
-    /// The devices of the network, keyed by public key (hex); empty when this device belongs
-    /// to no network yet.
-    pub fn devices(&mut self) -> Result<BTreeMap<String, Device>> {
-        match self.doc(&DocId::Directory)? {
-            Some(doc) => hydrate_map(doc, "devices"),
-            None => Ok(BTreeMap::new()),
-        }
+        self.grant(public_hex, member, role)
     }
 
     /// The relay server the network's devices use to reach each other when they are online but

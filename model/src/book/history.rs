@@ -65,10 +65,11 @@ impl Gridbook {
 
     /// Each listed device's member's name, by device id (hex).
     fn device_names(&mut self) -> Result<BTreeMap<String, String>> {
-        let Some(doc) = self.doc(&crate::DocId::Directory)? else {
+        if self.doc(&crate::DocId::Directory)?.is_none() {
             return Ok(BTreeMap::new());
-        };
-        let devices: BTreeMap<String, Device> = hydrate_map(doc, "devices")?;
+        }
+        let devices: BTreeMap<String, Device> = self.devices()?;
+        let doc = self.directory()?;
         let members: BTreeMap<String, Member> = hydrate_map(doc, "members")?;
         Ok(devices
             .into_iter()
@@ -102,11 +103,11 @@ mod tests {
     use super::names_id;
     use crate::book::{Gridbook, NeedEdit, NewNeed};
     use crate::time::Timestamp;
-    use crate::vocab::Category;
+    use crate::vocab::{Category, Role};
     use crate::{DocId, PlaceKind};
 
     fn copy(from: &mut Gridbook, to: &mut Gridbook, doc: &DocId) {
-        let mut d = from.doc(doc).unwrap().unwrap().clone();
+        let mut d = from.full_doc(doc).unwrap().unwrap().clone();
         to.merge_doc(doc, &mut d).unwrap();
     }
 
@@ -131,6 +132,9 @@ mod tests {
         // A second device whose clock says 1970 edits the need after receiving it.
         let mut b = Gridbook::in_memory().unwrap();
         b.set_now(Some(Timestamp(0)));
+        let worker = a.add_member("李娜", Role::GridWorker).unwrap();
+        a.add_device(&b.device().id_hex(), &worker, Role::GridWorker)
+            .unwrap();
         copy(&mut a, &mut b, &DocId::Directory);
         copy(&mut a, &mut b, &doc);
         let title = |t: &str| NeedEdit {
@@ -152,7 +156,7 @@ mod tests {
             steps,
             vec![
                 (true, Some("赵敏"), 1_795_000_000_000),
-                (false, None, 0),
+                (false, Some("李娜"), 0),
                 (false, Some("赵敏"), 1_795_000_000_000),
             ],
             "{history:#?}"

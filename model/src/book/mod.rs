@@ -5,7 +5,10 @@
 //! in one durable redb transaction. If anything fails first, the edits are dropped from memory
 //! and nothing is written.
 
+mod access;
+mod audit;
 mod directory;
+mod enforce;
 mod history;
 mod ledger;
 mod meetings;
@@ -31,7 +34,9 @@ use crate::store::{Store, StoreError, WriteBatch};
 use crate::summary::Row;
 use crate::time::Timestamp;
 
+pub use audit::AuditEntry;
 pub use directory::{DirectoryView, PlaceKind};
+pub use enforce::Ignored;
 pub use history::HistoryEntry;
 pub use meetings::{MeetingView, MotionView, NewMeeting};
 pub use needs::{NeedEdit, NewNeed, Recorded};
@@ -95,7 +100,10 @@ impl std::fmt::Debug for DeviceKey {
 }
 
 struct Loaded {
+    /// Every change this device holds, ignored ones included: what sync and storage see.
     doc: Automerge,
+    /// What reading it sees (see enforce.rs), once checked.
+    checked: Option<enforce::Checked>,
     chunks: usize,
     /// The document's ops in its stored snapshot (0 if none); the rest are in chunks.
     snapshot_ops: u64,
@@ -105,6 +113,7 @@ impl Loaded {
     fn new(doc: Automerge, chunks: usize) -> Self {
         Loaded {
             doc,
+            checked: None,
             chunks,
             snapshot_ops: 0,
         }
@@ -181,6 +190,7 @@ pub struct Gridbook {
     depth: u32,
     /// Durable writes that stored document changes since the book was opened.
     revision: u64,
+    access: access::AccessCache,
 }
 
 impl std::fmt::Debug for Gridbook {
@@ -321,6 +331,7 @@ impl Gridbook {
             fixed_now: None,
             depth: 0,
             revision: 0,
+            access: access::AccessCache::default(),
         })
     }
 
@@ -373,9 +384,24 @@ impl Gridbook {
         Ok(ids.into_iter().collect())
     }
 
-    /// A document, loaded from the store on first use; `None` if this device has no such
-    /// document.
+    /// A document as the app reads it: at the heads of its accepted changes (see enforce.rs),
+    /// loaded from the store on first use; `None` if this device has no such document.
     pub fn doc(&mut self, id: &DocId) -> Result<Option<&Automerge>> {
+        if !self.load(id)? {
+            return Ok(None);
+        }
+        self.check(id)?;
+        Ok(self.docs.get(id).map(|l| {
+            l.checked
+                .as_ref()
+                .and_then(|c| c.view.as_ref())
+                .unwrap_or(&l.doc)
+        }))
+    }
+
+    /// A document with every change this device holds, ignored ones included: for copying it
+    /// whole to another replica (tests, bundles), never for reading.
+    pub fn full_doc(&mut self, id: &DocId) -> Result<Option<&Automerge>> {
         self.load(id)?;
         Ok(self.docs.get(id).map(|l| &l.doc))
     }
@@ -404,6 +430,7 @@ impl Gridbook {
             id.clone(),
             Loaded {
                 doc,
+                checked: None,
                 chunks: stored.chunks.len(),
                 snapshot_ops,
             },
@@ -420,6 +447,7 @@ impl Gridbook {
         f: impl FnOnce(&mut Transaction<'_>, &mut IdSource) -> Result<(R, Vec<Row>)>,
     ) -> Result<R> {
         self.ensure_doc(doc_id)?;
+        self.check(doc_id)?;
         let time = self.now().0 / 1000;
         let loaded = self
             .docs
@@ -427,7 +455,13 @@ impl Gridbook {
             .ok_or_else(|| Error::not_found("document", doc_id))?;
         let heads = loaded.doc.get_heads();
         let ids = &mut self.ids;
-        let outcome = loaded.doc.transact_with(
+        // With ignored changes present, write on the accepted view, so this edit never depends
+        // on an ignored change; its change then joins the whole document.
+        let target = match loaded.checked.as_mut().and_then(|c| c.view.as_mut()) {
+            Some(view) => view,
+            None => &mut loaded.doc,
+        };
+        let outcome = target.transact_with(
             |_| {
                 CommitOptions::default()
                     .with_message(message.to_string())
@@ -443,6 +477,25 @@ impl Gridbook {
             }
         };
         self.touched.insert(doc_id.clone());
+        let change = target.get_last_local_change();
+        if loaded.checked.as_ref().is_some_and(|c| c.view.is_some())
+            && let Some(change) = &change
+        {
+            loaded
+                .doc
+                .apply_changes([change.clone()])
+                .map_err(|e| Error::malformed(doc_id, e))?;
+        }
+        if let Some(change) = change
+            && let Some(why) = self.judge_own(doc_id, &change)
+        {
+            // Returning the error drops this operation's edits (see `op`).
+            return Err(Error::Refused(format!(
+                "{why}: this device's change would be ignored by every device. An office admin can change this device's role with `gridbook grant {} --role ROLE`",
+                self.key.id_hex()
+            )));
+        }
+        self.checked_through(doc_id);
         self.stage_changes(doc_id, &heads);
         for row in rows {
             self.pending.summaries.push((row.kind, row.id, row.json));
@@ -596,6 +649,7 @@ impl Gridbook {
     /// Merges another replica's document into this device's copy and stores what was new, with
     /// fresh summary rows for the whole document. Returns how many changes were new.
     pub fn merge_doc(&mut self, doc_id: &DocId, other: &mut Automerge) -> Result<usize> {
+        let before = self.membership_before(doc_id)?;
         self.op(|book| {
             if !book.load(doc_id)? {
                 // A document this device lacks is taken whole: merged into an empty one, its
@@ -629,8 +683,24 @@ impl Gridbook {
                 for row in rows {
                     book.pending.summaries.push((row.kind, row.id, row.json));
                 }
+                if let Some(before) = &before {
+                    book.refresh_rows_since(before)?;
+                }
             }
             Ok(new)
+        })
+    }
+
+    /// The membership before a change to `doc_id`, when that document is the directory (whose
+    /// records decide how every other document reads).
+    pub(crate) fn membership_before(
+        &mut self,
+        doc_id: &DocId,
+    ) -> Result<Option<crate::access::Membership>> {
+        Ok(if *doc_id == DocId::Directory {
+            Some(self.membership()?.clone())
+        } else {
+            None
         })
     }
 

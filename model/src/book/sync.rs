@@ -120,6 +120,7 @@ impl Gridbook {
     ) -> Result<usize> {
         check_blooms(doc, &message)?;
         self.ensure_loaded(doc)?;
+        let before = self.membership_before(doc)?;
         self.op(|book| {
             let loaded = book
                 .docs
@@ -142,6 +143,9 @@ impl Gridbook {
                 book.stage_changes(doc, &heads);
                 for row in book.rows_of(doc)? {
                     book.pending.summaries.push((row.kind, row.id, row.json));
+                }
+                if let Some(before) = &before {
+                    book.refresh_rows_since(before)?;
                 }
             }
             book.pending

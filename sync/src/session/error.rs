@@ -84,6 +84,9 @@ pub enum SessionError {
     /// A frame was asked of a session that has ended.
     #[error("the session has already ended")]
     Ended,
+    /// The peer is not (or no longer) an active member: revoked, or never granted.
+    #[error("device {0} is not an active member of this network (revoked or never granted)")]
+    NotAMember(String),
 }
 
 impl SessionError {

@@ -30,6 +30,7 @@ impl Session {
         if self.phase != Phase::Speaking {
             return Ok(None);
         }
+        self.still_member(book)?;
         let peer = self.peer_hex.clone();
         guarded(&peer, "generate", || self.next_frame(book)).map_err(|e| self.fail(e))
     }

@@ -1,0 +1,306 @@
+//! Membership in the directory: signed grants and revocations written and read.
+//!
+//! Records are read from the directory's change history, not from its current state: a record
+//! is a signed JSON string put into the `access` map by a change whose message starts with
+//! `access `, and a later change that deletes or overwrites it (by anyone) cannot hide it. Only
+//! the new changes are read when the directory grows, so this costs nothing in the common case.
+
+use std::collections::BTreeMap;
+
+use automerge::transaction::Transactable as _;
+use automerge::{ChangeHash, ObjType, ROOT, ReadDoc};
+
+use super::Gridbook;
+use crate::access::{AccessRecord, Act, Membership, RecordBody};
+use crate::directory::Device;
+use crate::doc_id::DocId;
+use crate::error::{Error, Result};
+use crate::ids::{DeviceTag, MemberId};
+use crate::vocab::Role;
+
+/// The message prefix of changes that carry access records.
+pub(super) const ACCESS_MESSAGE: &str = "access ";
+
+/// Records read so far and the membership they give, for the directory at `heads`.
+#[derive(Debug, Default)]
+pub(super) struct AccessCache {
+    heads: Vec<ChangeHash>,
+    records: BTreeMap<String, AccessRecord>,
+    pub(super) membership: Membership,
+    network: Option<(String, String)>,
+}
+
+impl Gridbook {
+    /// Who is a member with which role, verified against the founding key; empty when this
+    /// device belongs to no network.
+    pub fn membership(&mut self) -> Result<&Membership> {
+        self.refresh_access()?;
+        Ok(&self.access.membership)
+    }
+
+    /// Whether `device` (hex) is an active member: verified, unrevoked. False when this device
+    /// belongs to no network or cannot read its directory.
+    pub fn is_active_member(&mut self, device: &str) -> bool {
+        self.membership().is_ok_and(|m| m.is_active(device))
+    }
+
+    pub(super) fn refresh_access(&mut self) -> Result<()> {
+        let Some(loaded) = self.docs.get(&DocId::Directory) else {
+            if !self.load(&DocId::Directory)? {
+                self.access = AccessCache::default();
+                return Ok(());
+            }
+            return self.refresh_access();
+        };
+        let doc = &loaded.doc;
+        let heads = doc.get_heads();
+        if heads == self.access.heads {
+            return Ok(());
+        }
+        let mut grew = false;
+        for meta in doc.get_changes_meta(&self.access.heads) {
+            if !meta
+                .message
+                .as_deref()
+                .is_some_and(|m| m.starts_with(ACCESS_MESSAGE))
+            {
+                continue;
+            }
+            let Some(change) = doc.get_change_by_hash(&meta.hash) else {
+                continue;
+            };
+            for op in change.decode().operations {
+                if let automerge::legacy::OpType::Put(automerge::ScalarValue::Str(s)) = op.action
+                    && let Some(r) = AccessRecord::from_json(&s)
+                {
+                    self.access.records.insert(r.id(), r);
+                    grew = true;
+                }
+            }
+        }
+        self.access.heads = heads;
+        let network = self
+            .network_of_loaded()?
+            .map(|n| (n.id.clone(), n.founding_key.clone()));
+        if grew || network != self.access.network {
+            self.access.network = network.clone();
+            self.access.membership = match network {
+                Some((id, root)) => {
+                    Membership::verify(&id, &root, self.access.records.values().cloned().collect())
+                }
+                None => Membership::default(),
+            };
+        }
+        Ok(())
+    }
+
+    fn network_of_loaded(&self) -> Result<Option<crate::directory::Network>> {
+        let Some(loaded) = self.docs.get(&DocId::Directory) else {
+            return Ok(None);
+        };
+        match loaded.doc.get(ROOT, "network") {
+            Ok(Some(_)) => Ok(Some(
+                autosurgeon::hydrate_prop(&loaded.doc, ROOT, "network")
+                    .map_err(|e| Error::malformed("directory", e))?,
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    /// Grants `device` (hex public key) to `member` with `role`, signed by this device, which
+    /// must be an active admin. A device already granted changes role; nobody re-pairs.
+    pub fn grant(&mut self, device: &str, member: &MemberId, role: Role) -> Result<()> {
+        let device = parse_device(device)?;
+        self.member_record(member)?;
+        self.write_record(
+            &device,
+            member.as_str(),
+            Act::Grant {
+                role: role.token().into(),
+            },
+        )
+    }
+
+    /// Revokes `device` for good, with a reason, signed by this device (an active admin). The
+    /// revoked device keeps what it already holds; nothing new reaches it.
+    pub fn revoke(&mut self, device: &str, reason: &str) -> Result<()> {
+        let device = parse_device(device)?;
+        if reason.trim().is_empty() {
+            return Err(Error::Invalid(
+                "say why the device is revoked: --reason TEXT".into(),
+            ));
+        }
+        if device == self.key.id_hex() {
+            return Err(Error::Invalid(
+                "a device cannot revoke itself: revoke it from another admin device".into(),
+            ));
+        }
+        let member = match self.membership()?.device(&device) {
+            Some(d) if d.revoked.is_some() => {
+                return Err(Error::Invalid(format!(
+                    "device {device} is already revoked"
+                )));
+            }
+            Some(d) => d.member.clone(),
+            None => {
+                return Err(Error::Invalid(format!(
+                    "device {device} is not a member of this network: `gridbook peers` lists the devices"
+                )));
+            }
+        };
+        self.write_record(
+            &device,
+            &member,
+            Act::Revoke {
+                reason: reason.trim().into(),
+            },
+        )
+    }
+
+    fn write_record(&mut self, device: &str, member: &str, act: Act) -> Result<()> {
+        let me = self.key.id_hex();
+        let before = self.membership()?.clone();
+        let membership = &before;
+        if membership.role(&me) != Some(Role::Admin) {
+            return Err(Error::Invalid(
+                "only an office admin's device can grant or revoke: ask an admin".into(),
+            ));
+        }
+        let after = membership.heads();
+        let known = membership.device(device).is_some();
+        let network = self.network()?.ok_or(Error::NoNetwork)?;
+        // A device that never held a grant has no changes that count; one that did has its
+        // changes so far judged by the role it had (see crate::access).
+        let seen = if known {
+            self.seen_changes_of(device)?
+        } else {
+            BTreeMap::new()
+        };
+        let mut nonce = [0u8; 16];
+        getrandom::fill(&mut nonce)
+            .map_err(|e| Error::Invalid(format!("this system has no source of randomness: {e}")))?;
+        let what = match &act {
+            Act::Grant { role } => format!("grant {device} {role}"),
+            Act::Revoke { .. } => format!("revoke {device}"),
+        };
+        let record = RecordBody {
+            network: network.id,
+            device: device.to_string(),
+            member: member.to_string(),
+            act,
+            signer: me,
+            after,
+            seen,
+            at: self.now().0,
+            nonce: data_encoding::HEXLOWER.encode(&nonce),
+        }
+        .sign(&self.key.secret);
+        let json = record.to_json();
+        let id = record.id();
+        self.op(|book| {
+            book.edit(
+                &DocId::Directory,
+                &format!("{ACCESS_MESSAGE}{what}"),
+                |tx, _| {
+                    let access = match tx.get(ROOT, "access") {
+                        Ok(Some((automerge::Value::Object(ObjType::Map), obj))) => obj,
+                        _ => tx
+                            .put_object(ROOT, "access", ObjType::Map)
+                            .map_err(|e| Error::malformed("directory", e))?,
+                    };
+                    tx.put(&access, id.as_str(), json)
+                        .map_err(|e| Error::malformed("directory", e))?;
+                    Ok(((), Vec::new()))
+                },
+            )?;
+            book.refresh_rows_since(&before)
+        })
+    }
+
+    /// For each document this device holds: the highest sequence number of `device`'s changes.
+    fn seen_changes_of(&mut self, device: &str) -> Result<BTreeMap<String, u64>> {
+        let actor = automerge::ActorId::from(
+            data_encoding::HEXLOWER
+                .decode(device.as_bytes())
+                .unwrap_or_default(),
+        );
+        let mut seen = BTreeMap::new();
+        for id in self.doc_ids()? {
+            if !self.load(&id)? {
+                continue;
+            }
+            let Some(loaded) = self.docs.get(&id) else {
+                continue;
+            };
+            let max = loaded
+                .doc
+                .get_changes_meta(&[])
+                .iter()
+                .filter(|m| *m.actor == actor)
+                .map(|m| m.seq)
+                .max();
+            if let Some(max) = max {
+                seen.insert(id.to_string(), max);
+            }
+        }
+        Ok(seen)
+    }
+
+    /// The devices of the network with a verified grant (revoked ones included), keyed by
+    /// public key (hex); empty when this device belongs to no network yet.
+    pub fn devices(&mut self) -> Result<BTreeMap<String, Device>> {
+        let founded_at = self.network()?.map(|n| n.founded_at).unwrap_or_default();
+        let founder = self.founding_member()?;
+        Ok(self
+            .membership()?
+            .devices()
+            .iter()
+            .filter_map(|(hex, d)| {
+                let key: [u8; 32] = data_encoding::HEXLOWER
+                    .decode(hex.as_bytes())
+                    .ok()?
+                    .try_into()
+                    .ok()?;
+                let member = if d.member.is_empty() {
+                    founder.clone()?
+                } else {
+                    d.member.parse().ok()?
+                };
+                Some((
+                    hex.clone(),
+                    Device {
+                        member,
+                        tag: DeviceTag::of_key(&key).to_string(),
+                        role: d.role.unwrap_or(Role::Admin),
+                        added_at: founded_at,
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    /// The founding device's member, from the unsigned `devices` map a network founded before
+    /// signed grants kept.
+    fn founding_member(&mut self) -> Result<Option<MemberId>> {
+        let Some(network) = self.network()? else {
+            return Ok(None);
+        };
+        let listed: BTreeMap<String, Device> =
+            super::directory::hydrate_map(self.directory()?, "devices")?;
+        Ok(listed.get(&network.founding_key).map(|d| d.member.clone()))
+    }
+}
+
+fn parse_device(given: &str) -> Result<String> {
+    let hex = given.trim().to_ascii_lowercase();
+    let ok = data_encoding::HEXLOWER
+        .decode(hex.as_bytes())
+        .is_ok_and(|b| b.len() == 32);
+    if ok {
+        Ok(hex)
+    } else {
+        Err(Error::Invalid(format!(
+            "{given} is not a device id: a device id is 64 hex digits (`gridbook device id` on that device prints it; `gridbook peers` lists the network's)"
+        )))
+    }
+}

@@ -1,0 +1,343 @@
+//! Roles enforced without dropping a change: every device keeps every change it receives and
+//! reads each document at the heads of its *accepted* changes.
+//!
+//! **The rule**, computed alike on every device from the document's change graph and the
+//! verified membership (crate::access): a change is accepted iff all its dependencies are
+//! accepted and its author was allowed to make it — the genesis change always is; otherwise the
+//! author's device must hold a grant whose role may change that kind of document (office
+//! admin: everything; grid worker: needs, and residents in the directory; facilitator: meetings,
+//! and claims of needs; volunteer lead: roster and time bank; everyone: the directory's catalog
+//! of documents), judged by the era the change falls in, and a change a revoked device made
+//! after its revoker had its changes is never allowed. Ignored changes stay in history, travel
+//! in sync and are listed with why ([`Gridbook::ignored_changes`]).
+//!
+//! **Cheap when nothing is ignored**: a check reads each change's metadata (no ops) once, then
+//! only the changes that arrive later; directory changes by non-admins are decoded to see which
+//! part they touch. Only a document that has ignored changes is forked at its accepted heads,
+//! and this device writes its own edits on that fork, so they never depend on an ignored change
+//! and are never ignored with it.
+
+use std::collections::{HashMap, HashSet};
+
+use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
+
+use super::{Gridbook, genesis_actor};
+use crate::access::{Membership, Standing};
+use crate::doc_id::DocId;
+use crate::error::{Error, Result};
+use crate::time::Timestamp;
+use crate::vocab::Role;
+
+/// A change that is kept but ignored when reading.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Ignored {
+    /// The document.
+    pub doc: String,
+    /// The change's hash (hex).
+    pub change: String,
+    /// The device that made it (hex).
+    pub device: String,
+    /// When, by its author's clock.
+    pub at: Timestamp,
+    /// What was done, as committed.
+    pub what: String,
+    /// Why it is ignored.
+    pub why: String,
+}
+
+/// The outcome of checking a document at some heads, under some membership.
+#[derive(Debug)]
+pub(super) struct Checked {
+    heads: Vec<ChangeHash>,
+    policy: [u8; 32],
+    pub(super) ignored: Vec<Ignored>,
+    /// The document at its accepted heads, when some change is ignored.
+    pub(super) view: Option<Automerge>,
+}
+
+impl Gridbook {
+    /// Brings a loaded document's check up to date (a no-op when nothing changed).
+    pub(super) fn check(&mut self, doc_id: &DocId) -> Result<()> {
+        self.refresh_access()?;
+        let policy = self.access_policy();
+        let me = ActorId::from(self.key.public.as_slice());
+        let Some(loaded) = self.docs.get_mut(doc_id) else {
+            return Ok(());
+        };
+        let heads = loaded.doc.get_heads();
+        if let Some(c) = &loaded.checked
+            && c.heads == heads
+            && c.policy == policy
+        {
+            return Ok(());
+        }
+        let membership = &self.access.membership;
+        // Only the new changes, when the last check ignored nothing under the same membership.
+        if let Some(c) = &loaded.checked
+            && c.policy == policy
+            && c.ignored.is_empty()
+        {
+            let new = loaded.doc.get_changes_meta(&c.heads);
+            let all_fine = new.iter().all(|m| {
+                judge(&loaded.doc, doc_id, membership, &m.actor, m.seq, &m.hash).is_none()
+            });
+            if all_fine {
+                loaded.checked = Some(Checked {
+                    heads,
+                    policy,
+                    ignored: Vec::new(),
+                    view: None,
+                });
+                return Ok(());
+            }
+        }
+        let mut accepted: HashMap<ChangeHash, bool> = HashMap::new();
+        let mut ignored = Vec::new();
+        let metas = loaded.doc.get_changes_meta(&[]);
+        let mut pending: Vec<usize> = (0..metas.len()).collect();
+        while !pending.is_empty() {
+            let before = pending.len();
+            pending.retain(|&i| {
+                let m = &metas[i];
+                if m.deps.iter().any(|d| !accepted.contains_key(d)) {
+                    return true;
+                }
+                let why = if m.deps.iter().any(|d| accepted.get(d) == Some(&false)) {
+                    Some("it builds on an ignored change".to_string())
+                } else {
+                    judge(&loaded.doc, doc_id, membership, &m.actor, m.seq, &m.hash)
+                };
+                accepted.insert(m.hash, why.is_none());
+                if let Some(why) = why {
+                    ignored.push(Ignored {
+                        doc: doc_id.to_string(),
+                        change: m.hash.to_string(),
+                        device: data_encoding::HEXLOWER.encode(m.actor.to_bytes()),
+                        at: Timestamp(m.timestamp * 1000),
+                        what: m.message.as_deref().unwrap_or_default().to_string(),
+                        why,
+                    });
+                }
+                false
+            });
+            if pending.len() == before {
+                break; // a dependency this document lacks: cannot happen in a loaded document
+            }
+        }
+        let view = if ignored.is_empty() {
+            None
+        } else {
+            let depended: HashSet<ChangeHash> = metas
+                .iter()
+                .filter(|m| accepted.get(&m.hash) == Some(&true))
+                .flat_map(|m| m.deps.iter().copied())
+                .collect();
+            let heads: Vec<ChangeHash> = metas
+                .iter()
+                .filter(|m| accepted.get(&m.hash) == Some(&true) && !depended.contains(&m.hash))
+                .map(|m| m.hash)
+                .collect();
+            let mut view = loaded
+                .doc
+                .fork_at(&heads)
+                .map_err(|e| Error::malformed(doc_id, e))?;
+            view.set_actor(me);
+            Some(view)
+        };
+        drop(metas);
+        loaded.checked = Some(Checked {
+            heads,
+            policy,
+            ignored,
+            view,
+        });
+        Ok(())
+    }
+
+    fn access_policy(&self) -> [u8; 32] {
+        self.access.membership.digest()
+    }
+
+    /// Judges this device's newest change in `doc_id` (just committed): `Some(why)` when its
+    /// role does not allow it.
+    pub(super) fn judge_own(
+        &mut self,
+        doc_id: &DocId,
+        change: &automerge::Change,
+    ) -> Option<String> {
+        if self.refresh_access().is_err() {
+            return Some("this device cannot read its directory".into());
+        }
+        let loaded = self.docs.get(doc_id)?;
+        let doc = loaded
+            .checked
+            .as_ref()
+            .and_then(|c| c.view.as_ref())
+            .unwrap_or(&loaded.doc);
+        judge(
+            doc,
+            doc_id,
+            &self.access.membership,
+            change.actor_id(),
+            change.seq(),
+            &change.hash(),
+        )
+    }
+
+    /// Marks a document's check current after this device's own accepted edit.
+    pub(super) fn checked_through(&mut self, doc_id: &DocId) {
+        let policy = self.access_policy();
+        if let Some(loaded) = self.docs.get_mut(doc_id)
+            && let Some(c) = loaded.checked.as_mut()
+            && c.policy == policy
+        {
+            c.heads = loaded.doc.get_heads();
+        }
+    }
+
+    /// Every change this device keeps but ignores, in every document, with why: what `gridbook
+    /// ignored` lists, so an author learns what did not count.
+    pub fn ignored_changes(&mut self) -> Result<Vec<Ignored>> {
+        let mut out = Vec::new();
+        for id in self.doc_ids()? {
+            if self.load(&id)? {
+                self.check(&id)?;
+                if let Some(c) = self.docs.get(&id).and_then(|l| l.checked.as_ref()) {
+                    out.extend(c.ignored.iter().cloned());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Recomputes the summary rows of every document holding changes by a device whose
+    /// standing differs between `before` and now (a grant, role change or revocation arrived),
+    /// so lists follow the same rule as documents.
+    pub(super) fn refresh_rows_since(&mut self, before: &Membership) -> Result<()> {
+        self.refresh_access()?;
+        let now = &self.access.membership;
+        if now.digest() == before.digest() {
+            return Ok(());
+        }
+        let mut changed: HashSet<Vec<u8>> = HashSet::new();
+        for (k, d) in now.devices() {
+            if before.device(k) != Some(d) {
+                changed.extend(data_encoding::HEXLOWER.decode(k.as_bytes()).ok());
+            }
+        }
+        for k in before.devices().keys() {
+            if now.device(k).is_none() {
+                changed.extend(data_encoding::HEXLOWER.decode(k.as_bytes()).ok());
+            }
+        }
+        for id in self.doc_ids()? {
+            if id == DocId::Directory || !self.load(&id)? {
+                continue;
+            }
+            let touched = self.docs.get(&id).is_some_and(|l| {
+                l.doc
+                    .get_changes_meta(&[])
+                    .iter()
+                    .any(|m| changed.contains(m.actor.to_bytes()))
+            });
+            if touched {
+                for row in self.rows_of(&id)? {
+                    self.pending.summaries.push((row.kind, row.id, row.json));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why the change (`actor`, `seq`) in `doc_id` does not count, or `None` when it does.
+fn judge(
+    doc: &Automerge,
+    doc_id: &DocId,
+    membership: &Membership,
+    actor: &ActorId,
+    seq: u64,
+    hash: &ChangeHash,
+) -> Option<String> {
+    if *actor == genesis_actor(doc_id) {
+        return None;
+    }
+    let device = data_encoding::HEXLOWER.encode(actor.to_bytes());
+    match membership.standing(&device, &doc_id.to_string(), seq) {
+        Standing::Stranger => Some("its device holds no valid grant in this network".into()),
+        Standing::Revoked => Some("its device had been revoked".into()),
+        Standing::Role(Role::Admin) => None,
+        Standing::Role(role) => allowed(doc, doc_id, role, hash)
+            .err()
+            .map(|part| format!("a {} may not change {part}", role.token())),
+    }
+}
+
+/// Whether `role` may make the change `hash`; `Err(part)` names what it may not change.
+fn allowed(
+    doc: &Automerge,
+    doc_id: &DocId,
+    role: Role,
+    hash: &ChangeHash,
+) -> std::result::Result<(), String> {
+    let ok = match (doc_id, role) {
+        (DocId::Needs { .. }, Role::GridWorker) => true,
+        (DocId::Needs { .. }, Role::Facilitator) => {
+            // Claims are made at project-claiming meetings, which facilitators record.
+            let message = doc.get_change_meta_by_hash(hash).and_then(|m| m.message);
+            message.is_some_and(|m| m.ends_with("→ implementing"))
+        }
+        (DocId::Meeting(_), Role::Facilitator) => true,
+        (DocId::Roster { .. } | DocId::Timebank { .. }, Role::VolunteerLead) => true,
+        (DocId::Directory, _) => return directory_parts(doc, hash, role),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{} documents", doc_id.kind()))
+    }
+}
+
+/// A non-admin may change the directory's catalog (every new document is listed there), and a
+/// grid worker the residents' register; every other part is the admin's.
+fn directory_parts(
+    doc: &Automerge,
+    hash: &ChangeHash,
+    role: Role,
+) -> std::result::Result<(), String> {
+    let Some(change) = doc.get_change_by_hash(hash) else {
+        return Err("the directory".into());
+    };
+    for op in change.decode().operations {
+        let part = match &op.obj {
+            automerge::legacy::ObjectId::Root => match &op.key {
+                automerge::legacy::Key::Map(k) => k.to_string(),
+                automerge::legacy::Key::Seq(_) => String::new(),
+            },
+            automerge::legacy::ObjectId::Id(id) => top_part(doc, &format!("{}@{}", id.0, id.1)),
+        };
+        let fine = part == "catalog" || (part == "residents" && role == Role::GridWorker);
+        if !fine {
+            return Err(format!(
+                "the directory's {}",
+                if part.is_empty() { "root" } else { &part }
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The top-level key of the directory that holds the object `obj`.
+fn top_part(doc: &Automerge, obj: &str) -> String {
+    let Ok(obj) = doc.import_obj(obj) else {
+        return String::new();
+    };
+    let Ok(parents) = doc.parents(&obj) else {
+        return String::new();
+    };
+    match parents.last().map(|p| p.prop) {
+        Some(automerge::Prop::Map(k)) => k,
+        _ => String::new(),
+    }
+}
