@@ -494,7 +494,11 @@ fn copy_docs(from: &Path, to: &Path) {
     let mut from = gridbook_model::Gridbook::open(from).expect("open source store");
     let mut to = gridbook_model::Gridbook::open_or_create(to).expect("open target store");
     for id in from.doc_ids().unwrap() {
-        let mut doc = from.doc(&id).unwrap().expect("listed document").clone();
+        let mut doc = from
+            .full_doc(&id)
+            .unwrap()
+            .expect("listed document")
+            .clone();
         to.merge_doc(&id, &mut doc).unwrap();
     }
 }
@@ -504,6 +508,17 @@ fn concurrent_edits_show_as_conflicts_and_converged_devices_dump_alike() {
     let office = Device::founded();
     let id = office.add_need();
     let tablet = Device::new();
+    // The tablet's changes count once an admin grants it a role.
+    let tablet_id = tablet.ok(&["device", "id"]).trim().to_string();
+    let worker = office.ok(&["member", "add", "--name", "李娜", "--role", "grid-worker"]);
+    office.ok(&[
+        "grant",
+        &tablet_id,
+        "--role",
+        "grid-worker",
+        "--member",
+        worker.trim(),
+    ]);
     copy_docs(office.data(), tablet.data());
 
     office.ok(&["need", "edit", &id, "--title", "每天送午饭"]);

@@ -16,7 +16,9 @@
 //!   process, frame time while scrolling and while filtering, whether an idle frame redraws;
 //! - the office's exports, import and bundle on that store (`office.rs`);
 //! - sync over iroh on loopback against a naive per-document baseline (`sync.rs` beside this
-//!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those, `=store` everything else).
+//!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those, `=store` everything else);
+//! - the read-time role check on a needs document of 20k changes (`roles.rs`;
+//!   `GRIDBOOK_BENCH_ONLY=roles` runs only that).
 //!
 //! `--quick` (or `GRIDBOOK_BENCH_SCALE=0.1`, any fraction works) runs at a smaller scale for a
 //! smoke run; its figures are named `quick.*` so they never overwrite full-scale ones. Unknown
@@ -27,6 +29,8 @@
 mod gui;
 #[path = "gridbook/office.rs"]
 mod office;
+#[path = "gridbook/roles.rs"]
+mod roles;
 #[path = "gridbook/sync.rs"]
 mod sync;
 
@@ -79,15 +83,20 @@ fn main() -> Result<()> {
 
     // GRIDBOOK_BENCH_ONLY=sync runs only the sync figures, =store all the others.
     let only = std::env::var("GRIDBOOK_BENCH_ONLY").ok();
-    if only.as_deref().is_none_or(|o| o != "sync") {
+    if only.as_deref() == Some("roles") {
+        roles::bench_roles(&mut report, n(20_000))?;
+    } else if only.as_deref().is_none_or(|o| o != "sync") {
         bench_writes(&mut report, n(3_000), n(1_000))?;
         let total = n(100_000);
         // Targets are for the full scale; a smaller run gets a proportionally smaller budget
         // for bulk work, and the same budget for what does not grow with it.
         bench_bulk(&mut report, total, n(5_000), 10.0 * scale)?;
     }
-    if only.as_deref().is_none_or(|o| o != "store") {
+    if only.as_deref().is_none_or(|o| o != "store" && o != "roles") {
         sync::bench_sync(&mut report, scale)?;
+    }
+    if only.is_none() {
+        roles::bench_roles(&mut report, n(20_000))?;
     }
 
     println!();

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use gridbook_model::store::tables::meta;
 use gridbook_model::store::{Store, WriteBatch};
-use gridbook_model::vocab::Category;
+use gridbook_model::vocab::{Category, Role};
 use gridbook_model::{DocId, Gridbook, NewNeed, PlaceKind};
 use gridbook_sync::Session;
 use gridbook_sync::wire::{Frame, HEADER};
@@ -33,6 +33,11 @@ fn office() -> Gridbook {
         .expect("a grid");
     b.add_need(NewNeed::new("楼道灯坏了", Category::Facilities, "zt-g3"))
         .expect("a need");
+    // The tablet is a member: sessions run only with members.
+    let tablet = Gridbook::in_memory_seeded(TABLET_KEY).expect("a store in memory");
+    let worker = b.add_member("李娜", Role::GridWorker).expect("a member");
+    b.add_device(&tablet.device().id_hex(), &worker, Role::GridWorker)
+        .expect("a grant");
     b
 }
 

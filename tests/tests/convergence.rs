@@ -126,6 +126,17 @@ fn world() -> World {
         .add_activity("zt", "义修", None, "2026-11-21".parse().unwrap(), None)
         .unwrap();
     let mut phone = Gridbook::in_memory().unwrap();
+    // The phone edits every kind of document here: the office grants it the admin role.
+    let member = office
+        .add_member("王强", gridbook_model::vocab::Role::Admin)
+        .unwrap();
+    office
+        .add_device(
+            &phone.device().id_hex(),
+            &member,
+            gridbook_model::vocab::Role::Admin,
+        )
+        .unwrap();
     sync_all(&mut office, &mut tablet, 10).unwrap();
     sync_all(&mut office, &mut phone, 10).unwrap();
     World {

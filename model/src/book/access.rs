@@ -27,6 +27,8 @@ pub(super) struct AccessCache {
     heads: Vec<ChangeHash>,
     records: BTreeMap<String, AccessRecord>,
     pub(super) membership: Membership,
+    /// `membership.digest()`, computed once per membership.
+    pub(super) digest: [u8; 32],
     network: Option<(String, String)>,
 }
 
@@ -47,7 +49,9 @@ impl Gridbook {
     pub(super) fn refresh_access(&mut self) -> Result<()> {
         let Some(loaded) = self.docs.get(&DocId::Directory) else {
             if !self.load(&DocId::Directory)? {
-                self.access = AccessCache::default();
+                if self.access.network.is_some() || !self.access.heads.is_empty() {
+                    self.access = AccessCache::default();
+                }
                 return Ok(());
             }
             return self.refresh_access();
@@ -90,6 +94,7 @@ impl Gridbook {
                 }
                 None => Membership::default(),
             };
+            self.access.digest = self.access.membership.digest();
         }
         Ok(())
     }
@@ -112,6 +117,16 @@ impl Gridbook {
     pub fn grant(&mut self, device: &str, member: &MemberId, role: Role) -> Result<()> {
         let device = parse_device(device)?;
         self.member_record(member)?;
+        if let Some(r) = self
+            .membership()?
+            .device(&device)
+            .and_then(|d| d.revoked.as_ref())
+        {
+            return Err(Error::Invalid(format!(
+                "device {device} was revoked ({}) and cannot be admitted again: give it a new key (an empty --data directory on it) and invite that",
+                r.reason
+            )));
+        }
         self.write_record(
             &device,
             member.as_str(),
@@ -176,9 +191,16 @@ impl Gridbook {
         } else {
             BTreeMap::new()
         };
-        let mut nonce = [0u8; 16];
-        getrandom::fill(&mut nonce)
-            .map_err(|e| Error::Invalid(format!("this system has no source of randomness: {e}")))?;
+        // Unique per record (its place, target and act) yet reproducible, so demo data made
+        // twice with a fixed clock is identical; unpredictable without the secret key.
+        let at = self.now().0;
+        let nonce = {
+            use sha2::Digest as _;
+            let mut h = sha2::Sha256::new();
+            h.update(self.key.secret);
+            h.update(format!("{after:?} {device} {act:?} {at}"));
+            h.finalize()
+        };
         let what = match &act {
             Act::Grant { role } => format!("grant {device} {role}"),
             Act::Revoke { .. } => format!("revoke {device}"),
@@ -191,8 +213,8 @@ impl Gridbook {
             signer: me,
             after,
             seen,
-            at: self.now().0,
-            nonce: data_encoding::HEXLOWER.encode(&nonce),
+            at,
+            nonce: data_encoding::HEXLOWER.encode(&nonce[..16]),
         }
         .sign(&self.key.secret);
         let json = record.to_json();

@@ -155,7 +155,7 @@ impl Gridbook {
     }
 
     fn access_policy(&self) -> [u8; 32] {
-        self.access.membership.digest()
+        self.access.digest
     }
 
     /// Judges this device's newest change in `doc_id` (just committed): `Some(why)` when its
@@ -219,9 +219,12 @@ impl Gridbook {
         if now.digest() == before.digest() {
             return Ok(());
         }
+        // A device granted for the first time is skipped: strangers are refused at every
+        // handshake, so it has written nothing anyone holds (pairing grants before the first
+        // sync), and looking would load every document at each pairing.
         let mut changed: HashSet<Vec<u8>> = HashSet::new();
         for (k, d) in now.devices() {
-            if before.device(k) != Some(d) {
+            if before.device(k).is_some_and(|b| b != d) {
                 changed.extend(data_encoding::HEXLOWER.decode(k.as_bytes()).ok());
             }
         }
@@ -229,6 +232,9 @@ impl Gridbook {
             if now.device(k).is_none() {
                 changed.extend(data_encoding::HEXLOWER.decode(k.as_bytes()).ok());
             }
+        }
+        if changed.is_empty() {
+            return Ok(());
         }
         for id in self.doc_ids()? {
             if id == DocId::Directory || !self.load(&id)? {

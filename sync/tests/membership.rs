@@ -1,0 +1,229 @@
+//! Only active members sync: strangers are refused at the handshake (real iroh on loopback,
+//! discovery off), and a revoked device is refused on a new connection and cut off in the
+//! middle of a live session, receiving no change made after its revocation.
+//!
+//! `GRIDBOOK_STRANGERS` sets how many random keys dial (default 200 in CI; the figure in the
+//! report is for 1,000).
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use gridbook_model::vocab::{Category, Role};
+use gridbook_model::{Gridbook, NewNeed, PlaceKind};
+use gridbook_sync::node::{ALPN, Node, NodeError};
+use gridbook_sync::{Book, Session, SessionError, manifest, manifest_digest};
+use iroh::endpoint::{NetReportConfig, PortmapperConfig, presets};
+use iroh::{Endpoint, EndpointAddr, RelayMode, SecretKey};
+use sha2::{Digest as _, Sha256};
+
+fn office() -> Gridbook {
+    let mut office = Gridbook::in_memory().unwrap();
+    office.init_network("凤凰台街道", "赵敏").unwrap();
+    office
+        .add_place(PlaceKind::Community, None, "zt", "中台社区")
+        .unwrap();
+    office
+        .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+        .unwrap();
+    office
+}
+
+/// The office and a tablet it granted the grid-worker role; the tablet has synced once.
+fn office_and_tablet() -> (Gridbook, Gridbook) {
+    let mut office = office();
+    let mut tablet = Gridbook::in_memory().unwrap();
+    let member = office.add_member("王强", Role::GridWorker).unwrap();
+    office
+        .add_device(&tablet.device().id_hex(), &member, Role::GridWorker)
+        .unwrap();
+    run(&mut tablet, &mut office).unwrap();
+    (office, tablet)
+}
+
+/// Runs a whole session, `a` dialling `b`, in memory.
+fn run(a: &mut Gridbook, b: &mut Gridbook) -> Result<(), SessionError> {
+    let (mut dialer, first) = Session::dial(a, *b.device().public_bytes())?;
+    let mut acceptor = Session::accept(b, *a.device().public_bytes())?;
+    let mut next = Some(first);
+    let mut to_b = true;
+    while let Some(bytes) = next.take() {
+        let step = if to_b {
+            acceptor.receive(b, &bytes)?
+        } else {
+            dialer.receive(a, &bytes)?
+        };
+        next = step.send;
+        to_b = !to_b;
+    }
+    Ok(())
+}
+
+fn digest(book: &mut Gridbook) -> [u8; 32] {
+    manifest_digest(&manifest(book).unwrap())
+}
+
+async fn node(book: Book) -> Node {
+    Node::spawn(book, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+fn loopback(node: &Node) -> SocketAddr {
+    node.bound()
+        .into_iter()
+        .find(|a| a.is_ipv4())
+        .expect("bound on 127.0.0.1")
+}
+
+/// A bare iroh endpoint with `secret`, offline and on loopback, as DESIGN.md's recipe says.
+async fn stranger(secret: [u8; 32]) -> Endpoint {
+    Endpoint::builder(presets::Minimal)
+        .relay_mode(RelayMode::Disabled)
+        .clear_address_lookup()
+        .portmapper_config(PortmapperConfig::Disabled)
+        .net_report_config(NetReportConfig::minimal())
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0")
+        .unwrap()
+        .secret_key(SecretKey::from_bytes(&secret))
+        .bind()
+        .await
+        .unwrap()
+}
+
+/// Dials with a random key and tries to read anything at all: returns the bytes it got.
+async fn dial_as_stranger(i: u64, office: EndpointAddr) -> usize {
+    let secret: [u8; 32] = Sha256::digest(format!("stranger {i}")).into();
+    let ep = stranger(secret).await;
+    let mut got = 0;
+    if let Ok(conn) = ep.connect(office, ALPN).await
+        && let Ok((mut send, mut recv)) = conn.open_bi().await
+    {
+        let _ = send.write_all(b"\0\0\0\x05hello").await;
+        let mut buf = [0u8; 64];
+        if let Ok(Some(n)) = recv.read(&mut buf).await {
+            got = n;
+        }
+    }
+    ep.close().await;
+    got
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_keys_are_refused_before_any_application_data() {
+    let count: u64 = std::env::var("GRIDBOOK_STRANGERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let (office, _thread) = Book::spawn(office());
+    let mut office_node = node(office.clone()).await;
+    let addr = EndpointAddr::new(office_node.id()).with_ip_addr(loopback(&office_node));
+    let before = office.call(digest).await.unwrap();
+    let started = Instant::now();
+    let mut received = 0;
+    // Eight at a time, as strangers in a café would.
+    for batch in (0..count).collect::<Vec<_>>().chunks(8) {
+        let dials: Vec<_> = batch
+            .iter()
+            .map(|&i| tokio::spawn(dial_as_stranger(i, addr.clone())))
+            .collect();
+        for d in dials {
+            received += d.await.unwrap();
+        }
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(received, 0, "a stranger received application data");
+    // No session started, nothing stored, no peer recorded.
+    let session =
+        tokio::time::timeout(Duration::from_millis(300), office_node.next_session()).await;
+    assert!(
+        session.is_err(),
+        "a stranger reached the sync protocol: {session:?}"
+    );
+    let (after, peers) = office
+        .call(|b| (digest(b), gridbook_sync::peers::peers(b).unwrap().len()))
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    assert_eq!(peers, 1, "only the office itself is listed");
+    eprintln!(
+        "{count} random keys dialled a member device: all refused before any data, in {elapsed:?} ({:?} each)",
+        elapsed / count as u32
+    );
+    office_node.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_device_is_refused_on_a_new_connection_both_ways() {
+    let (mut office, mut tablet) = office_and_tablet();
+    let tablet_hex = tablet.device().id_hex();
+    office.revoke(&tablet_hex, "tablet lost").unwrap();
+    office
+        .add_need(NewNeed::new("楼道灯坏了", Category::Facilities, "zt-g3"))
+        .unwrap();
+    let before = digest(&mut tablet);
+    let (office, _t1) = Book::spawn(office);
+    let (tablet, _t2) = Book::spawn(tablet);
+    let office_node = node(office.clone()).await;
+    let tablet_node = node(tablet.clone()).await;
+    let dialled = tablet_node
+        .sync_with(office_node.id(), loopback(&office_node))
+        .await;
+    assert!(
+        matches!(&dialled, Err(NodeError::Connect { detail, .. }) if detail.contains("not a device of this network")),
+        "{dialled:?}"
+    );
+    // The office does not dial it either, though the tablet would accept.
+    let dialling = office_node
+        .sync_with(tablet_node.id(), loopback(&tablet_node))
+        .await;
+    assert!(dialling.is_err(), "{dialling:?}");
+    assert_eq!(tablet.call(digest).await.unwrap(), before);
+    let revoked = office
+        .call(move |b| {
+            gridbook_sync::peers::peers(b)
+                .unwrap()
+                .into_iter()
+                .find(|p| p.device == tablet_hex)
+                .and_then(|p| p.revoked)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        revoked.as_deref(),
+        Some("tablet lost"),
+        "peers shows it revoked"
+    );
+}
+
+#[test]
+fn a_live_session_stops_at_the_next_frame_after_the_revocation() {
+    let (mut office, mut tablet) = office_and_tablet();
+    let tablet_hex = tablet.device().id_hex();
+    office
+        .add_need(NewNeed::new(
+            "独居老人需要送餐",
+            Category::ElderlyCare,
+            "zt-g3",
+        ))
+        .unwrap();
+    // The tablet dials; the office answers its hello.
+    let (mut dialer, hello) = Session::dial(&mut tablet, *office.device().public_bytes()).unwrap();
+    let mut acceptor = Session::accept(&mut office, *tablet.device().public_bytes()).unwrap();
+    let answer = acceptor.receive(&mut office, &hello).unwrap().send.unwrap();
+    // Mid-session, the admin revokes the tablet.
+    office.revoke(&tablet_hex, "left the office").unwrap();
+    let before = digest(&mut tablet);
+    let next = dialer.receive(&mut tablet, &answer).unwrap().send.unwrap();
+    let refused = acceptor.receive(&mut office, &next).unwrap_err();
+    assert!(matches!(refused, SessionError::NotAMember(_)), "{refused}");
+    let abort = refused.abort_frame().unwrap();
+    let ended = dialer.receive(&mut tablet, &abort).unwrap_err();
+    assert!(matches!(ended, SessionError::PeerAborted(_)), "{ended}");
+    assert_eq!(
+        digest(&mut tablet),
+        before,
+        "the tablet received nothing new"
+    );
+    assert!(tablet.ignored_changes().unwrap().is_empty());
+}

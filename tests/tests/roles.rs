@@ -1,0 +1,338 @@
+//! Roles and revocation over several replicas, with Automerge sync messages between them: a
+//! member that forges grants or revocations or edits what its role may not, and a revoked
+//! device that keeps writing, are ignored on every device, and every device still converges
+//! (identical dumps, fresh summary rows).
+
+use std::time::Instant;
+
+use automerge::transaction::{CommitOptions, Transactable as _};
+use automerge::{ObjType, ROOT, ReadDoc as _};
+use gridbook_model::access::{Act, RecordBody};
+use gridbook_model::vocab::{Category, MeetingLevel, Role};
+use gridbook_model::{DocId, Error, Gridbook, NeedEdit, NewMeeting, NewNeed, PlaceKind};
+use gridbook_tests::sync_all;
+
+/// Commits one change made by `book`'s own device key straight on its copy of `doc`, bypassing
+/// the checks its Gridbook makes (as a modified client would), and stores it.
+fn tamper(
+    book: &mut Gridbook,
+    doc: &DocId,
+    message: &str,
+    f: impl FnOnce(&mut automerge::transaction::Transaction<'_>),
+) {
+    let mut copy = book.full_doc(doc).unwrap().unwrap().clone();
+    copy.transact_with::<_, _, automerge::AutomergeError, _>(
+        |_| CommitOptions::default().with_message(message.to_string()),
+        |tx| {
+            f(tx);
+            Ok(())
+        },
+    )
+    .unwrap();
+    book.merge_doc(doc, &mut copy).unwrap();
+}
+
+/// Writes a record signed by `book`'s own key into its directory, as a tampered client would.
+fn forge_record(book: &mut Gridbook, device: &str, act: Act, signer_secret: Option<[u8; 32]>) {
+    let network = book.network().unwrap().unwrap();
+    let after = book.membership().unwrap().heads();
+    let record = RecordBody {
+        network: network.id,
+        device: device.into(),
+        member: "P-FORGED-1".into(),
+        act,
+        // Claims to be the founding device when signed with another key.
+        signer: if signer_secret.is_some() {
+            network.founding_key.clone()
+        } else {
+            book.device().id_hex()
+        },
+        after,
+        seen: Default::default(),
+        at: 0,
+        nonce: "00".into(),
+    }
+    .sign(&signer_secret.unwrap_or(*book.device().secret_bytes()));
+    let (id, json) = (record.id(), record.to_json());
+    tamper(book, &DocId::Directory, "access forged", |tx| {
+        let access = match tx.get(ROOT, "access").unwrap() {
+            Some((_, obj)) => obj,
+            None => tx.put_object(ROOT, "access", ObjType::Map).unwrap(),
+        };
+        tx.put(&access, id.as_str(), json).unwrap();
+    });
+}
+
+fn meeting() -> NewMeeting {
+    NewMeeting {
+        title: "停车位".into(),
+        level: MeetingLevel::Grid,
+        community: "zt".into(),
+        grid: None,
+        place: "议事点".into(),
+        day: "2026-11-28".parse().unwrap(),
+        facilitator: "陈静".into(),
+        quorum: 2,
+    }
+}
+
+struct Office {
+    books: Vec<Gridbook>,
+}
+
+impl Office {
+    /// 0: the office (founder); 1: a grid worker; 2: a facilitator; 3: a grid worker to revoke.
+    fn new() -> Office {
+        let mut office = Gridbook::in_memory().unwrap();
+        office.init_network("凤凰台街道", "赵敏").unwrap();
+        office
+            .add_place(PlaceKind::Community, None, "zt", "中台社区")
+            .unwrap();
+        office
+            .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+            .unwrap();
+        let mut books = vec![office];
+        for (name, role) in [
+            ("李娜", Role::GridWorker),
+            ("陈静", Role::Facilitator),
+            ("王强", Role::GridWorker),
+        ] {
+            let tablet = Gridbook::in_memory().unwrap();
+            let member = books[0].add_member(name, role).unwrap();
+            books[0]
+                .add_device(&tablet.device().id_hex(), &member, role)
+                .unwrap();
+            books.push(tablet);
+        }
+        let mut o = Office { books };
+        o.sync_everyone();
+        o
+    }
+
+    fn sync(&mut self, a: usize, b: usize) {
+        let (lo, hi) = (a.min(b), a.max(b));
+        let (left, right) = self.books.split_at_mut(hi);
+        sync_all(&mut left[lo], &mut right[0], 20).unwrap();
+    }
+
+    fn sync_everyone(&mut self) {
+        for _ in 0..2 {
+            for i in 1..self.books.len() {
+                self.sync(0, i);
+            }
+        }
+    }
+
+    fn assert_converged(&mut self) {
+        let dumps: Vec<String> = self
+            .books
+            .iter_mut()
+            .map(|b| serde_json::to_string(&b.dump().unwrap()).unwrap())
+            .collect();
+        for (i, d) in dumps.iter().enumerate() {
+            assert_eq!(d, &dumps[0], "device {i}'s dump differs from the office's");
+        }
+        let ignored: Vec<Vec<String>> = self
+            .books
+            .iter_mut()
+            .map(|b| {
+                let mut v: Vec<String> = b
+                    .ignored_changes()
+                    .unwrap()
+                    .into_iter()
+                    .map(|i| i.change)
+                    .collect();
+                v.sort();
+                v
+            })
+            .collect();
+        for v in &ignored {
+            assert_eq!(v, &ignored[0], "every device ignores the same changes");
+        }
+        for b in &mut self.books {
+            assert_eq!(b.stale_summaries().unwrap(), Vec::<String>::new());
+        }
+    }
+}
+
+#[test]
+fn forged_records_and_edits_outside_a_role_are_ignored_everywhere_and_replicas_converge() {
+    let started = Instant::now();
+    let mut o = Office::new();
+    let founder = o.books[0].device().id_hex();
+    let stranger = "11".repeat(32);
+    let meeting = o.books[2].create_meeting(meeting()).unwrap();
+    let need = o.books[1]
+        .add_need(NewNeed::new("楼道灯坏了", Category::Facilities, "zt-g3"))
+        .unwrap();
+    o.sync_everyone();
+
+    // Through the app, a grid worker is told why it may not touch a meeting.
+    let refused = o.books[1].add_motion(&meeting, "划车位", None, false);
+    assert!(
+        matches!(&refused, Err(Error::Refused(why)) if why.contains("grid-worker may not change meeting")),
+        "{refused:?}"
+    );
+
+    let worker = 1;
+    let worker_key = o.books[worker].device().id_hex();
+    // A grid worker's tampered client: grants a stranger admin, revokes the founder, signs a
+    // grant in the founder's name with its own key, renames the meeting, edits the places.
+    let w = &mut o.books[worker];
+    forge_record(
+        w,
+        &stranger,
+        Act::Grant {
+            role: "admin".into(),
+        },
+        None,
+    );
+    forge_record(
+        w,
+        &founder,
+        Act::Revoke {
+            reason: "forged".into(),
+        },
+        None,
+    );
+    forge_record(
+        w,
+        &worker_key,
+        Act::Grant {
+            role: "admin".into(),
+        },
+        Some([7; 32]),
+    );
+    let meeting_doc = DocId::Meeting(meeting.clone());
+    tamper(w, &meeting_doc, "rename", |tx| {
+        let (_, info) = tx.get(ROOT, "meeting").unwrap().unwrap();
+        tx.put(&info, "title", "被篡改").unwrap();
+    });
+    tamper(w, &DocId::Directory, "rename grid", |tx| {
+        let (_, grids) = tx.get(ROOT, "grids").unwrap().unwrap();
+        let (_, g3) = tx.get(&grids, "zt-g3").unwrap().unwrap();
+        tx.put(&g3, "name", "篡改网格").unwrap();
+    });
+    // Its own edit of a need still counts.
+    w.edit_need_fields(
+        &need,
+        &NeedEdit {
+            title: Some("三楼楼道灯坏了".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    o.sync_everyone();
+
+    for (i, b) in o.books.iter_mut().enumerate() {
+        let m = b.membership().unwrap();
+        assert!(
+            m.is_active(&founder),
+            "device {i}: the founder was not revoked"
+        );
+        assert!(
+            !m.is_active(&stranger),
+            "device {i}: the stranger was not admitted"
+        );
+        assert_eq!(m.role(&worker_key), Some(Role::GridWorker), "device {i}");
+        assert_eq!(
+            b.meeting(&meeting).unwrap().meeting.title,
+            "停车位",
+            "device {i}"
+        );
+        assert_eq!(
+            b.resolve_grid("zt-g3").unwrap().1.name,
+            "第3网格",
+            "device {i}"
+        );
+        assert_eq!(b.need(&need).unwrap().title, "三楼楼道灯坏了", "device {i}");
+        let ignored = b.ignored_changes().unwrap();
+        assert_eq!(ignored.len(), 5, "device {i}: {ignored:#?}");
+        assert!(ignored.iter().all(|x| x.device == worker_key));
+    }
+    // The office keeps working on the meeting after the ignored edit.
+    o.books[0]
+        .add_motion(&meeting, "划车位", None, false)
+        .unwrap();
+    o.sync_everyone();
+    assert_eq!(o.books[3].meeting(&meeting).unwrap().motions.len(), 1);
+    o.assert_converged();
+    eprintln!(
+        "forged records and edits outside a role: 4 devices, 5 ignored changes, converged in {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_revoked_devices_later_changes_are_ignored_on_every_peer_even_relayed() {
+    let started = Instant::now();
+    let mut o = Office::new();
+    let need = o.books[3]
+        .add_need(NewNeed::new(
+            "独居老人需要送餐",
+            Category::ElderlyCare,
+            "zt-g3",
+        ))
+        .unwrap();
+    o.sync_everyone();
+    let revoked = o.books[3].device().id_hex();
+    o.books[0]
+        .revoke(&revoked, "tablet lost on the bus")
+        .unwrap();
+    // The lost tablet, unaware, edits the need and meets the facilitator, who has not heard.
+    let title = |t: &str| NeedEdit {
+        title: Some(t.into()),
+        ..Default::default()
+    };
+    o.books[3]
+        .edit_need_fields(&need, &title("被盗设备的修改"))
+        .unwrap();
+    o.sync(2, 3);
+    assert_eq!(o.books[2].need(&need).unwrap().title, "被盗设备的修改");
+    // The facilitator then meets the office: the revocation reaches it, the change reaches the
+    // office, and both ignore it.
+    o.sync(0, 2);
+    o.sync(0, 1);
+    for i in 0..3 {
+        let b = &mut o.books[i];
+        assert!(!b.is_active_member(&revoked), "device {i}");
+        assert_eq!(
+            b.need(&need).unwrap().title,
+            "独居老人需要送餐",
+            "device {i}"
+        );
+        let ignored = b.ignored_changes().unwrap();
+        assert_eq!(ignored.len(), 1, "device {i}: {ignored:#?}");
+        assert_eq!(ignored[0].why, "its device had been revoked");
+    }
+    let mut books = std::mem::take(&mut o.books);
+    books.truncate(3);
+    let mut o = Office { books };
+    o.assert_converged();
+    eprintln!(
+        "revoked device's later change relayed by a peer: ignored on 3 devices in {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_role_changes_without_re_inviting() {
+    let mut o = Office::new();
+    let tablet = o.books[1].device().id_hex();
+    let member = o.books[0]
+        .membership()
+        .unwrap()
+        .device(&tablet)
+        .unwrap()
+        .member
+        .clone();
+    assert!(o.books[1].create_meeting(meeting()).is_err());
+    o.books[0]
+        .grant(&tablet, &member.parse().unwrap(), Role::Facilitator)
+        .unwrap();
+    o.sync(0, 1);
+    let id = o.books[1].create_meeting(meeting()).unwrap();
+    o.sync_everyone();
+    assert_eq!(o.books[2].meeting(&id).unwrap().meeting.title, "停车位");
+    o.assert_converged();
+}
