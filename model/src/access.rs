@@ -325,13 +325,6 @@ impl Verifier {
                 by_id.insert(id, r);
             }
         }
-        // Every record ever held names its heads; the rest are referenced.
-        let named: BTreeSet<&String> = by_id.values().flat_map(|r| &r.body.after).collect();
-        let heads = by_id
-            .keys()
-            .filter(|k| !named.contains(k))
-            .cloned()
-            .collect();
         // A record whose past is not all here cannot be placed: drop it (and what follows it).
         loop {
             let missing: Vec<String> = by_id
@@ -347,6 +340,15 @@ impl Verifier {
                 refused.push((k, "names earlier records this device does not hold".into()));
             }
         }
+        // The next record names the heads of what is placed: never a record that fails its
+        // signature (a member could otherwise plant junk that every later grant names, and
+        // that every device drops, taking the grant with it).
+        let named: BTreeSet<&String> = by_id.values().flat_map(|r| &r.body.after).collect();
+        let heads = by_id
+            .keys()
+            .filter(|k| !named.contains(k))
+            .cloned()
+            .collect();
         let ids: Vec<String> = by_id.keys().cloned().collect();
         let index: HashMap<&String, usize> = ids.iter().enumerate().map(|(i, k)| (k, i)).collect();
         let records: Vec<AccessRecord> = by_id.into_values().collect();

@@ -250,12 +250,20 @@ fn forged_records_and_edits_outside_a_role_are_ignored_everywhere_and_replicas_c
         assert_eq!(ignored.len(), 5, "device {i}: {ignored:#?}");
         assert!(ignored.iter().all(|x| x.device == worker_key));
     }
-    // The office keeps working on the meeting after the ignored edit.
+    // The office keeps working on the meeting after the ignored edit, and its records after
+    // the forged ones count.
     o.books[0]
         .add_motion(&meeting, "划车位", None, false)
         .unwrap();
+    let other = o.books[3].device().id_hex();
+    o.books[0].revoke(&other, "left the office").unwrap();
     o.sync_everyone();
     assert_eq!(o.books[3].meeting(&meeting).unwrap().motions.len(), 1);
+    for (i, b) in o.books.iter_mut().enumerate() {
+        assert!(!b.is_active_member(&other), "device {i}");
+        let m = b.membership().unwrap();
+        assert_eq!(m.role(&worker_key), Some(Role::GridWorker), "device {i}");
+    }
     o.assert_converged();
     eprintln!(
         "forged records and edits outside a role: 4 devices, 5 ignored changes, converged in {:?}",

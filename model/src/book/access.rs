@@ -62,6 +62,17 @@ impl Gridbook {
             return Ok(());
         }
         let mut grew = false;
+        if self
+            .access
+            .heads
+            .iter()
+            .any(|h| doc.get_change_meta_by_hash(h).is_none())
+        {
+            // The directory was reloaded without edits that failed: read it afresh.
+            self.access.records.clear();
+            self.access.heads.clear();
+            grew = true;
+        }
         for meta in doc.get_changes_meta(&self.access.heads) {
             if !meta
                 .message
