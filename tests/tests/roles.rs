@@ -344,3 +344,62 @@ fn a_role_changes_without_re_inviting() {
     assert_eq!(o.books[2].meeting(&id).unwrap().meeting.title, "停车位");
     o.assert_converged();
 }
+
+#[test]
+fn the_audit_names_who_changed_a_residents_records_on_every_device() {
+    let mut o = Office::new();
+    let resident = o.books[0]
+        .add_resident(gridbook_model::NewResident {
+            name: "刘秀英".into(),
+            grid: Some("zt-g3".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let other = o.books[0]
+        .add_resident(gridbook_model::NewResident {
+            name: "孙德胜".into(),
+            grid: Some("zt-g3".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    o.sync_everyone();
+    let mut new = NewNeed::new("独居老人需要送餐", Category::ElderlyCare, "zt-g3");
+    new.resident = Some(resident.clone());
+    let need = o.books[1].add_need(new).unwrap();
+    o.books[1]
+        .add_need(NewNeed::new("别的民需", Category::Other, "zt-g3"))
+        .unwrap();
+    // A grid worker adds a resident too: the register is the grid workers' as well.
+    o.books[3]
+        .add_resident(gridbook_model::NewResident {
+            name: "王桂兰".into(),
+            grid: Some("zt-g3".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    o.sync_everyone();
+    for (i, b) in o.books.iter_mut().enumerate() {
+        let trail = b.audit(Some(resident.as_str())).unwrap();
+        let seen: Vec<(&str, String, Option<&str>)> = trail
+            .iter()
+            .map(|e| (e.kind, e.record.clone(), e.who.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("resident", resident.to_string(), Some("赵敏")),
+                ("need", need.to_string(), Some("李娜")),
+            ],
+            "device {i}: {trail:#?}"
+        );
+        assert!(trail.iter().all(|e| e.counts));
+        let all = b.audit(None).unwrap();
+        assert!(all.iter().any(|e| e.record == other.as_str()));
+        assert!(
+            all.iter()
+                .any(|e| e.kind == "resident" && e.who.as_deref() == Some("王强")),
+            "device {i}: the grid worker's resident is audited"
+        );
+    }
+    o.assert_converged();
+}
