@@ -348,20 +348,16 @@ fn a_role_changes_without_re_inviting() {
 #[test]
 fn the_audit_names_who_changed_a_residents_records_on_every_device() {
     let mut o = Office::new();
-    let resident = o.books[0]
-        .add_resident(gridbook_model::NewResident {
-            name: "刘秀英".into(),
+    let enter = |book: &mut Gridbook, name: &str| {
+        book.add_resident(gridbook_model::NewResident {
+            name: name.into(),
             grid: Some("zt-g3".into()),
             ..Default::default()
         })
-        .unwrap();
-    let other = o.books[0]
-        .add_resident(gridbook_model::NewResident {
-            name: "孙德胜".into(),
-            grid: Some("zt-g3".into()),
-            ..Default::default()
-        })
-        .unwrap();
+        .unwrap()
+    };
+    let resident = enter(&mut o.books[0], "刘秀英");
+    let other = enter(&mut o.books[0], "孙德胜");
     o.sync_everyone();
     let mut new = NewNeed::new("独居老人需要送餐", Category::ElderlyCare, "zt-g3");
     new.resident = Some(resident.clone());
@@ -370,13 +366,7 @@ fn the_audit_names_who_changed_a_residents_records_on_every_device() {
         .add_need(NewNeed::new("别的民需", Category::Other, "zt-g3"))
         .unwrap();
     // A grid worker adds a resident too: the register is the grid workers' as well.
-    o.books[3]
-        .add_resident(gridbook_model::NewResident {
-            name: "王桂兰".into(),
-            grid: Some("zt-g3".into()),
-            ..Default::default()
-        })
-        .unwrap();
+    enter(&mut o.books[3], "王桂兰");
     o.sync_everyone();
     for (i, b) in o.books.iter_mut().enumerate() {
         let trail = b.audit(Some(resident.as_str())).unwrap();
