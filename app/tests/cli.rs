@@ -695,3 +695,48 @@ fn volunteer_hours_earned_and_redeemed_give_the_balance() {
     let (_, err) = d.fails(&["volunteer", "redeem", v.trim(), "--note", "nothing"]);
     assert!(err.contains("positive"), "{err}");
 }
+
+#[test]
+fn an_admin_changes_a_role_revokes_a_device_and_peers_ignored_and_audit_say_so() {
+    let office = Device::founded();
+    let tablet = Device::new();
+    let tablet_id = tablet.ok(&["device", "id"]).trim().to_string();
+    let worker = office.ok(&["member", "add", "--name", "李娜", "--role", "grid-worker"]);
+    office.ok(&[
+        "grant",
+        &tablet_id,
+        "--role",
+        "grid-worker",
+        "--member",
+        worker.trim(),
+    ]);
+    // A new role without a new invite.
+    office.ok(&["grant", &tablet_id, "--role", "facilitator"]);
+    let peers = office.json(&["peers", "--json"]);
+    let listed = peers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["device"] == tablet_id.as_str())
+        .expect("the tablet is listed");
+    assert_eq!(listed["role"], "facilitator");
+
+    office.ok(&["revoke", &tablet_id, "--reason", "tablet lost"]);
+    let peers = office.ok(&["peers"]);
+    assert!(peers.contains("REVOKED (tablet lost)"), "{peers}");
+    let (_, err) = office.fails(&["revoke", &tablet_id, "--reason", "again"]);
+    assert!(err.contains("already revoked"), "{err}");
+    let (_, err) = office.fails(&["grant", &tablet_id, "--role", "admin"]);
+    assert!(err.contains("cannot be admitted again"), "{err}");
+    let (_, err) = office.fails(&["revoke", "not-a-key", "--reason", "x"]);
+    assert!(err.contains("64 hex digits"), "{err}");
+    assert!(office.ok(&["ignored"]).contains("no change is ignored"));
+
+    let resident = office.ok(&["resident", "add", "--name", "张大爷", "--grid", "zt-g3"]);
+    let trail = office.json(&["audit", "--resident", resident.trim(), "--json"]);
+    let trail = trail.as_array().unwrap();
+    assert_eq!(trail.len(), 1, "{trail:?}");
+    assert_eq!(trail[0]["who"], "赵敏");
+    assert_eq!(trail[0]["kind"], "resident");
+    assert_eq!(trail[0]["counts"], true);
+}
