@@ -150,7 +150,10 @@ pub fn export(book: &mut Gridbook, for_device: Option<&str>) -> Result<Made, Bun
             [d] if for_device.is_some() => known_heads(book, d, &id)?,
             _ => Vec::new(),
         };
-        let Some(doc) = book.doc(&id)? else { continue };
+        // Every change held, ignored ones included, as sync sends them.
+        let Some(doc) = book.full_doc(&id)? else {
+            continue;
+        };
         let mine = doc.get_heads();
         heads.push((id.to_string(), mine.iter().map(|h| h.0).collect()));
         // Only what this device holds can be built on.
@@ -300,7 +303,7 @@ pub fn import_decrypted(
     let new_changes = book.batch(|b| {
         let mut new = 0;
         for (id, data) in &parsed {
-            let mut other = match b.doc(id)? {
+            let mut other = match b.full_doc(id)? {
                 Some(d) => d.fork(),
                 None => Automerge::new(),
             };

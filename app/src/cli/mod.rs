@@ -13,8 +13,8 @@
 //! - While `gridbook serve` holds the data directory, it runs the commands given there, on the
 //!   store it has open, and they answer exactly as they would alone (owner.rs).
 
-mod bundle;
 mod access;
+mod bundle;
 pub mod demo;
 mod directory;
 mod dump;

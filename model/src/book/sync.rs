@@ -45,7 +45,8 @@ impl Gridbook {
             return decode_heads(&bytes)
                 .ok_or_else(|| Error::malformed("heads", format!("{doc}: bad length")));
         }
-        let Some(d) = self.doc(doc)? else {
+        // Every change held, ignored ones included: they travel like the rest (enforce.rs).
+        let Some(d) = self.full_doc(doc)? else {
             return Ok(Vec::new());
         };
         let mut heads = d.get_heads();
