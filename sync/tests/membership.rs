@@ -227,3 +227,38 @@ fn a_live_session_stops_at_the_next_frame_after_the_revocation() {
     );
     assert!(tablet.ignored_changes().unwrap().is_empty());
 }
+
+#[test]
+fn an_ignored_change_still_travels_so_every_replica_holds_the_same_history() {
+    let (mut office, mut tablet) = office_and_tablet();
+    // The grid worker's tampered client renames a grid: the directory's places are the admin's.
+    let mut copy = tablet
+        .full_doc(&gridbook_model::DocId::Directory)
+        .unwrap()
+        .unwrap()
+        .clone();
+    copy.transact::<_, _, automerge::AutomergeError>(|tx| {
+        use automerge::ReadDoc as _;
+        use automerge::transaction::Transactable as _;
+        let (_, grids) = tx.get(automerge::ROOT, "grids")?.expect("grids");
+        let (_, grid) = tx.get(&grids, "zt-g3")?.expect("the grid");
+        tx.put(&grid, "name", "篡改网格")?;
+        Ok(())
+    })
+    .unwrap();
+    tablet
+        .merge_doc(&gridbook_model::DocId::Directory, &mut copy)
+        .unwrap();
+    assert_eq!(tablet.ignored_changes().unwrap().len(), 1);
+    run(&mut tablet, &mut office).unwrap();
+    let heads = |b: &mut Gridbook| {
+        b.full_doc(&gridbook_model::DocId::Directory)
+            .unwrap()
+            .unwrap()
+            .get_heads()
+    };
+    assert_eq!(heads(&mut office), heads(&mut tablet), "the change travelled");
+    assert_eq!(office.ignored_changes().unwrap().len(), 1);
+    assert_eq!(office.resolve_grid("zt-g3").unwrap().1.name, "第3网格");
+    assert_eq!(digest(&mut office), digest(&mut tablet));
+}
