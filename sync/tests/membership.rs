@@ -257,7 +257,11 @@ fn an_ignored_change_still_travels_so_every_replica_holds_the_same_history() {
             .unwrap()
             .get_heads()
     };
-    assert_eq!(heads(&mut office), heads(&mut tablet), "the change travelled");
+    assert_eq!(
+        heads(&mut office),
+        heads(&mut tablet),
+        "the change travelled"
+    );
     assert_eq!(office.ignored_changes().unwrap().len(), 1);
     assert_eq!(office.resolve_grid("zt-g3").unwrap().1.name, "第3网格");
     assert_eq!(digest(&mut office), digest(&mut tablet));
