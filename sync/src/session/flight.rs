@@ -30,7 +30,10 @@ impl Session {
         if self.phase != Phase::Speaking {
             return Ok(None);
         }
-        self.still_member(book)?;
+        // Once the peer has said hello (the connection hook refused non-members before that).
+        if self.peer_documents.is_some() {
+            self.still_member(book)?;
+        }
         let peer = self.peer_hex.clone();
         guarded(&peer, "generate", || self.next_frame(book)).map_err(|e| self.fail(e))
     }
