@@ -48,12 +48,14 @@ pub fn main() -> ExitCode {
     };
     init_tracing();
     if cli.command.is_none() {
-        let dir = if cli.demo {
-            cli::prepare_demo()
+        // The demo opens unlocked; otherwise GRIDBOOK_PASSPHRASE unlocks at start, or the app
+        // asks on its unlock page.
+        let start = if cli.demo {
+            cli::prepare_demo().and_then(|dir| Ok((dir, Some(cli::passphrase::demo()?))))
         } else {
-            cli::data_dir(cli.data)
+            cli::data_dir(cli.data).and_then(|dir| Ok((dir, cli::passphrase::from_env_or_none()?)))
         };
-        let opened = dir.and_then(gui::run);
+        let opened = start.and_then(|(dir, passphrase)| gui::run(dir, passphrase));
         return match opened {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -2,11 +2,11 @@
 //! `gridbook sync` on another. Nothing leaves 127.0.0.1 (no relay, no lookup, no discovery).
 
 mod common;
-use common::{bin, gridbook, ok};
+use common::{gridbook, ok};
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
 use serde_json::Value;
 
@@ -19,7 +19,7 @@ struct Serve {
 
 impl Serve {
     fn start(data: &Path) -> Serve {
-        let mut child = Command::new(bin())
+        let mut child = common::command()
             .args(["serve", "--bind", "127.0.0.1:0", "--no-discovery"])
             .env("GRIDBOOK_DATA", data)
             .env_remove("RUST_LOG")
@@ -155,7 +155,7 @@ fn a_listed_device_syncs_the_demo_network_and_an_edit_and_a_stranger_is_refused(
 
 /// Runs `gridbook invite` until it prints its ticket; returns the running process and the ticket.
 fn start_invite(data: &Path, member: &str) -> (Child, String) {
-    let mut child = Command::new(bin())
+    let mut child = common::command()
         .args([
             "invite",
             "--member",
@@ -240,7 +240,7 @@ fn an_invited_device_joins_syncs_and_lists_its_peers_and_the_ticket_is_single_us
         .expect("a ticket line")
         .trim()
         .to_string();
-    let mut serve = Command::new(bin())
+    let mut serve = common::command()
         .args(["serve", "--bind", &bind, "--no-discovery"])
         .env("GRIDBOOK_DATA", office.path())
         .env_remove("RUST_LOG")

@@ -60,7 +60,9 @@ fn drive(a: &mut Gridbook, b: &mut Gridbook, cut: Option<usize>) -> Result<Run, 
 /// An office that founded the network and lists a tablet, and that tablet, which has never
 /// synced (no network yet). Both on disk.
 fn office_and_tablet(office_dir: &Path, tablet_dir: &Path) -> (Gridbook, Gridbook) {
-    let mut office = Gridbook::open_or_create(office_dir).unwrap();
+    let mut office =
+        Gridbook::open_or_create(office_dir, &gridbook_model::Passphrase::tests_only("test"))
+            .unwrap();
     office.init_network("凤凰台街道", "赵敏").unwrap();
     office
         .add_place(PlaceKind::Community, None, "zt", "中台社区")
@@ -68,7 +70,9 @@ fn office_and_tablet(office_dir: &Path, tablet_dir: &Path) -> (Gridbook, Gridboo
     office
         .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
         .unwrap();
-    let tablet = Gridbook::open_or_create(tablet_dir).unwrap();
+    let tablet =
+        Gridbook::open_or_create(tablet_dir, &gridbook_model::Passphrase::tests_only("test"))
+            .unwrap();
     let worker = office.add_member("李娜", Role::GridWorker).unwrap();
     office
         .add_device(&tablet.device().id_hex(), &worker, Role::GridWorker)
@@ -161,8 +165,10 @@ fn a_session_cut_at_any_frame_leaves_both_stores_whole_and_the_next_one_complete
         );
         drop((office, tablet));
         // Both stores open after the cut, as after a killed process.
-        let mut office = Gridbook::open(d1.path()).unwrap();
-        let mut tablet = Gridbook::open(d2.path()).unwrap();
+        let mut office =
+            Gridbook::open(d1.path(), &gridbook_model::Passphrase::tests_only("test")).unwrap();
+        let mut tablet =
+            Gridbook::open(d2.path(), &gridbook_model::Passphrase::tests_only("test")).unwrap();
         office.dump().unwrap();
         tablet.dump().unwrap();
         let run = drive(&mut tablet, &mut office, None).unwrap();
