@@ -27,16 +27,16 @@ use clap::error::ErrorKind;
 /// The exit status of a command line that was not understood.
 const USAGE: u8 = 2;
 
-/// Runs one command line in this process and returns what it prints (`args` begins with the
-/// program name). For the benchmarks, which time office commands on a large store; the
-/// `gridbook` binary goes through [`main`].
-pub fn run_command<I, T>(args: I) -> anyhow::Result<String>
+/// Runs one command line in this process on a store locked with `passphrase`, and returns
+/// what it prints (`args` begins with the program name). For the benchmarks, which time
+/// office commands on a large store; the `gridbook` binary goes through [`main`].
+pub fn run_command<I, T>(args: I, passphrase: gridbook_model::Passphrase) -> anyhow::Result<String>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
     let cli = cli::Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{e}"))?;
-    cli::run(cli)
+    cli::run_unlocked(cli, Some(passphrase))
 }
 
 /// The `gridbook` command: runs it and says how it went.

@@ -494,6 +494,11 @@ pub struct NeedEditArgs {
 
 /// Runs a parsed command line that has a subcommand; returns what to print on stdout.
 pub fn run(cli: Cli) -> Result<String> {
+    run_unlocked(cli, None)
+}
+
+/// [`run`], with the store's passphrase given instead of asked (the benchmarks).
+pub fn run_unlocked(cli: Cli, passphrase: Option<Passphrase>) -> Result<String> {
     let Some(command) = cli.command else {
         anyhow::bail!("no subcommand given");
     };
@@ -503,6 +508,7 @@ pub fn run(cli: Cli) -> Result<String> {
         data_dir(cli.data)?
     });
     ctx.demo = cli.demo;
+    ctx.passphrase = RefCell::new(passphrase);
     if cli.demo {
         demo::ensure(&ctx, 1)?;
     }

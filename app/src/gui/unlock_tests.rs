@@ -24,7 +24,9 @@ fn harness(dir: &Path) -> Harness<'static, Locked> {
             |ui, t: &mut Locked| {
                 let dir = t.dir.clone();
                 t.app
-                    .get_or_insert_with(|| Lockable::new(ui.ctx(), dir, None, State::default(), GridbookApp::new))
+                    .get_or_insert_with(|| {
+                        Lockable::new(ui.ctx(), dir, None, State::default(), GridbookApp::new)
+                    })
                     .show(ui);
             },
             Locked {
