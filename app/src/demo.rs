@@ -114,12 +114,17 @@ fn at(day: Day) -> Timestamp {
 
 /// Fills `data_dir` (which must not hold a store yet) with a demo network. `scale` 1 is about
 /// one subdistrict-year. `progress` is told what is being made.
-pub fn generate(data_dir: &Path, scale: u32, mut progress: impl FnMut(&str)) -> Result<DemoCounts> {
+pub fn generate(
+    data_dir: &Path,
+    scale: u32,
+    passphrase: &gridbook_model::Passphrase,
+    mut progress: impl FnMut(&str),
+) -> Result<DemoCounts> {
     let scale = scale.max(1) as usize;
     let mut rng = ChaCha8Rng::seed_from_u64(2022);
     let mut key = [0u8; 32];
     rng.fill(&mut key);
-    let mut book = Gridbook::create_with_key(data_dir, key)?;
+    let mut book = Gridbook::create_with_key(data_dir, key, passphrase)?;
     let year_start: Day = "2026-01-05".parse().context("demo start day")?;
     book.set_now(Some(at(year_start)));
     let mut counts = DemoCounts::default();
@@ -455,13 +460,14 @@ mod tests {
     #[test]
     fn the_demo_has_needs_in_every_stage_and_is_the_same_every_time() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let counts = generate(a.path(), 1, |_| {}).unwrap();
-        generate(b.path(), 1, |_| {}).unwrap();
+        let pass = gridbook_model::Passphrase::tests_only("demo");
+        let counts = generate(a.path(), 1, &pass, |_| {}).unwrap();
+        generate(b.path(), 1, &pass, |_| {}).unwrap();
         assert!(
             counts.needs > 1000 && counts.meetings >= 12 && counts.volunteers >= 200,
             "{counts:?}"
         );
-        let mut book = Gridbook::open(a.path()).unwrap();
+        let mut book = Gridbook::open(a.path(), &pass).unwrap();
         let needs = book.need_summaries().unwrap();
         for stage in Stage::ALL {
             assert!(
@@ -470,7 +476,7 @@ mod tests {
             );
         }
         let dump_a = book.dump().unwrap();
-        let dump_b = Gridbook::open(b.path()).unwrap().dump().unwrap();
+        let dump_b = Gridbook::open(b.path(), &pass).unwrap().dump().unwrap();
         assert!(dump_a == dump_b, "two demo runs differ");
     }
 }

@@ -27,16 +27,16 @@ use clap::error::ErrorKind;
 /// The exit status of a command line that was not understood.
 const USAGE: u8 = 2;
 
-/// Runs one command line in this process and returns what it prints (`args` begins with the
-/// program name). For the benchmarks, which time office commands on a large store; the
-/// `gridbook` binary goes through [`main`].
-pub fn run_command<I, T>(args: I) -> anyhow::Result<String>
+/// Runs one command line in this process on a store locked with `passphrase`, and returns
+/// what it prints (`args` begins with the program name). For the benchmarks, which time
+/// office commands on a large store; the `gridbook` binary goes through [`main`].
+pub fn run_command<I, T>(args: I, passphrase: gridbook_model::Passphrase) -> anyhow::Result<String>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
     let cli = cli::Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{e}"))?;
-    cli::run(cli)
+    cli::run_unlocked(cli, Some(passphrase))
 }
 
 /// The `gridbook` command: runs it and says how it went.
@@ -48,12 +48,14 @@ pub fn main() -> ExitCode {
     };
     init_tracing();
     if cli.command.is_none() {
-        let dir = if cli.demo {
-            cli::prepare_demo()
+        // The demo opens unlocked; otherwise GRIDBOOK_PASSPHRASE unlocks at start, or the app
+        // asks on its unlock page.
+        let start = if cli.demo {
+            cli::prepare_demo().and_then(|dir| Ok((dir, Some(cli::passphrase::demo()?))))
         } else {
-            cli::data_dir(cli.data)
+            cli::data_dir(cli.data).and_then(|dir| Ok((dir, cli::passphrase::from_env_or_none()?)))
         };
-        let opened = dir.and_then(gui::run);
+        let opened = start.and_then(|(dir, passphrase)| gui::run(dir, passphrase));
         return match opened {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

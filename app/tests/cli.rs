@@ -2,9 +2,11 @@
 //! data directory, as a person or a script would run it.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::Value;
+
+mod common;
 
 /// A data directory and the binary to run on it.
 struct Device {
@@ -23,7 +25,7 @@ impl Device {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_gridbook"))
+        common::command()
             .args(args)
             .env("GRIDBOOK_DATA", self.data())
             .env_remove("RUST_LOG")
@@ -347,7 +349,7 @@ fn dump_prints_the_same_bytes_twice() {
 fn no_subcommand_opens_the_app_or_says_in_one_line_why_it_cannot() {
     let d = Device::new();
     // No display: the window cannot open, and the app says so instead of panicking.
-    let out = Command::new(env!("CARGO_BIN_EXE_gridbook"))
+    let out = common::command()
         .env("GRIDBOOK_DATA", d.data())
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
@@ -367,14 +369,14 @@ fn demo_uses_its_own_directory_never_the_real_data() {
     let real = Device::founded();
     let demo = Device::new();
     // A store already in the demo directory is used as it is (making one takes seconds).
-    let founded = Command::new(env!("CARGO_BIN_EXE_gridbook"))
+    let founded = common::command()
         .args(["init", "--subdistrict", "演示街道", "--name", "演示"])
         .env("GRIDBOOK_DATA", demo.data())
         .output()
         .unwrap();
     assert!(founded.status.success());
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_gridbook"))
+        common::command()
             .args(args)
             .env("GRIDBOOK_DATA", real.data())
             .env("GRIDBOOK_DEMO_DATA", demo.data())
@@ -459,7 +461,7 @@ fn commands_run_at_once_take_turns() {
     let d = Device::founded();
     let children: Vec<_> = (0..4)
         .map(|i| {
-            Command::new(env!("CARGO_BIN_EXE_gridbook"))
+            common::command()
                 .args([
                     "need",
                     "add",
@@ -491,8 +493,16 @@ fn commands_run_at_once_take_turns() {
 /// Merges every document of the store in `from` into the store in `to`, as a finished sync
 /// would (the CLI has no sync yet).
 fn copy_docs(from: &Path, to: &Path) {
-    let mut from = gridbook_model::Gridbook::open(from).expect("open source store");
-    let mut to = gridbook_model::Gridbook::open_or_create(to).expect("open target store");
+    let mut from = gridbook_model::Gridbook::open(
+        from,
+        &gridbook_model::Passphrase::tests_only(common::PASSPHRASE),
+    )
+    .expect("open source store");
+    let mut to = gridbook_model::Gridbook::open_or_create(
+        to,
+        &gridbook_model::Passphrase::tests_only(common::PASSPHRASE),
+    )
+    .expect("open target store");
     for id in from.doc_ids().unwrap() {
         let mut doc = from
             .full_doc(&id)

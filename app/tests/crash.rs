@@ -9,7 +9,6 @@
 //! times.
 
 mod common;
-use common::bin;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
@@ -30,7 +29,7 @@ fn env(name: &str, default: u64) -> u64 {
 }
 
 fn command(data: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(bin());
+    let mut c = common::command();
     c.args(args)
         .env("GRIDBOOK_DATA", data)
         .env("GRIDBOOK_DISCOVERY", "off")
@@ -92,7 +91,11 @@ fn needs(data: &Path) -> BTreeSet<String> {
 
 /// Opens the store in process and checks every summary row against its recomputation.
 fn summaries_match_documents(data: &Path) {
-    let mut book = Gridbook::open(data).expect("the store opens after a kill");
+    let mut book = Gridbook::open(
+        data,
+        &gridbook_model::Passphrase::tests_only(common::PASSPHRASE),
+    )
+    .expect("the store opens after a kill");
     book.dump().expect("every document loads");
     let stale = book.stale_summaries().expect("rows");
     assert!(
@@ -104,7 +107,11 @@ fn summaries_match_documents(data: &Path) {
 /// A network with community zt and grid zt-g3, made in process (the commands that would make
 /// it are tested in cli.rs).
 fn founded(data: &Path) {
-    let mut book = Gridbook::open_or_create(data).expect("a store");
+    let mut book = Gridbook::open_or_create(
+        data,
+        &gridbook_model::Passphrase::tests_only(common::PASSPHRASE),
+    )
+    .expect("a store");
     book.init_network("凤凰台街道", "赵敏").expect("a network");
     book.add_place(PlaceKind::Community, None, "zt", "中台社区")
         .expect("a community");

@@ -5,11 +5,11 @@
 #![cfg(unix)]
 
 mod common;
-use common::{bin, gridbook, ok};
+use common::{gridbook, ok};
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -21,7 +21,7 @@ struct Serve {
 
 impl Serve {
     fn start(data: &Path) -> Serve {
-        let mut child = Command::new(bin())
+        let mut child = common::command()
             .args(["serve", "--bind", "127.0.0.1:0", "--no-discovery"])
             .env("GRIDBOOK_DATA", data)
             .env_remove("RUST_LOG")
@@ -193,7 +193,7 @@ fn an_owner_that_never_answers_does_not_hang_a_command() {
         drop(conn);
     });
     let t = Instant::now();
-    let out = Command::new(bin())
+    let out = common::command()
         .args(["need", "list"])
         .env("GRIDBOOK_DATA", data)
         .env("GRIDBOOK_OWNER_TIMEOUT_MS", "500")

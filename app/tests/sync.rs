@@ -2,11 +2,11 @@
 //! `gridbook sync` on another. Nothing leaves 127.0.0.1 (no relay, no lookup, no discovery).
 
 mod common;
-use common::{bin, gridbook, ok};
+use common::{gridbook, ok};
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
 use serde_json::Value;
 
@@ -25,7 +25,7 @@ impl Serve {
     }
 
     fn start_with(data: &Path, env: &[(&str, &str)]) -> Serve {
-        let mut child = Command::new(bin())
+        let mut child = common::command()
             .args(["serve", "--bind", "127.0.0.1:0", "--no-discovery"])
             .envs(env.iter().copied())
             .env("GRIDBOOK_DATA", data)
@@ -177,7 +177,7 @@ fn a_listed_device_syncs_the_demo_network_and_an_edit_and_a_stranger_is_refused(
 
 /// Runs `gridbook invite` until it prints its ticket; returns the running process and the ticket.
 fn start_invite(data: &Path, member: &str) -> (Child, String) {
-    let mut child = Command::new(bin())
+    let mut child = common::command()
         .args([
             "invite",
             "--member",
@@ -262,7 +262,7 @@ fn an_invited_device_joins_syncs_and_lists_its_peers_and_the_ticket_is_single_us
         .expect("a ticket line")
         .trim()
         .to_string();
-    let mut serve = Command::new(bin())
+    let mut serve = common::command()
         .args(["serve", "--bind", &bind, "--no-discovery"])
         .env("GRIDBOOK_DATA", office.path())
         .env_remove("RUST_LOG")
@@ -394,7 +394,7 @@ fn sync_with_no_peer_dials_the_known_one_and_two_serves_keep_each_other_live() {
         &["device", "add", &fresh_id, "--member", &member],
     );
     while office_serve.said.try_recv().is_ok() {}
-    let mut cut = Command::new(bin())
+    let mut cut = common::command()
         .args([
             "sync",
             "--peer",

@@ -41,3 +41,4 @@ pub use book::{
 pub use directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
 pub use doc_id::DocId;
 pub use error::{Error, Result};
+pub use store::crypt::{KdfCost, Passphrase};

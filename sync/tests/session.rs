@@ -63,8 +63,10 @@ fn drive(a: &mut Gridbook, b: &mut Gridbook, cut: Option<usize>) -> Result<Run, 
 /// synced (no network yet). Both on disk.
 fn office_and_tablet(office_dir: &Path, tablet_dir: &Path) -> (Gridbook, Gridbook) {
     common::office_and_tablet(
-        Gridbook::open_or_create(office_dir).unwrap(),
-        Gridbook::open_or_create(tablet_dir).unwrap(),
+        Gridbook::open_or_create(office_dir, &gridbook_model::Passphrase::tests_only("test"))
+            .unwrap(),
+        Gridbook::open_or_create(tablet_dir, &gridbook_model::Passphrase::tests_only("test"))
+            .unwrap(),
     )
 }
 
@@ -153,8 +155,10 @@ fn a_session_cut_at_any_frame_leaves_both_stores_whole_and_the_next_one_complete
         );
         drop((office, tablet));
         // Both stores open after the cut, as after a killed process.
-        let mut office = Gridbook::open(d1.path()).unwrap();
-        let mut tablet = Gridbook::open(d2.path()).unwrap();
+        let mut office =
+            Gridbook::open(d1.path(), &gridbook_model::Passphrase::tests_only("test")).unwrap();
+        let mut tablet =
+            Gridbook::open(d2.path(), &gridbook_model::Passphrase::tests_only("test")).unwrap();
         office.dump().unwrap();
         tablet.dump().unwrap();
         let run = drive(&mut tablet, &mut office, None).unwrap();

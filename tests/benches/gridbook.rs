@@ -87,6 +87,7 @@ fn main() -> Result<()> {
         roles::bench_roles(&mut report, n(20_000))?;
     } else if only.as_deref().is_none_or(|o| o != "sync") {
         bench_writes(&mut report, n(3_000), n(1_000))?;
+        bench_unlock(&mut report)?;
         let total = n(100_000);
         // Targets are for the full scale; a smaller run gets a proportionally smaller budget
         // for bulk work, and the same budget for what does not grow with it.
@@ -141,7 +142,7 @@ fn bench_writes(report: &mut Report, fixture: usize, hot: usize) -> Result<()> {
         month: 1,
     };
     let places = {
-        let mut book = Gridbook::open_or_create(dir.path())?;
+        let mut book = Gridbook::open_or_create(dir.path(), &gridbook_tests::bench_passphrase())?;
         use_settable_clock(&mut book);
         set_time(first.at(1, 0));
         let places = make_directory(&mut book, &mut rng)?;
@@ -165,7 +166,7 @@ fn bench_writes(report: &mut Report, fixture: usize, hot: usize) -> Result<()> {
     };
 
     // A device that was switched off and on again: open, then write.
-    let mut book = Gridbook::open(dir.path())?;
+    let mut book = Gridbook::open(dir.path(), &gridbook_tests::bench_passphrase())?;
     use_settable_clock(&mut book);
     let month = first.plus(5);
     set_time(month.at(20, 0));
@@ -224,6 +225,31 @@ fn bench_writes(report: &mut Report, fixture: usize, hot: usize) -> Result<()> {
     Ok(())
 }
 
+/// Unlocking a store with the real Argon2id cost (OWASP's: 19 MiB, 2 passes): what a person
+/// waits for after typing the passphrase, and what a wrong one costs an attacker per guess.
+fn bench_unlock(report: &mut Report) -> Result<()> {
+    eprintln!("unlock: opening a store with the real Argon2id cost…");
+    let dir = tempfile::tempdir()?;
+    let pass = gridbook_tests::bench_passphrase();
+    drop(Gridbook::open_or_create(dir.path(), &pass)?);
+    let wrong = gridbook_model::Passphrase::new("not the bench passphrase");
+    let (mut opens, mut refusals) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let start = Instant::now();
+        drop(Gridbook::open(dir.path(), &pass)?);
+        opens.push(ms(start.elapsed()));
+        let start = Instant::now();
+        if Gridbook::open(dir.path(), &wrong).is_ok() {
+            bail!("a wrong passphrase opened the store");
+        }
+        refusals.push(ms(start.elapsed()));
+    }
+    report.check("store.unlock", median(&opens), "ms", Target::AtMost(500.0));
+    report.info("store.unlock_best", least(&opens), "ms");
+    report.info("store.wrong_passphrase_refused", median(&refusals), "ms");
+    Ok(())
+}
+
 /// Bulk creation, then the fresh-process figures on the store it made.
 fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) -> Result<()> {
     eprintln!("bulk: planning {total} needs…");
@@ -241,7 +267,7 @@ fn bench_bulk(report: &mut Report, total: usize, busiest: usize, budget_s: f64) 
     let shape = PlanShape::two_years(total, busiest);
     let first = shape.first;
     let plan_busiest = {
-        let mut book = Gridbook::open_or_create(&data)?;
+        let mut book = Gridbook::open_or_create(&data, &gridbook_tests::bench_passphrase())?;
         use_settable_clock(&mut book);
         set_time(first.at(1, 0));
         let places = make_directory(&mut book, &mut rng)?;
@@ -419,7 +445,7 @@ fn child(job: &str) -> Result<()> {
     }
     let start = Instant::now();
     let cpu = CpuTimes::now();
-    let mut book = Gridbook::open(Path::new(&data))?;
+    let mut book = Gridbook::open(Path::new(&data), &gridbook_tests::bench_passphrase())?;
     let open_ms = ms(start.elapsed());
     let line = match job {
         "list" => {

@@ -148,10 +148,14 @@ fn store_image() -> &'static [u8] {
     IMAGE.get_or_init(|| {
         let disk = CrashDisk::new();
         {
-            let store = Store::with_backend(disk.clone(), "fuzz").expect("a store");
+            let store =
+                Store::with_backend(disk.clone(), "fuzz", &crate::passphrase()).expect("a store");
             store
                 .write(WriteBatch {
-                    meta: vec![(meta::DEVICE_SECRET, OFFICE_KEY.to_vec())],
+                    meta: vec![
+                        (meta::DEVICE_SECRET, OFFICE_KEY.to_vec()),
+                        (meta::NEXT_SEQ, 1u64.to_be_bytes().to_vec()),
+                    ],
                     ..Default::default()
                 })
                 .expect("a key");
@@ -164,7 +168,7 @@ fn store_image() -> &'static [u8] {
 
 /// Opens a store file, as a device starting up.
 fn open_image(image: Vec<u8>) -> gridbook_model::Result<Gridbook> {
-    let store = Store::with_backend(CrashDisk::from_image(image), "fuzz")?;
+    let store = Store::with_backend(CrashDisk::from_image(image), "fuzz", &crate::passphrase())?;
     Gridbook::from_store(store)
 }
 
@@ -239,7 +243,7 @@ pub fn stored_doc(data: &[u8]) {
         }
     };
     let disk = CrashDisk::from_image(store_image().to_vec());
-    Store::with_backend(disk.clone(), "fuzz")
+    Store::with_backend(disk.clone(), "fuzz", &crate::passphrase())
         .expect("the valid store opens")
         .write(batch)
         .expect("written");

@@ -11,7 +11,19 @@ pub mod report;
 pub mod work;
 pub mod world;
 
-use gridbook_model::{DocId, Gridbook, PlaceKind, Result};
+use gridbook_model::{DocId, Gridbook, Passphrase, PlaceKind, Result};
+
+/// The passphrase of the stores tests make, with the cheap Argon2id cost (tests make hundreds
+/// of stores; one test in `encryption.rs` uses the real cost).
+pub fn passphrase() -> Passphrase {
+    Passphrase::tests_only("gridbook tests 测试")
+}
+
+/// The benchmarks' passphrase, with OWASP's Argon2id cost as people's stores get: figures that
+/// open a store include unlocking it.
+pub fn bench_passphrase() -> Passphrase {
+    Passphrase::new("gridbook bench")
+}
 
 /// Brings two devices' documents together both ways, as a completed sync would: afterwards both
 /// hold every change either had. Returns how many changes moved.

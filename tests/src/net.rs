@@ -45,7 +45,7 @@ impl Replica {
     /// A device with a fresh store in its own directory and the device key `secret`.
     pub fn create_with_key(secret: [u8; 32]) -> Result<Replica> {
         let dir = store_dir();
-        let book = Gridbook::create_with_key(dir.path(), secret)?;
+        let book = Gridbook::create_with_key(dir.path(), secret, &crate::passphrase())?;
         Ok(Replica {
             id: book.device().id_hex(),
             dir,
@@ -72,7 +72,7 @@ impl Replica {
     /// Closes the store and opens it again from disk, forgetting everything held in memory.
     pub fn restart(&mut self) -> Result<()> {
         self.book = None;
-        let mut book = Gridbook::open(self.dir.path())?;
+        let mut book = Gridbook::open(self.dir.path(), &crate::passphrase())?;
         book.set_now(self.clock);
         self.book = Some(book);
         self.states.clear();

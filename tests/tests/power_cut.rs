@@ -32,7 +32,11 @@ struct Acked {
 /// A day's work on one device, stopping at the first error (the power cut).
 /// Returns how many writes it made (before closing the store, which writes a little more).
 fn workload(disk: &CrashDisk, acked: &mut Acked) -> Result<u64> {
-    let mut book = Gridbook::from_store(Store::with_backend(disk.clone(), "crash-disk")?)?;
+    let mut book = Gridbook::from_store(Store::with_backend(
+        disk.clone(),
+        "crash-disk",
+        &gridbook_tests::passphrase(),
+    )?)?;
     acked.device = Some(book.device().id_hex());
     book.init_network("凤凰台街道", "赵敏")?;
     book.add_place(PlaceKind::Community, None, "zt", "中台社区")?;
@@ -55,7 +59,11 @@ fn workload(disk: &CrashDisk, acked: &mut Acked) -> Result<u64> {
 
 fn check(image: Vec<u8>, acked: &Acked) -> std::result::Result<(), String> {
     let e = |e: gridbook_model::Error| e.to_string();
-    let store = match Store::with_backend(CrashDisk::from_image(image), "crash-disk") {
+    let store = match Store::with_backend(
+        CrashDisk::from_image(image),
+        "crash-disk",
+        &gridbook_tests::passphrase(),
+    ) {
         Ok(s) => s,
         // A machine that lost power before the store was ever created finds no store.
         Err(_) if acked.device.is_none() => return Ok(()),

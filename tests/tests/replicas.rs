@@ -157,7 +157,9 @@ fn concurrent_steps_of_the_loop_are_reported_as_a_conflict() {
 fn a_need_goes_round_the_whole_loop_and_survives_a_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
-        let mut book = gridbook_model::Gridbook::open_or_create(dir.path()).unwrap();
+        let mut book =
+            gridbook_model::Gridbook::open_or_create(dir.path(), &gridbook_tests::passphrase())
+                .unwrap();
         book.init_network("凤凰台街道", "王刚").unwrap();
         book.add_place(gridbook_model::PlaceKind::Community, None, "zt", "中台社区")
             .unwrap();
@@ -202,7 +204,8 @@ fn a_need_goes_round_the_whole_loop_and_survives_a_reopen() {
         }
         id
     };
-    let mut book = gridbook_model::Gridbook::open(dir.path()).unwrap();
+    let mut book =
+        gridbook_model::Gridbook::open(dir.path(), &gridbook_tests::passphrase()).unwrap();
     let need = book.need(&id).unwrap();
     assert_eq!(need.stage, Stage::Closed);
     assert_eq!(need.satisfaction, Some(5));

@@ -42,7 +42,8 @@ fn devices_that_sync_hold_identical_data_and_summaries() {
 fn a_returning_peer_resumes_from_its_stored_state_and_sends_only_the_edit() {
     let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let id = {
-        let mut office = Gridbook::open_or_create(dirs.0.path()).unwrap();
+        let mut office =
+            Gridbook::open_or_create(dirs.0.path(), &gridbook_tests::passphrase()).unwrap();
         office.init_network("凤凰台街道", "赵敏").unwrap();
         office
             .add_place(PlaceKind::Community, None, "zt", "中台社区")
@@ -54,13 +55,14 @@ fn a_returning_peer_resumes_from_its_stored_state_and_sends_only_the_edit() {
             .map(|i| NewNeed::new(format!("需求 {i}"), Category::Other, "zt-g3"))
             .collect();
         let ids = office.add_needs(news).unwrap();
-        let mut tablet = Gridbook::open_or_create(dirs.1.path()).unwrap();
+        let mut tablet =
+            Gridbook::open_or_create(dirs.1.path(), &gridbook_tests::passphrase()).unwrap();
         sync_all(&mut office, &mut tablet, 10).unwrap();
         ids[0].clone()
     };
     // Both devices restart; the office edits one field; they meet again.
-    let mut office = Gridbook::open(dirs.0.path()).unwrap();
-    let mut tablet = Gridbook::open(dirs.1.path()).unwrap();
+    let mut office = Gridbook::open(dirs.0.path(), &gridbook_tests::passphrase()).unwrap();
+    let mut tablet = Gridbook::open(dirs.1.path(), &gridbook_tests::passphrase()).unwrap();
     let due: Day = "2026-12-01".parse().unwrap();
     office
         .edit_need_fields(

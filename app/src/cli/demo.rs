@@ -41,7 +41,11 @@ pub fn run(ctx: &Ctx, scale: u32) -> Result<String> {
     }
     let started = Instant::now();
     eprintln!("making demo data (scale {scale}) in {}", ctx.data.display());
-    let counts = demo::generate(&ctx.data, scale, |step| {
+    // The demo network opens with no prompt: GRIDBOOK_PASSPHRASE, else a passphrase printed
+    // here (see passphrase.rs).
+    let passphrase = super::passphrase::demo()?;
+    super::passphrase::tell_demo();
+    let counts = demo::generate(&ctx.data, scale, &passphrase, |step| {
         eprintln!("  {:>5.1} s  {step}…", started.elapsed().as_secs_f64());
     })?;
     Ok(format!(

@@ -27,6 +27,7 @@ mod need;
 mod output;
 pub mod owner;
 mod pairing;
+pub mod passphrase;
 mod peers;
 mod print;
 mod report;
@@ -46,7 +47,6 @@ use anyhow::{Context as _, Result};
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
-use gridbook_model::Gridbook;
 use gridbook_model::ids::{NeedId, ResidentId};
 use gridbook_model::store::StoreError;
 use gridbook_model::time::Day;
@@ -54,6 +54,7 @@ use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
     Vocabulary,
 };
+use gridbook_model::{Gridbook, Passphrase};
 pub use owner::{BookRef, one_line};
 
 /// The `gridbook` command line.
@@ -173,6 +174,9 @@ pub enum Command {
     Ignored(JsonFlag),
     /// Who changed which resident's or need's record, and when
     Audit(access::AuditArgs),
+    /// Lock the store with a new passphrase (asks the current one, then the new one twice;
+    /// or GRIDBOOK_PASSPHRASE and GRIDBOOK_NEW_PASSPHRASE); every record is kept
+    Passphrase,
 }
 
 /// `--json`.
@@ -500,14 +504,21 @@ pub struct NeedEditArgs {
 
 /// Runs a parsed command line that has a subcommand; returns what to print on stdout.
 pub fn run(cli: Cli) -> Result<String> {
+    run_unlocked(cli, None)
+}
+
+/// [`run`], with the store's passphrase given instead of asked (the benchmarks).
+pub fn run_unlocked(cli: Cli, passphrase: Option<Passphrase>) -> Result<String> {
     let Some(command) = cli.command else {
         anyhow::bail!("no subcommand given");
     };
-    let ctx = Ctx::new(if cli.demo {
+    let mut ctx = Ctx::new(if cli.demo {
         demo::demo_dir()?
     } else {
         data_dir(cli.data)?
     });
+    ctx.demo = cli.demo;
+    ctx.passphrase = RefCell::new(passphrase);
     if cli.demo {
         demo::ensure(&ctx, 1)?;
     }
@@ -550,6 +561,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
         Command::Revoke(args) => access::revoke(&ctx, args),
         Command::Ignored(args) => access::ignored(&ctx, args.json),
         Command::Audit(args) => access::audit(&ctx, args),
+        Command::Passphrase => passphrase::change(&ctx),
     }
 }
 
@@ -558,11 +570,16 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
 pub struct Ctx<'a> {
     data: PathBuf,
     lent: RefCell<Option<&'a mut Gridbook>>,
+    /// The demo network (`--demo`): its passphrase is never asked (see passphrase.rs).
+    demo: bool,
+    /// The passphrase, once given.
+    passphrase: RefCell<Option<Passphrase>>,
 }
 
 /// `gridbook --demo` with no command: makes the demo data if it is not there yet.
 pub fn prepare_demo() -> Result<PathBuf> {
-    let ctx = Ctx::new(demo::demo_dir()?);
+    let mut ctx = Ctx::new(demo::demo_dir()?);
+    ctx.demo = true;
     demo::ensure(&ctx, 1)?;
     Ok(ctx.data)
 }
@@ -572,6 +589,8 @@ impl<'a> Ctx<'a> {
         Ctx {
             data,
             lent: RefCell::new(None),
+            demo: false,
+            passphrase: RefCell::new(None),
         }
     }
 
@@ -580,6 +599,8 @@ impl<'a> Ctx<'a> {
         Ctx {
             data,
             lent: RefCell::new(Some(book)),
+            demo: false,
+            passphrase: RefCell::new(None),
         }
     }
 
@@ -589,7 +610,8 @@ impl<'a> Ctx<'a> {
             return Ok(BookRef::Lent(book));
         }
         self.check_dir()?;
-        self.opened(patiently(|| Gridbook::open(&self.data))?)
+        let passphrase = self.passphrase(false)?;
+        self.opened(patiently(|| Gridbook::open(&self.data, &passphrase))?)
     }
 
     /// Opens the store, creating it (and the directory) if there is none.
@@ -598,7 +620,26 @@ impl<'a> Ctx<'a> {
             return Ok(BookRef::Lent(book));
         }
         self.check_dir()?;
-        self.opened(patiently(|| Gridbook::open_or_create(&self.data))?)
+        let creating = !self.data.join(gridbook_model::store::STORE_FILE).exists();
+        let passphrase = self.passphrase(creating)?;
+        self.opened(patiently(|| {
+            Gridbook::open_or_create(&self.data, &passphrase)
+        })?)
+    }
+
+    /// The store's passphrase: the demo's, `GRIDBOOK_PASSPHRASE`, or asked once on the
+    /// terminal (twice when `creating`), see passphrase.rs.
+    pub fn passphrase(&self, creating: bool) -> Result<Passphrase> {
+        if let Some(p) = self.passphrase.borrow().as_ref() {
+            return Ok(p.clone());
+        }
+        let p = if self.demo {
+            passphrase::demo()?
+        } else {
+            passphrase::ask(&self.data, creating)?
+        };
+        *self.passphrase.borrow_mut() = Some(p.clone());
+        Ok(p)
     }
 
     /// Opens the store for this process to own (`serve`, `sync`); refused inside the owner.

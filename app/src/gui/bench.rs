@@ -31,13 +31,18 @@ pub struct Headless {
 impl Headless {
     /// The app on the store in `data_dir`, on the needs page, in Chinese, at `width`×`height`
     /// points (the store opens on the app's worker thread, as in the real app).
-    pub fn open(data_dir: PathBuf, width: f32, height: f32) -> Headless {
+    pub fn open(
+        data_dir: PathBuf,
+        passphrase: gridbook_model::Passphrase,
+        width: f32,
+        height: f32,
+    ) -> Headless {
         let ctx = egui::Context::default();
         let state = State {
             page: Page::Needs,
             ..State::default()
         };
-        let app = GridbookApp::new(&ctx, data_dir, state);
+        let app = GridbookApp::new(&ctx, data_dir, passphrase, state);
         Headless {
             ctx,
             app,

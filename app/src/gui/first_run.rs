@@ -110,7 +110,7 @@ mod tests {
         settle(&mut h);
         assert!(h.query_by_label_contains("凤凰台街道").is_some());
         drop(h);
-        let mut book = Gridbook::open(dir.path()).unwrap();
+        let mut book = Gridbook::open(dir.path(), &crate::gui::testing::test_passphrase()).unwrap();
         let me = book.member().unwrap().expect("the founder uses the device");
         assert_eq!(book.member_record(&me).unwrap().name, "王芳");
     }

@@ -22,6 +22,7 @@ mod reports;
 mod rows;
 mod settings;
 mod sync_page;
+mod unlock;
 mod volunteers;
 mod widgets;
 mod worker;
@@ -115,6 +116,8 @@ pub struct State {
     pub last_grid: Option<String>,
     /// The community whose volunteers are listed.
     pub volunteer_community: Option<String>,
+    /// The idle time after which the app locks (see unlock.rs).
+    pub lock_after: unlock::LockAfter,
 }
 
 /// What the worker last sent: the views draw from this and never from the store.
@@ -235,7 +238,12 @@ pub struct GridbookApp {
 
 impl GridbookApp {
     /// Starts the app on the store in `data_dir` with the state remembered from last time.
-    pub fn new(ctx: &egui::Context, data_dir: PathBuf, state: State) -> Self {
+    pub fn new(
+        ctx: &egui::Context,
+        data_dir: PathBuf,
+        passphrase: gridbook_model::Passphrase,
+        state: State,
+    ) -> Self {
         fonts::install_bundled(ctx);
         // UI tests use the bundled font alone: what they draw must not depend on the machine.
         if !cfg!(test) {
@@ -243,7 +251,7 @@ impl GridbookApp {
         }
         fonts::tablet_style(ctx);
         let repaint = ctx.clone();
-        let worker = Worker::spawn(data_dir, move || repaint.request_repaint());
+        let worker = Worker::spawn(data_dir, passphrase, move || repaint.request_repaint());
         let mut app = GridbookApp {
             state,
             data: Data::default(),
@@ -504,8 +512,30 @@ impl eframe::App for GridbookApp {
     }
 }
 
-/// Opens the app window on the store in `data_dir` and returns when it is closed.
-pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
+impl GridbookApp {
+    /// The app as its window runs it: on the store, and a peer on the network (the lock
+    /// makes it on unlocking and drops it on locking, network and all).
+    pub fn with_network(
+        ctx: &egui::Context,
+        data_dir: PathBuf,
+        passphrase: gridbook_model::Passphrase,
+        state: State,
+    ) -> Self {
+        let mut app = GridbookApp::new(ctx, data_dir, passphrase, state);
+        match net::options_from_env() {
+            Ok(options) => app.start_network(ctx, options),
+            Err(e) => app.sync.node = sync_page::NodeStatus::Failed(format!("{e:#}")),
+        }
+        app
+    }
+}
+
+/// Opens the app window on the store in `data_dir` and returns when it is closed: unlocked with
+/// `passphrase` if given, else on the unlock page.
+pub fn run(
+    data_dir: PathBuf,
+    passphrase: Option<gridbook_model::Passphrase>,
+) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Gridbook 民需台账")
@@ -533,12 +563,13 @@ pub fn run(data_dir: PathBuf) -> anyhow::Result<()> {
                 Ok("zh-CN") => state.language = Language::Chinese,
                 _ => {}
             }
-            let mut app = GridbookApp::new(&cc.egui_ctx, data_dir, state);
-            match net::options_from_env() {
-                Ok(options) => app.start_network(&cc.egui_ctx, options),
-                Err(e) => app.sync.node = sync_page::NodeStatus::Failed(format!("{e:#}")),
-            }
-            Ok(Box::new(app))
+            Ok(Box::new(unlock::Lockable::new(
+                &cc.egui_ctx,
+                data_dir,
+                passphrase,
+                state,
+                GridbookApp::with_network,
+            )))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the app window: {e}"))

@@ -99,6 +99,8 @@ fn show(ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
         });
         ui.add_space(12.0);
     }
+    super::unlock::lock_settings(ui, &mut state.lock_after);
+    ui.add_space(12.0);
     ui.label(tr!("settings.data"));
     if let Some(dir) = &data.data_dir {
         ui.monospace(dir.display().to_string());

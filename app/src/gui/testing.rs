@@ -20,7 +20,8 @@ pub struct Fixture {
 impl Fixture {
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut book = Gridbook::open_or_create(dir.path()).expect("a new store");
+        let mut book =
+            Gridbook::open_or_create(dir.path(), &test_passphrase()).expect("a new store");
         book.init_network("凤凰台街道", "王芳").unwrap();
         book.add_place(PlaceKind::Community, None, "zt", "中台社区")
             .unwrap();
@@ -80,7 +81,8 @@ impl Fixture {
 
     /// Opens the store (the app must be closed), runs `f`, closes it.
     pub fn with_book<T>(&self, f: impl FnOnce(&mut Gridbook) -> gridbook_model::Result<T>) -> T {
-        let mut book = Gridbook::open(self.dir.path()).expect("the store opens");
+        let mut book =
+            Gridbook::open(self.dir.path(), &test_passphrase()).expect("the store opens");
         f(&mut book).expect("the store answers")
     }
 
@@ -113,7 +115,9 @@ fn harness_at(dir: PathBuf, state: State) -> Harness<'static, TestApp> {
             |ui, t: &mut TestApp| {
                 let (dir, state) = (t.dir.clone(), t.initial.clone());
                 t.app
-                    .get_or_insert_with(|| GridbookApp::new(ui.ctx(), dir, state))
+                    .get_or_insert_with(|| {
+                        GridbookApp::new(ui.ctx(), dir, test_passphrase(), state)
+                    })
                     .show(ui);
             },
             TestApp {
@@ -198,4 +202,9 @@ pub fn type_into(h: &mut Harness<'_, TestApp>, label: &str, text: &str) {
     }
     h.get_by_label(label).type_text(text);
     h.run_steps(2);
+}
+
+/// The passphrase of the stores UI tests make (cheap Argon2id: tests make many).
+pub fn test_passphrase() -> gridbook_model::Passphrase {
+    gridbook_model::Passphrase::tests_only("test passphrase")
 }

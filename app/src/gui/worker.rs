@@ -245,7 +245,11 @@ pub struct Worker {
 
 impl Worker {
     /// Starts the worker on the store in `data_dir`; `repaint` is called after every event.
-    pub fn spawn(data_dir: PathBuf, repaint: impl Fn() + Send + 'static) -> Worker {
+    pub fn spawn(
+        data_dir: PathBuf,
+        passphrase: gridbook_model::Passphrase,
+        repaint: impl Fn() + Send + 'static,
+    ) -> Worker {
         let (commands, inbox) = channel();
         let (outbox, events) = channel();
         let to_self = commands.clone();
@@ -257,7 +261,7 @@ impl Worker {
                     let _ = outbox.send(event);
                     repaint();
                 };
-                run(&data_dir, &inbox, to_self, &send);
+                run(&data_dir, &passphrase, &inbox, to_self, &send);
             })
             .ok();
         Worker {
@@ -330,11 +334,12 @@ struct State {
 
 fn run(
     data_dir: &std::path::Path,
+    passphrase: &gridbook_model::Passphrase,
     inbox: &Receiver<Command>,
     to_self: Sender<Command>,
     send: &dyn Fn(Event),
 ) {
-    let opened = Gridbook::open_or_create(data_dir).and_then(|mut book| {
+    let opened = Gridbook::open_or_create(data_dir, passphrase).and_then(|mut book| {
         let directory = directory_or_empty(&mut book)?;
         let residents = book.residents().unwrap_or_default();
         let me = book.member()?;

@@ -12,9 +12,22 @@ pub fn bin() -> String {
     std::env::var("GRIDBOOK_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gridbook").into())
 }
 
+/// The passphrase of every store these tests make.
+pub const PASSPHRASE: &str = "test passphrase 测试";
+
+/// The binary under test, given the tests' passphrase and the cheap Argon2id cost that only
+/// tests may ask for (`GRIDBOOK_KDF=tests-only`), so a store opens in microseconds.
+pub fn command() -> Command {
+    let mut command = Command::new(bin());
+    command
+        .env("GRIDBOOK_PASSPHRASE", PASSPHRASE)
+        .env("GRIDBOOK_KDF", "tests-only");
+    command
+}
+
 /// Runs `gridbook ARGS` on `data` and returns what it did.
 pub fn gridbook(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
+    command()
         .args(args)
         .env("GRIDBOOK_DATA", data)
         .env("GRIDBOOK_DISCOVERY", "off")

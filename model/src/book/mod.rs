@@ -29,6 +29,7 @@ use automerge::{ActorId, Automerge, ObjType, ROOT, ReadDoc};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
 use crate::ids::{DeviceTag, MemberId};
+use crate::store::crypt::Passphrase;
 use crate::store::tables::meta;
 use crate::store::{Store, StoreError, WriteBatch};
 use crate::summary::Row;
@@ -202,6 +203,18 @@ impl std::fmt::Debug for Gridbook {
     }
 }
 
+/// What makes a device's identity, written once when its store is made: its secret key and
+/// its id counter, starting at 1.
+fn device_identity(secret: [u8; 32]) -> WriteBatch {
+    WriteBatch {
+        meta: vec![
+            (meta::DEVICE_SECRET, secret.to_vec()),
+            (meta::NEXT_SEQ, 1u64.to_be_bytes().to_vec()),
+        ],
+        ..Default::default()
+    }
+}
+
 /// The actor of a document's first change. Every device writes the same first change (the
 /// document's empty containers, by this actor, at time 0), so two devices that start the same
 /// document offline share its containers instead of racing to create them.
@@ -248,14 +261,14 @@ fn genesis(doc_id: &DocId) -> Result<Automerge> {
 }
 
 impl Gridbook {
-    /// Opens the store in `data_dir`, which must exist.
-    pub fn open(data_dir: &Path) -> Result<Gridbook> {
-        Self::from_store(Store::open(data_dir, false)?)
+    /// Opens the store in `data_dir`, which must exist, with its passphrase.
+    pub fn open(data_dir: &Path, passphrase: &Passphrase) -> Result<Gridbook> {
+        Self::from_store(Store::open(data_dir, false, passphrase)?)
     }
 
-    /// Opens the store in `data_dir`, creating it if there is none.
-    pub fn open_or_create(data_dir: &Path) -> Result<Gridbook> {
-        Self::from_store(Store::open(data_dir, true)?)
+    /// Opens the store in `data_dir`, creating it (locked with `passphrase`) if there is none.
+    pub fn open_or_create(data_dir: &Path, passphrase: &Passphrase) -> Result<Gridbook> {
+        Self::from_store(Store::open(data_dir, true, passphrase)?)
     }
 
     /// A Gridbook on a store in memory, for tests.
@@ -266,56 +279,62 @@ impl Gridbook {
     /// A Gridbook in memory whose device key is made from `seed`, for deterministic demos.
     pub fn in_memory_seeded(seed: [u8; 32]) -> Result<Gridbook> {
         let store = Store::in_memory()?;
-        store.write(WriteBatch {
-            meta: vec![(meta::DEVICE_SECRET, seed.to_vec())],
-            ..Default::default()
-        })?;
+        store.write(device_identity(seed))?;
         Self::from_store(store)
     }
 
     /// Creates a store in `data_dir` whose device key is `secret`, for deterministic demo data.
     /// Refuses a directory that already holds a store.
-    pub fn create_with_key(data_dir: &Path, secret: [u8; 32]) -> Result<Gridbook> {
+    pub fn create_with_key(
+        data_dir: &Path,
+        secret: [u8; 32],
+        passphrase: &Passphrase,
+    ) -> Result<Gridbook> {
         if data_dir.join(crate::store::STORE_FILE).exists() {
             return Err(Error::Invalid(format!(
                 "{} already holds a Gridbook store; choose an empty --data directory",
                 data_dir.display()
             )));
         }
-        let store = Store::open(data_dir, true)?;
-        store.write(WriteBatch {
-            meta: vec![(meta::DEVICE_SECRET, secret.to_vec())],
-            ..Default::default()
-        })?;
+        let store = Store::open(data_dir, true, passphrase)?;
+        store.write(device_identity(secret))?;
         Self::from_store(store)
     }
 
     /// Uses an opened store; makes this device's key on first use.
+    ///
+    /// The key and the id counter are written together, once, so a store that has one and
+    /// not the other, or has documents and no key, is damaged: making a new key or counting
+    /// ids from 1 again would silently give the device another identity or reuse its ids.
     pub fn from_store(store: Store) -> Result<Gridbook> {
-        let secret: [u8; 32] = match store.meta(meta::DEVICE_SECRET)? {
-            Some(bytes) => bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| StoreError::Corrupt {
-                    path: store.path().into(),
-                    detail: "device key".into(),
-                })?,
-            None => {
+        let damaged = |detail: &str| StoreError::Corrupt {
+            path: store.path().into(),
+            detail: detail.into(),
+        };
+        let secret = store.meta(meta::DEVICE_SECRET)?;
+        let next = store.meta(meta::NEXT_SEQ)?;
+        let (secret, next): ([u8; 32], u64) = match (secret, next) {
+            (Some(secret), Some(next)) => (
+                secret
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| damaged("the device key"))?,
+                next.as_slice()
+                    .try_into()
+                    .map(u64::from_be_bytes)
+                    .map_err(|_| damaged("the id counter"))?,
+            ),
+            (None, None) if store.doc_ids()?.is_empty() => {
                 let mut secret = [0u8; 32];
                 getrandom::fill(&mut secret).map_err(|e| {
                     Error::Invalid(format!("this system has no source of randomness: {e}"))
                 })?;
-                store.write(WriteBatch {
-                    meta: vec![(meta::DEVICE_SECRET, secret.to_vec())],
-                    ..Default::default()
-                })?;
-                secret
+                store.write(device_identity(secret))?;
+                (secret, 1)
             }
+            (None, _) => return Err(damaged("the device key is missing").into()),
+            (Some(_), None) => return Err(damaged("the id counter is missing").into()),
         };
-        let next = store
-            .meta(meta::NEXT_SEQ)?
-            .and_then(|b| b.as_slice().try_into().ok().map(u64::from_be_bytes))
-            .unwrap_or(1);
         let key = DeviceKey::from_secret(secret);
         Ok(Gridbook {
             ids: IdSource {

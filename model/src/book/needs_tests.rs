@@ -186,7 +186,8 @@ fn a_compacted_document_reopens_whole() {
     let mut ids = Vec::new();
     let doc_id;
     {
-        let mut book = Gridbook::open_or_create(dir.path()).unwrap();
+        let mut book =
+            Gridbook::open_or_create(dir.path(), &crate::Passphrase::tests_only("test")).unwrap();
         book.init_network("凤凰台街道", "赵敏").unwrap();
         book.add_place(crate::PlaceKind::Community, None, "zt", "中台社区")
             .unwrap();
@@ -212,7 +213,7 @@ fn a_compacted_document_reopens_whole() {
             stored.chunks.len()
         );
     }
-    let mut book = Gridbook::open(dir.path()).unwrap();
+    let mut book = Gridbook::open(dir.path(), &crate::Passphrase::tests_only("test")).unwrap();
     assert_eq!(book.need_summaries().unwrap().len(), 370);
     assert_eq!(book.need(&ids[0]).unwrap().title, "需要0");
     assert_eq!(book.need(&ids[369]).unwrap().title, "单条69");
@@ -223,7 +224,8 @@ fn a_compacted_document_reopens_whole() {
 #[test]
 fn a_batch_over_several_documents_is_built_side_by_side_and_numbered_in_order() {
     let dir = tempfile::tempdir().unwrap();
-    let mut book = Gridbook::open_or_create(dir.path()).unwrap();
+    let mut book =
+        Gridbook::open_or_create(dir.path(), &crate::Passphrase::tests_only("test")).unwrap();
     book.init_network("凤凰台街道", "赵敏").unwrap();
     for (c, name) in [("zt", "中台社区"), ("dt", "东台社区"), ("hb", "海滨社区")] {
         book.add_place(crate::PlaceKind::Community, None, c, name)
@@ -256,7 +258,7 @@ fn a_batch_over_several_documents_is_built_side_by_side_and_numbered_in_order() 
     assert_eq!(docs.len(), 3);
     drop(book);
     // Everything reached the store in the one write.
-    let mut book = Gridbook::open(dir.path()).unwrap();
+    let mut book = Gridbook::open(dir.path(), &crate::Passphrase::tests_only("test")).unwrap();
     assert_eq!(book.need_summaries().unwrap().len(), 30);
     assert_eq!(book.need(&ids[29]).unwrap().title, "需要29");
     // The next id continues after the batch's last.

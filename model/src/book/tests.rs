@@ -7,7 +7,8 @@ use crate::{NeedEdit, NewNeed, PlaceKind};
 fn a_document_edited_past_the_chunk_limit_is_compacted_and_reloads_whole() {
     let dir = tempfile::tempdir().unwrap();
     let (id, dump) = {
-        let mut book = Gridbook::open_or_create(dir.path()).unwrap();
+        let mut book =
+            Gridbook::open_or_create(dir.path(), &Passphrase::tests_only("test")).unwrap();
         book.init_network("凤凰台街道", "赵敏").unwrap();
         book.add_place(PlaceKind::Community, None, "zt", "中台社区")
             .unwrap();
@@ -25,7 +26,7 @@ fn a_document_edited_past_the_chunk_limit_is_compacted_and_reloads_whole() {
         }
         (id, book.dump().unwrap())
     };
-    let book = Gridbook::open(dir.path()).unwrap();
+    let book = Gridbook::open(dir.path(), &Passphrase::tests_only("test")).unwrap();
     let doc_id = DocId::Needs {
         community: "zt".into(),
         month: book.now().day().month(),
@@ -74,7 +75,7 @@ fn a_refused_operation_writes_nothing() {
 #[test]
 fn a_panic_inside_an_operation_stores_nothing_and_leaves_the_book_usable() {
     let dir = tempfile::tempdir().unwrap();
-    let mut book = Gridbook::open_or_create(dir.path()).unwrap();
+    let mut book = Gridbook::open_or_create(dir.path(), &Passphrase::tests_only("test")).unwrap();
     book.init_network("凤凰台街道", "赵敏").unwrap();
     let before = book.dump().unwrap();
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -89,6 +90,6 @@ fn a_panic_inside_an_operation_stores_nothing_and_leaves_the_book_usable() {
     book.add_place(PlaceKind::Community, None, "zt", "中台社区")
         .unwrap();
     drop(book);
-    let mut reread = Gridbook::open(dir.path()).unwrap();
+    let mut reread = Gridbook::open(dir.path(), &Passphrase::tests_only("test")).unwrap();
     assert!(reread.dump().unwrap().to_string().contains("中台社区"));
 }

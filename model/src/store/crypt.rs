@@ -12,6 +12,12 @@
 //!
 //! Argon2id's parameters default to OWASP's minimum (19 MiB, 2 passes, 1 lane) and are kept in
 //! the lock, so a store made with other parameters (tests use cheap ones) opens with its own.
+//!
+//! Nonces: each store key draws a random 16-byte prefix when it is opened and counts the last
+//! 8 bytes up, one per sealed value. Two openings share a prefix with probability 2^-128, so
+//! nonces never repeat, and a bulk write of 100k rows costs no system call per row.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -26,6 +32,20 @@ const SALT: usize = 16;
 const LOCK_AAD: &[u8] = b"gridbook store key v1";
 /// The lock's format.
 const LOCK_VERSION: u8 = 1;
+/// Bytes of the lock's checksum.
+const CHECKSUM: usize = 8;
+/// The most memory a lock may ask Argon2id for (4 GiB): more is damage, not a setting.
+const MAX_MEMORY_KIB: u32 = 4 << 20;
+
+/// The first bytes of SHA-256: detects damage to the lock (not tampering, which the sealed
+/// key's tag already refuses).
+fn checksum(bytes: &[u8]) -> [u8; CHECKSUM] {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut out = [0u8; CHECKSUM];
+    out.copy_from_slice(&digest[..CHECKSUM]);
+    out
+}
 
 /// Why a store cannot be unlocked, or a value opened.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -71,9 +91,59 @@ impl KdfCost {
     };
 }
 
+/// A passphrase, and the Argon2id cost a new lock made with it gets (an existing lock keeps the
+/// cost it was made with).
+#[derive(Clone)]
+pub struct Passphrase {
+    text: Zeroizing<String>,
+    cost: KdfCost,
+}
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Passphrase")
+            .field("cost", &self.cost)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Passphrase {
+    /// A passphrase whose new locks get OWASP's cost.
+    pub fn new(text: impl Into<String>) -> Passphrase {
+        Passphrase {
+            text: Zeroizing::new(text.into()),
+            cost: KdfCost::OWASP,
+        }
+    }
+
+    /// A passphrase whose new locks get the cheap [`KdfCost::TESTS_ONLY`]: for tests that make
+    /// many stores, never for people's data.
+    pub fn tests_only(text: impl Into<String>) -> Passphrase {
+        Passphrase::new(text).with_cost(KdfCost::TESTS_ONLY)
+    }
+
+    /// The same passphrase, locking new stores with `cost`.
+    pub fn with_cost(mut self, cost: KdfCost) -> Passphrase {
+        self.cost = cost;
+        self
+    }
+
+    /// The passphrase's text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The cost a new lock gets.
+    pub fn cost(&self) -> KdfCost {
+        self.cost
+    }
+}
+
 /// The store key: seals and opens values.
 pub struct StoreKey {
     cipher: XChaCha20Poly1305,
+    nonce_prefix: [u8; NONCE - 8],
+    sealed: AtomicU64,
 }
 
 impl std::fmt::Debug for StoreKey {
@@ -89,15 +159,26 @@ fn random<const N: usize>() -> Result<[u8; N], CryptError> {
 }
 
 impl StoreKey {
-    fn from_bytes(bytes: &[u8; 32]) -> StoreKey {
-        StoreKey {
+    fn from_bytes(bytes: &[u8; 32]) -> Result<StoreKey, CryptError> {
+        Ok(StoreKey {
             cipher: XChaCha20Poly1305::new(bytes.into()),
-        }
+            nonce_prefix: random()?,
+            sealed: AtomicU64::new(0),
+        })
+    }
+
+    /// A new random key that no lock keeps: for stores in memory, which live and die with
+    /// the process.
+    pub fn ephemeral() -> Result<StoreKey, CryptError> {
+        StoreKey::from_bytes(&Zeroizing::new(random::<32>()?))
     }
 
     /// Seals `plain` for the row `aad` names: nonce, then ciphertext and tag.
     pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CryptError> {
-        let nonce: [u8; NONCE] = random()?;
+        let mut nonce = [0u8; NONCE];
+        nonce[..NONCE - 8].copy_from_slice(&self.nonce_prefix);
+        let n = self.sealed.fetch_add(1, Ordering::Relaxed);
+        nonce[NONCE - 8..].copy_from_slice(&n.to_be_bytes());
         let sealed = self
             .cipher
             .encrypt(&XNonce::from(nonce), Payload { msg: plain, aad })
@@ -137,7 +218,7 @@ impl Lock {
     pub fn create(passphrase: &str, cost: KdfCost) -> Result<(Lock, StoreKey), CryptError> {
         let key = Zeroizing::new(random::<32>()?);
         let lock = Self::seal_key(&key, passphrase, cost)?;
-        Ok((lock, StoreKey::from_bytes(&key)))
+        Ok((lock, StoreKey::from_bytes(&key)?))
     }
 
     fn seal_key(key: &[u8; 32], passphrase: &str, cost: KdfCost) -> Result<Lock, CryptError> {
@@ -165,7 +246,7 @@ impl Lock {
         let mut key = key.map_err(|_| CryptError::Damaged("the lock's key"))?;
         let store_key = StoreKey::from_bytes(&key);
         key.zeroize();
-        Ok(store_key)
+        store_key
     }
 
     /// The same store key locked with a new passphrase (the old one must open it).
@@ -182,7 +263,9 @@ impl Lock {
         Self::seal_key(key, new, cost)
     }
 
-    /// The lock as stored.
+    /// The lock as stored: version, cost, salt, sealed key, then a checksum of all that, so a
+    /// damaged lock is told apart from a wrong passphrase (and a damaged cost never makes
+    /// Argon2id ask for gigabytes).
     pub fn encode(&self) -> Vec<u8> {
         let mut out = vec![LOCK_VERSION];
         for n in [self.cost.memory_kib, self.cost.passes, self.cost.lanes] {
@@ -190,12 +273,21 @@ impl Lock {
         }
         out.extend_from_slice(&self.salt);
         out.extend_from_slice(&self.sealed_key);
+        let sum = checksum(&out);
+        out.extend_from_slice(&sum);
         out
     }
 
     /// Reads a stored lock.
     pub fn decode(bytes: &[u8]) -> Result<Lock, CryptError> {
         let bad = CryptError::Damaged("the lock");
+        if bytes.len() < CHECKSUM {
+            return Err(bad);
+        }
+        let (bytes, sum) = bytes.split_at(bytes.len() - CHECKSUM);
+        if checksum(bytes) != sum {
+            return Err(bad);
+        }
         let (&version, rest) = bytes.split_first().ok_or(bad.clone())?;
         if version != LOCK_VERSION || rest.len() < 12 + SALT + NONCE + 32 + 16 {
             return Err(bad);
@@ -206,6 +298,9 @@ impl Lock {
             passes: n(4),
             lanes: n(8),
         };
+        if cost.memory_kib > MAX_MEMORY_KIB || cost.passes > 64 || cost.lanes > 64 {
+            return Err(CryptError::Damaged("the lock's Argon2 parameters"));
+        }
         let mut salt = [0u8; SALT];
         salt.copy_from_slice(&rest[12..12 + SALT]);
         Ok(Lock {
@@ -240,7 +335,7 @@ fn derive(passphrase: &str, salt: &[u8; SALT], cost: KdfCost) -> Result<StoreKey
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
         .map_err(|_| CryptError::Damaged("the lock's Argon2 parameters"))?;
-    Ok(StoreKey::from_bytes(&out))
+    StoreKey::from_bytes(&out)
 }
 
 #[cfg(test)]
@@ -314,8 +409,14 @@ mod tests {
             Lock::decode(&bytes[..10]),
             Err(CryptError::Damaged(_))
         ));
-        let mut other = bytes.clone();
-        other[0] = 9;
-        assert!(matches!(Lock::decode(&other), Err(CryptError::Damaged(_))));
+        // Every single-bit flip of the lock is damage, never a wrong passphrase.
+        for i in 0..bytes.len() * 8 {
+            let mut other = bytes.clone();
+            other[i / 8] ^= 1 << (i % 8);
+            assert!(
+                matches!(Lock::decode(&other), Err(CryptError::Damaged(_))),
+                "bit {i}"
+            );
+        }
     }
 }

@@ -7,13 +7,20 @@ use super::StoreError;
 use super::tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 3;
+pub const CURRENT: u32 = 4;
+
+/// The first schema whose values are sealed; older stores are refused (see `Store::open`).
+pub const SEALED: u32 = 4;
 
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
 /// Migration `n` takes a store from version `n` to `n + 1`.
-const MIGRATIONS: [Migration; CURRENT as usize] =
-    [create_tables_v1, create_heads_v2, create_local_v3];
+const MIGRATIONS: [Migration; CURRENT as usize] = [
+    create_tables_v1,
+    create_heads_v2,
+    create_local_v3,
+    sealed_v4,
+];
 
 fn create_tables_v1(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(SNAPSHOTS)?;
@@ -33,6 +40,13 @@ fn create_heads_v2(tx: &WriteTransaction) -> Result<(), StoreError> {
 /// Schema 3: the device-local table (open invites, what this device knows of its peers).
 fn create_local_v3(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(LOCAL)?;
+    Ok(())
+}
+
+/// Schema 4: every value sealed (encryption at rest). The tables keep their layout; only new
+/// stores reach this step, because a plain store is refused before migrating (sealing its
+/// values in place would leave the plain ones in redb's free pages).
+fn sealed_v4(_tx: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 

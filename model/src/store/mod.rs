@@ -3,9 +3,15 @@
 //!
 //! Every write goes through [`Store::write`], one durable redb transaction: when it returns the
 //! data is on disk (fdatasync), and a crash before that leaves the previous state whole.
+//!
+//! Encryption at rest: a store opens only with its passphrase, and every value is sealed
+//! (XChaCha20-Poly1305) before it reaches redb and opened after it leaves, so redb's own crash
+//! safety is untouched. Keys (ids) stay in the clear; `sealing.rs` lists exactly what does. A
+//! value that does not verify is [`StoreError::Corrupt`], never data.
 
 pub mod crypt;
 mod migrations;
+mod sealing;
 pub mod tables;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +19,8 @@ use std::path::{Path, PathBuf};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use crate::doc_id::DocId;
+use crypt::{CryptError, Passphrase, StoreKey};
+use sealing::{Unlock, row};
 use tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
 
 /// The file name of the store inside a data directory.
@@ -65,6 +73,24 @@ pub enum StoreError {
         /// What Automerge said.
         detail: String,
     },
+    /// The passphrase does not open the store's lock.
+    #[error(
+        "wrong passphrase for the store {0}: nothing was opened; give the one set at `gridbook init` or by the last `gridbook passphrase`"
+    )]
+    WrongPassphrase(PathBuf),
+    /// Written before encryption at rest: refused rather than sealed in place.
+    #[error(
+        "the store {path} was written by a Gridbook without encryption at rest (schema {schema}); it was left untouched: move it aside and join the network again (`gridbook join`) so this device gets an encrypted store from a peer"
+    )]
+    Unencrypted {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        schema: u32,
+    },
+    /// The key could not be made or the passphrase is unusable.
+    #[error("{0}")]
+    Key(CryptError),
     /// The disk or redb failed.
     #[error("storage error: {0}")]
     Storage(#[from] redb::Error),
@@ -136,10 +162,12 @@ pub struct StoredDoc {
     pub chunks: Vec<Vec<u8>>,
 }
 
-/// A Gridbook store.
+/// A Gridbook store, unlocked.
 pub struct Store {
-    db: Database,
+    /// Always `Some` until dropped (see the `Drop` impl).
+    db: Option<Database>,
     path: PathBuf,
+    key: StoreKey,
 }
 
 impl std::fmt::Debug for Store {
@@ -180,23 +208,32 @@ fn open_guarded(
     open: impl FnOnce() -> Result<Store, StoreError>,
 ) -> Result<Store, StoreError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(open)).unwrap_or_else(|panic| {
-        let detail = panic
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| panic.downcast_ref::<&str>().copied())
-            .unwrap_or("redb panicked")
-            .to_string();
         Err(StoreError::Corrupt {
             path: path.to_path_buf(),
-            detail,
+            detail: panic_detail(panic.as_ref()),
         })
     })
 }
 
+/// What a panic inside redb said.
+fn panic_detail(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("redb panicked")
+        .to_string()
+}
+
 impl Store {
-    /// Opens the store in `data_dir`; creates it (and the directory) when `create` is set and
-    /// there is none. An existing file is never overwritten.
-    pub fn open(data_dir: &Path, create: bool) -> Result<Store, StoreError> {
+    /// Opens the store in `data_dir` with its passphrase; creates it (and the directory),
+    /// locked with `passphrase`, when `create` is set and there is none. An existing file is
+    /// never overwritten.
+    pub fn open(
+        data_dir: &Path,
+        create: bool,
+        passphrase: &Passphrase,
+    ) -> Result<Store, StoreError> {
         let path = data_dir.join(STORE_FILE);
         let exists = path.exists();
         if !exists && !create {
@@ -223,7 +260,7 @@ impl Store {
                 Database::create(&path)
             }
             .map_err(|e| classify_open_error(&path, e))?;
-            Self::init(db, path, !exists)
+            Self::init(db, path, !exists, Unlock::Passphrase(passphrase))
         })
         .map_err(|e| match e {
             StoreError::Corrupt { detail, .. } => StoreError::Corrupt {
@@ -234,12 +271,12 @@ impl Store {
         })
     }
 
-    /// A store in memory, for tests.
+    /// A store in memory, for tests: its values are sealed with a random key no lock keeps.
     pub fn in_memory() -> Result<Store, StoreError> {
         let db = Database::builder()
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| classify_open_error(Path::new(":memory:"), e))?;
-        Self::init(db, PathBuf::from(":memory:"), true)
+        Self::init(db, PathBuf::from(":memory:"), true, Unlock::Ephemeral)
     }
 
     /// Opens the store held by any redb storage backend, creating it when the backend is
@@ -248,6 +285,7 @@ impl Store {
     pub fn with_backend(
         backend: impl redb::StorageBackend,
         name: &str,
+        passphrase: &Passphrase,
     ) -> Result<Store, StoreError> {
         let fresh = backend.len().map_err(redb::StorageError::from)? == 0;
         let path = PathBuf::from(name);
@@ -255,11 +293,16 @@ impl Store {
             let db = Database::builder()
                 .create_with_backend(backend)
                 .map_err(|e| classify_open_error(&path, e))?;
-            Self::init(db, path, fresh)
+            Self::init(db, path, fresh, Unlock::Passphrase(passphrase))
         })
     }
 
-    fn init(db: Database, path: PathBuf, fresh: bool) -> Result<Store, StoreError> {
+    fn init(
+        db: Database,
+        path: PathBuf,
+        fresh: bool,
+        unlock: Unlock<'_>,
+    ) -> Result<Store, StoreError> {
         // An up-to-date store opens with a read alone: no write transaction, no disk flush.
         if !fresh {
             let read = db.begin_read()?;
@@ -278,12 +321,31 @@ impl Store {
                 .get(meta::SCHEMA)?
                 .and_then(|v| v.value().try_into().ok().map(u32::from_be_bytes))
                 .unwrap_or(0);
+            if schema < migrations::SEALED {
+                return Err(StoreError::Unencrypted { path, schema });
+            }
             if schema == migrations::CURRENT {
-                return Ok(Store { db, path });
+                for row in meta_table.iter()? {
+                    let (key, _) = row?;
+                    if !meta::ALL.contains(&key.value()) {
+                        return Err(StoreError::Corrupt {
+                            path,
+                            detail: format!("an unknown meta row {:?}", key.value()),
+                        });
+                    }
+                }
+                let lock = meta_table.get(meta::LOCK)?.map(|v| v.value().to_vec());
+                drop((meta_table, read));
+                let key = sealing::open_key(lock, &path, unlock)?;
+                return Ok(Store {
+                    db: Some(db),
+                    path,
+                    key,
+                });
             }
         }
         let tx = db.begin_write()?;
-        {
+        let key = {
             let schema = {
                 let mut meta_table = tx.open_table(META)?;
                 let format = meta_table.get(meta::FORMAT)?.map(|v| v.value().to_vec());
@@ -303,9 +365,42 @@ impl Store {
             if schema != migrations::CURRENT {
                 migrations::run(&tx, schema)?;
             }
-        }
+            if fresh {
+                sealing::create_key(&tx, &path, unlock)?
+            } else {
+                let lock = tx
+                    .open_table(META)?
+                    .get(meta::LOCK)?
+                    .map(|v| v.value().to_vec());
+                sealing::open_key(lock, &path, unlock)?
+            }
+        };
         tx.commit()?;
-        Ok(Store { db, path })
+        Ok(Store {
+            db: Some(db),
+            path,
+            key,
+        })
+    }
+
+    /// Runs a read or write of the store, turning a panic inside redb into
+    /// [`StoreError::Corrupt`]: redb 4.6 also panics on some damaged pages while reading (a
+    /// flipped bit in a branch page, found by `tests/tests/encryption.rs`), and damage must
+    /// be reported, never crash the app.
+    fn guard<T, E: From<StoreError>>(&self, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+            Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: panic_detail(panic.as_ref()),
+            }
+            .into())
+        })
+    }
+
+    fn db(&self) -> &Database {
+        self.db
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("the database is only taken when the store drops"))
     }
 
     /// The store file's path.
@@ -320,286 +415,288 @@ impl Store {
 
     /// A meta value.
     pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let table = tx.open_table(META)?;
-        Ok(table.get(key)?.map(|v| v.value().to_vec()))
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            let table = tx.open_table(META)?;
+            let Some(value) = table.get(key)? else {
+                return Ok(None);
+            };
+            if sealing::meta_is_plain(key) {
+                return Ok(Some(value.value().to_vec()));
+            }
+            self.unseal(&row(&META, &[key.as_bytes()]), value.value())
+                .map(Some)
+        })
     }
 
     /// Every document id in the store, sorted.
     pub fn doc_ids(&self) -> Result<Vec<DocId>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let mut ids = std::collections::BTreeSet::new();
-        for row in tx.open_table(SNAPSHOTS)?.iter()? {
-            ids.insert(row?.0.value().to_string());
-        }
-        for row in tx.open_table(CHUNKS)?.iter()? {
-            ids.insert(row?.0.value().0.to_string());
-        }
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(id.parse().map_err(|_| StoreError::BadDocument {
-                doc: id.clone(),
-                detail: "unknown document id".into(),
-            })?);
-        }
-        Ok(out)
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            let mut ids = std::collections::BTreeSet::new();
+            for row in tx.open_table(SNAPSHOTS)?.iter()? {
+                ids.insert(row?.0.value().to_string());
+            }
+            for row in tx.open_table(CHUNKS)?.iter()? {
+                ids.insert(row?.0.value().0.to_string());
+            }
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.push(id.parse().map_err(|_| StoreError::BadDocument {
+                    doc: id.clone(),
+                    detail: "unknown document id".into(),
+                })?);
+            }
+            Ok(out)
+        })
     }
 
     /// A document's stored bytes, or `None` when the store has no such document.
     pub fn doc_bytes(&self, doc: &DocId) -> Result<Option<StoredDoc>, StoreError> {
-        let key = doc.to_string();
-        let tx = self.db.begin_read()?;
-        let snapshot = tx
-            .open_table(SNAPSHOTS)?
-            .get(key.as_str())?
-            .map(|v| v.value().to_vec());
-        let chunks_table = tx.open_table(CHUNKS)?;
-        let mut chunks = Vec::new();
-        for row in chunks_table.range((key.as_str(), 0)..=(key.as_str(), u64::MAX))? {
-            chunks.push(row?.1.value().to_vec());
-        }
-        if snapshot.is_none() && chunks.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(StoredDoc { snapshot, chunks }))
+        self.guard(|| {
+            let key = doc.to_string();
+            let tx = self.db().begin_read()?;
+            let snapshot = match tx.open_table(SNAPSHOTS)?.get(key.as_str())? {
+                Some(v) => Some(self.unseal(&row(&SNAPSHOTS, &[key.as_bytes()]), v.value())?),
+                None => None,
+            };
+            let chunks_table = tx.open_table(CHUNKS)?;
+            let mut chunks = Vec::new();
+            for stored in chunks_table.range((key.as_str(), 0)..=(key.as_str(), u64::MAX))? {
+                let (k, v) = stored?;
+                let n = k.value().1.to_be_bytes();
+                chunks.push(self.unseal(&row(&CHUNKS, &[key.as_bytes(), &n]), v.value())?);
+            }
+            if snapshot.is_none() && chunks.is_empty() {
+                return Ok(None);
+            }
+            Ok(Some(StoredDoc { snapshot, chunks }))
+        })
     }
 
     /// Every summary row of one kind, as stored JSON bytes, in id order.
     pub fn summaries(&self, kind: &str) -> Result<Vec<Vec<u8>>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let table = tx.open_table(SUMMARIES)?;
-        let mut out = Vec::new();
-        for row in table.range((kind, "")..)? {
-            let (k, v) = row?;
-            if k.value().0 != kind {
-                break;
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            let table = tx.open_table(SUMMARIES)?;
+            let mut out = Vec::new();
+            for stored in table.range((kind, "")..)? {
+                let (k, v) = stored?;
+                let (k_kind, id) = k.value();
+                if k_kind != kind {
+                    break;
+                }
+                out.push(self.unseal(
+                    &row(&SUMMARIES, &[kind.as_bytes(), id.as_bytes()]),
+                    v.value(),
+                )?);
             }
-            out.push(v.value().to_vec());
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
-    /// Calls `f` with every summary row of one kind, as stored JSON bytes, in id order, straight
-    /// from the store's pages: no copy of every row first (100k needs are ~45 MB of rows).
+    /// Calls `f` with every summary row of one kind, as stored JSON bytes, in id order, one row
+    /// opened at a time: no copy of every row first (100k needs are ~45 MB of rows).
     pub fn for_each_summary<E: From<StoreError>>(
         &self,
         kind: &str,
         mut f: impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        let tx = self.db.begin_read().map_err(StoreError::from)?;
-        let table = tx.open_table(SUMMARIES).map_err(StoreError::from)?;
-        for row in table.range((kind, "")..).map_err(StoreError::from)? {
-            let (k, v) = row.map_err(StoreError::from)?;
-            if k.value().0 != kind {
-                break;
+        self.guard(|| {
+            let tx = self.db().begin_read().map_err(StoreError::from)?;
+            let table = tx.open_table(SUMMARIES).map_err(StoreError::from)?;
+            for stored in table.range((kind, "")..).map_err(StoreError::from)? {
+                let (k, v) = stored.map_err(StoreError::from)?;
+                let (k_kind, id) = k.value();
+                if k_kind != kind {
+                    break;
+                }
+                f(&self.unseal(
+                    &row(&SUMMARIES, &[kind.as_bytes(), id.as_bytes()]),
+                    v.value(),
+                )?)?;
             }
-            f(v.value())?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// One summary row.
     pub fn summary(&self, kind: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let table = tx.open_table(SUMMARIES)?;
-        Ok(table.get((kind, id))?.map(|v| v.value().to_vec()))
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            let table = tx.open_table(SUMMARIES)?;
+            table
+                .get((kind, id))?
+                .map(|v| {
+                    self.unseal(
+                        &row(&SUMMARIES, &[kind.as_bytes(), id.as_bytes()]),
+                        v.value(),
+                    )
+                })
+                .transpose()
+        })
     }
 
     /// The number of summary rows of each kind.
     pub fn summary_count(&self) -> Result<u64, StoreError> {
-        let tx = self.db.begin_read()?;
-        Ok(tx.open_table(SUMMARIES)?.len()?)
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            Ok(tx.open_table(SUMMARIES)?.len()?)
+        })
     }
 
     /// A document's recorded heads (sorted hashes concatenated), if recorded.
     pub fn doc_heads(&self, doc: &DocId) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let table = tx.open_table(HEADS)?;
-        Ok(table
-            .get(doc.to_string().as_str())?
-            .map(|v| v.value().to_vec()))
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            let table = tx.open_table(HEADS)?;
+            let key = doc.to_string();
+            table
+                .get(key.as_str())?
+                .map(|v| self.unseal(&row(&HEADS, &[key.as_bytes()]), v.value()))
+                .transpose()
+        })
     }
 
     /// A stored sync state.
     pub fn sync_state(&self, peer: &str, doc: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let table = tx.open_table(SYNC_STATES)?;
-        Ok(table.get((peer, doc))?.map(|v| v.value().to_vec()))
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            let table = tx.open_table(SYNC_STATES)?;
+            table
+                .get((peer, doc))?
+                .map(|v| {
+                    self.unseal(
+                        &row(&SYNC_STATES, &[peer.as_bytes(), doc.as_bytes()]),
+                        v.value(),
+                    )
+                })
+                .transpose()
+        })
     }
 
     /// A device-local record (see [`tables::LOCAL`]).
     pub fn local(&self, kind: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let table = tx.open_table(LOCAL)?;
-        Ok(table.get((kind, key))?.map(|v| v.value().to_vec()))
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            let table = tx.open_table(LOCAL)?;
+            table
+                .get((kind, key))?
+                .map(|v| self.unseal(&row(&LOCAL, &[kind.as_bytes(), key.as_bytes()]), v.value()))
+                .transpose()
+        })
     }
 
     /// Every device-local record of one kind, in key order.
     pub fn locals(&self, kind: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        let tx = self.db.begin_read()?;
-        let table = tx.open_table(LOCAL)?;
-        let mut out = Vec::new();
-        for row in table.range((kind, "")..)? {
-            let (k, v) = row?;
-            if k.value().0 != kind {
-                break;
+        self.guard(|| {
+            let tx = self.db().begin_read()?;
+            let table = tx.open_table(LOCAL)?;
+            let mut out = Vec::new();
+            for stored in table.range((kind, "")..)? {
+                let (k, v) = stored?;
+                let (k_kind, key) = k.value();
+                if k_kind != kind {
+                    break;
+                }
+                let value =
+                    self.unseal(&row(&LOCAL, &[kind.as_bytes(), key.as_bytes()]), v.value())?;
+                out.push((key.to_string(), value));
             }
-            out.push((k.value().1.to_string(), v.value().to_vec()));
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// Applies a batch in one durable transaction.
     pub fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
-        if batch.is_empty() {
-            return Ok(());
+        self.guard(|| {
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let tx = self.db().begin_write()?;
+            {
+                let mut snapshots = tx.open_table(SNAPSHOTS)?;
+                let mut chunks = tx.open_table(CHUNKS)?;
+                for (doc, bytes) in &batch.snapshots {
+                    let key = doc.to_string();
+                    let sealed = self.seal(&row(&SNAPSHOTS, &[key.as_bytes()]), bytes)?;
+                    snapshots.insert(key.as_str(), sealed.as_slice())?;
+                    chunks.retain_in((key.as_str(), 0)..=(key.as_str(), u64::MAX), |_, _| false)?;
+                }
+                for (doc, bytes) in &batch.chunks {
+                    let key = doc.to_string();
+                    let next = chunks
+                        .range((key.as_str(), 0)..=(key.as_str(), u64::MAX))?
+                        .next_back()
+                        .transpose()?
+                        .map(|(k, _)| k.value().1 + 1)
+                        .unwrap_or(0);
+                    let sealed =
+                        self.seal(&row(&CHUNKS, &[key.as_bytes(), &next.to_be_bytes()]), bytes)?;
+                    chunks.insert((key.as_str(), next), sealed.as_slice())?;
+                }
+                let mut summaries = tx.open_table(SUMMARIES)?;
+                for (kind, id, json) in &batch.summaries {
+                    let sealed =
+                        self.seal(&row(&SUMMARIES, &[kind.as_bytes(), id.as_bytes()]), json)?;
+                    summaries.insert((*kind, id.as_str()), sealed.as_slice())?;
+                }
+                let mut meta_table = tx.open_table(META)?;
+                for (key, value) in &batch.meta {
+                    if sealing::meta_is_plain(key) {
+                        // The lock and the format are written by the store itself, never by a batch.
+                        return Err(StoreError::Key(CryptError::Damaged(
+                            "a write of the store's own plain meta values",
+                        )));
+                    }
+                    let sealed = self.seal(&row(&META, &[key.as_bytes()]), value)?;
+                    meta_table.insert(*key, sealed.as_slice())?;
+                }
+                let mut heads = tx.open_table(HEADS)?;
+                for (doc, bytes) in &batch.heads {
+                    let key = doc.to_string();
+                    let sealed = self.seal(&row(&HEADS, &[key.as_bytes()]), bytes)?;
+                    heads.insert(key.as_str(), sealed.as_slice())?;
+                }
+                let mut states = tx.open_table(SYNC_STATES)?;
+                for (peer, doc, bytes) in &batch.sync_states {
+                    let sealed = self.seal(
+                        &row(&SYNC_STATES, &[peer.as_bytes(), doc.as_bytes()]),
+                        bytes,
+                    )?;
+                    states.insert((peer.as_str(), doc.as_str()), sealed.as_slice())?;
+                }
+                let mut local = tx.open_table(LOCAL)?;
+                for (kind, key, bytes) in &batch.local {
+                    match bytes {
+                        Some(b) => {
+                            let sealed =
+                                self.seal(&row(&LOCAL, &[kind.as_bytes(), key.as_bytes()]), b)?;
+                            local.insert((*kind, key.as_str()), sealed.as_slice())?
+                        }
+                        None => local.remove((*kind, key.as_str()))?,
+                    };
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+}
+
+impl Drop for Store {
+    /// Closing writes redb's allocator state, and redb 4.6 panics there on some damaged files
+    /// ("bit < self.len" in its bitmap): closing a damaged store must not crash the app
+    /// either.
+    fn drop(&mut self) {
+        if let Some(db) = self.db.take() {
+            let closed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(db)));
+            if closed.is_err() {
+                tracing::warn!(store = %self.path.display(), "the damaged store did not close cleanly");
+            }
         }
-        let tx = self.db.begin_write()?;
-        {
-            let mut snapshots = tx.open_table(SNAPSHOTS)?;
-            let mut chunks = tx.open_table(CHUNKS)?;
-            for (doc, bytes) in &batch.snapshots {
-                let key = doc.to_string();
-                snapshots.insert(key.as_str(), bytes.as_slice())?;
-                chunks.retain_in((key.as_str(), 0)..=(key.as_str(), u64::MAX), |_, _| false)?;
-            }
-            for (doc, bytes) in &batch.chunks {
-                let key = doc.to_string();
-                let next = chunks
-                    .range((key.as_str(), 0)..=(key.as_str(), u64::MAX))?
-                    .next_back()
-                    .transpose()?
-                    .map(|(k, _)| k.value().1 + 1)
-                    .unwrap_or(0);
-                chunks.insert((key.as_str(), next), bytes.as_slice())?;
-            }
-            let mut summaries = tx.open_table(SUMMARIES)?;
-            for (kind, id, row) in &batch.summaries {
-                summaries.insert((*kind, id.as_str()), row.as_slice())?;
-            }
-            let mut meta_table = tx.open_table(META)?;
-            for (key, value) in &batch.meta {
-                meta_table.insert(*key, value.as_slice())?;
-            }
-            let mut heads = tx.open_table(HEADS)?;
-            for (doc, bytes) in &batch.heads {
-                heads.insert(doc.to_string().as_str(), bytes.as_slice())?;
-            }
-            let mut states = tx.open_table(SYNC_STATES)?;
-            for (peer, doc, bytes) in &batch.sync_states {
-                states.insert((peer.as_str(), doc.as_str()), bytes.as_slice())?;
-            }
-            let mut local = tx.open_table(LOCAL)?;
-            for (kind, key, bytes) in &batch.local {
-                match bytes {
-                    Some(b) => local.insert((*kind, key.as_str()), b.as_slice())?,
-                    None => local.remove((*kind, key.as_str()))?,
-                };
-            }
-        }
-        tx.commit()?;
-        Ok(())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_that_is_not_a_store_is_refused_and_left_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(STORE_FILE);
-        std::fs::write(
-            &path,
-            b"hello, this is not redb at all, just some text to fill a page",
-        )
-        .unwrap();
-        let before = std::fs::read(&path).unwrap();
-        let err = Store::open(dir.path(), true).unwrap_err();
-        assert!(
-            matches!(err, StoreError::NotAStore(_) | StoreError::Corrupt { .. }),
-            "{err}"
-        );
-        assert_eq!(std::fs::read(&path).unwrap(), before);
-    }
-
-    #[test]
-    fn a_redb_file_of_another_program_is_not_a_store() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(STORE_FILE);
-        {
-            let db = Database::create(&path).unwrap();
-            let tx = db.begin_write().unwrap();
-            let other: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("other");
-            tx.open_table(other).unwrap().insert("x", 1).unwrap();
-            tx.commit().unwrap();
-        }
-        let err = Store::open(dir.path(), false).unwrap_err();
-        assert!(matches!(err, StoreError::NotAStore(_)), "{err}");
-    }
-
-    #[test]
-    fn a_store_reopens_and_keeps_its_format() {
-        let dir = tempfile::tempdir().unwrap();
-        drop(Store::open(dir.path(), true).unwrap());
-        let store = Store::open(dir.path(), false).unwrap();
-        assert_eq!(
-            store.meta(meta::FORMAT).unwrap().as_deref(),
-            Some(meta::FORMAT_VALUE)
-        );
-    }
-
-    #[test]
-    fn a_missing_store_says_how_to_make_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = Store::open(dir.path(), false).unwrap_err();
-        assert!(err.to_string().contains("gridbook init"), "{err}");
-    }
-
-    #[test]
-    fn local_records_are_set_listed_by_kind_and_deleted() {
-        let store = Store::in_memory().unwrap();
-        let set = |kind, key: &str, v: Option<&[u8]>| WriteBatch {
-            local: vec![(kind, key.to_string(), v.map(|v| v.to_vec()))],
-            ..Default::default()
-        };
-        store.write(set("peer", "b", Some(b"2"))).unwrap();
-        store.write(set("peer", "a", Some(b"1"))).unwrap();
-        store.write(set("invite", "x", Some(b"9"))).unwrap();
-        assert_eq!(
-            store.locals("peer").unwrap(),
-            vec![("a".into(), b"1".to_vec()), ("b".into(), b"2".to_vec())]
-        );
-        store.write(set("peer", "a", None)).unwrap();
-        assert_eq!(store.local("peer", "a").unwrap(), None);
-        assert_eq!(store.local("invite", "x").unwrap(), Some(b"9".to_vec()));
-    }
-
-    #[test]
-    fn chunks_append_in_order_and_a_snapshot_replaces_them() {
-        let store = Store::in_memory().unwrap();
-        let doc = DocId::Roster {
-            community: "zt".into(),
-        };
-        for i in 0..3u8 {
-            store
-                .write(WriteBatch {
-                    chunks: vec![(doc.clone(), vec![i])],
-                    ..Default::default()
-                })
-                .unwrap();
-        }
-        let stored = store.doc_bytes(&doc).unwrap().unwrap();
-        assert_eq!(stored.chunks, vec![vec![0], vec![1], vec![2]]);
-        store
-            .write(WriteBatch {
-                snapshots: vec![(doc.clone(), vec![9])],
-                ..Default::default()
-            })
-            .unwrap();
-        let stored = store.doc_bytes(&doc).unwrap().unwrap();
-        assert_eq!((stored.snapshot, stored.chunks.len()), (Some(vec![9]), 0));
-        assert_eq!(store.doc_ids().unwrap(), vec![doc]);
-    }
-}
+mod tests;

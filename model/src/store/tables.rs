@@ -1,6 +1,9 @@
 //! The redb tables of a Gridbook store. Every table name carries a version: a change of layout
 //! is a new table filled by a numbered migration (see `migrations.rs`), never an in-place
 //! reinterpretation of old bytes.
+//!
+//! Since schema 4 every value is sealed (see `sealing.rs`) except the meta table's format
+//! marker, schema version and lock; keys are ids and stay in the clear.
 
 use redb::TableDefinition;
 
@@ -48,4 +51,10 @@ pub mod meta {
     pub const NEXT_SEQ: &str = "next-seq";
     /// The member using this device (their member id).
     pub const MEMBER: &str = "member";
+    /// The lock (schema 4): Argon2id's cost and salt and the sealed store key, in the clear.
+    pub const LOCK: &str = "lock";
+    /// Every meta key. A store holding any other is damaged (a flipped bit in a key would
+    /// otherwise hide its row: a device key or id counter silently made anew); a new meta key
+    /// must be listed here.
+    pub const ALL: [&str; 6] = [FORMAT, SCHEMA, LOCK, DEVICE_SECRET, NEXT_SEQ, MEMBER];
 }

@@ -35,7 +35,12 @@ fn until_shown(app: &mut Headless, within: Duration) -> Result<Duration> {
 /// The in-process figures.
 pub fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
     eprintln!("gui: frames on the needs list, headless…");
-    let mut app = Headless::open(data.to_path_buf(), WIDTH, HEIGHT);
+    let mut app = Headless::open(
+        data.to_path_buf(),
+        gridbook_tests::bench_passphrase(),
+        WIDTH,
+        HEIGHT,
+    );
     until_shown(&mut app, Duration::from_secs(60))?;
     let (_, total) = app.needs_shown();
     report.info("gui.needs", total as f64, "needs");
@@ -125,7 +130,12 @@ pub fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
 /// shows needs, in milliseconds.
 pub fn first_frame_ms(data: &Path) -> Result<f64> {
     let start = Instant::now();
-    let mut app = Headless::open(data.to_path_buf(), WIDTH, HEIGHT);
+    let mut app = Headless::open(
+        data.to_path_buf(),
+        gridbook_tests::bench_passphrase(),
+        WIDTH,
+        HEIGHT,
+    );
     until_shown(&mut app, Duration::from_secs(60))?;
     Ok(ms(start.elapsed()))
 }

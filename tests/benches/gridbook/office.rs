@@ -19,7 +19,7 @@ fn run(data: &Path, args: &[&str]) -> Result<(String, f64)> {
     let mut line = vec!["gridbook", "--data", data.to_str().unwrap_or_default()];
     line.extend_from_slice(args);
     let t = Instant::now();
-    let out = gridbook::run_command(line)?;
+    let out = gridbook::run_command(line, gridbook_tests::bench_passphrase())?;
     Ok((out, t.elapsed().as_secs_f64()))
 }
 
@@ -62,7 +62,7 @@ pub fn bench_office(report: &mut Report, data: &Path, total: usize) -> Result<()
     eprintln!("office: import the CSV into a fresh network…");
     let fresh = tempfile::tempdir()?;
     {
-        let mut book = Gridbook::open_or_create(fresh.path())?;
+        let mut book = Gridbook::open_or_create(fresh.path(), &gridbook_tests::bench_passphrase())?;
         make_directory(&mut book, &mut Rng::new(PLACES_SEED))?;
     }
     let (said, s) = run(
@@ -83,16 +83,18 @@ pub fn bench_office(report: &mut Report, data: &Path, total: usize) -> Result<()
 
     eprintln!("office: a bundle of everything, imported on a tablet…");
     let tablet = tempfile::tempdir()?;
-    let tablet_id = Gridbook::open_or_create(tablet.path())?.device().id_hex();
+    let tablet_id = Gridbook::open_or_create(tablet.path(), &gridbook_tests::bench_passphrase())?
+        .device()
+        .id_hex();
     {
-        let mut book = Gridbook::open(data)?;
+        let mut book = Gridbook::open(data, &gridbook_tests::bench_passphrase())?;
         let member = book.add_member("李娜", Role::GridWorker)?;
         book.add_device(&tablet_id, &member, Role::GridWorker)?;
     }
     let file = out.path().join("all.gridbook");
     let t = Instant::now();
     let made = {
-        let mut book = Gridbook::open(data)?;
+        let mut book = Gridbook::open(data, &gridbook_tests::bench_passphrase())?;
         gridbook_sync::bundle::export(&mut book, None)?
     };
     std::fs::write(&file, &made.bytes)?;

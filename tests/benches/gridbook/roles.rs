@@ -14,7 +14,7 @@ use gridbook_tests::report::{Report, ms};
 
 /// Opens the store in `dir` and times loading the document, then checking it.
 fn open_and_check(dir: &std::path::Path, doc: &gridbook_model::DocId) -> Result<(f64, f64)> {
-    let mut book = Gridbook::open(dir)?;
+    let mut book = Gridbook::open(dir, &gridbook_tests::bench_passphrase())?;
     let start = Instant::now();
     book.full_doc(doc)?;
     let load = ms(start.elapsed());
@@ -27,7 +27,7 @@ pub fn bench_roles(report: &mut Report, changes: usize) -> Result<()> {
     eprintln!("role check: a needs document of {changes} changes…");
     let dir = tempfile::tempdir()?;
     let (id, doc) = {
-        let mut book = Gridbook::open_or_create(dir.path())?;
+        let mut book = Gridbook::open_or_create(dir.path(), &gridbook_tests::bench_passphrase())?;
         book.init_network("凤凰台街道", "赵敏")?;
         book.add_place(PlaceKind::Community, None, "zt", "中台社区")?;
         book.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")?;
@@ -52,7 +52,7 @@ pub fn bench_roles(report: &mut Report, changes: usize) -> Result<()> {
     let (load, check) = open_and_check(dir.path(), &doc)?;
     // A change by a device with no grant, as a tampered client would write it.
     {
-        let mut book = Gridbook::open(dir.path())?;
+        let mut book = Gridbook::open(dir.path(), &gridbook_tests::bench_passphrase())?;
         let mut copy = book.full_doc(&doc)?.expect("the document").clone();
         copy.set_actor(ActorId::from([9u8; 32].as_slice()));
         copy.transact_with::<_, _, automerge::AutomergeError, _>(

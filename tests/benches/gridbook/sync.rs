@@ -142,7 +142,7 @@ struct Targets {
 /// A fresh device, listed by the office, with an empty store.
 fn listed_tablet(office: &mut Gridbook) -> Result<(Gridbook, tempfile::TempDir)> {
     let dir = tempfile::tempdir()?;
-    let tablet = Gridbook::open_or_create(dir.path())?;
+    let tablet = Gridbook::open_or_create(dir.path(), &gridbook_tests::passphrase())?;
     let member = office.add_member("李娜", Role::GridWorker)?;
     office.add_device(&tablet.device().id_hex(), &member, Role::GridWorker)?;
     Ok((tablet, dir))
@@ -172,7 +172,7 @@ fn big_data_set(
     let mut rng = Rng::new(0x7379_6e63);
     let shape = PlanShape::two_years(total, busiest);
     let first = shape.first;
-    let mut office = Gridbook::open_or_create(dir.path())?;
+    let mut office = Gridbook::open_or_create(dir.path(), &gridbook_tests::passphrase())?;
     gridbook_tests::data::use_settable_clock(&mut office);
     set_time(first.at(1, 0));
     let places = make_directory(&mut office, &mut rng)?;
@@ -281,7 +281,7 @@ const ONE_EDIT: Targets = Targets {
 fn many_documents(report: &mut Report, rt: &tokio::runtime::Runtime, docs: usize) -> Result<()> {
     eprintln!("sync: two devices with {docs} documents…");
     let dir = tempfile::tempdir()?;
-    let mut office = Gridbook::open_or_create(dir.path())?;
+    let mut office = Gridbook::open_or_create(dir.path(), &gridbook_tests::passphrase())?;
     let mut rng = Rng::new(0x646f_6373);
     let places = make_directory(&mut office, &mut rng)?;
     let (grid, _) = places[0].grids[0].clone();

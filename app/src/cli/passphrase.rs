@@ -1,0 +1,114 @@
+//! The store's passphrase on the command line, and `gridbook passphrase`, which changes it.
+//!
+//! Decisions:
+//! - `GRIDBOOK_PASSPHRASE` gives it (scripts, `serve` under a service manager); otherwise it is
+//!   asked on the terminal, without echo, twice when a new store is made. With neither, the
+//!   command stops with one line saying how to give one, never with a hang.
+//! - The demo network (`--demo`, and `gridbook demo`) is locked with `GRIDBOOK_PASSPHRASE` if
+//!   set, else with [`DEMO_PASSPHRASE`], printed when the demo store is made: demo data is
+//!   made-up, and the demo must open without a prompt.
+//! - `GRIDBOOK_KDF=tests-only` makes new stores with a cheap Argon2id cost so that test suites
+//!   making hundreds of stores stay fast. The name says what it is for; any other value is
+//!   refused, and an unset variable means OWASP's cost.
+//! - A command run by the process that owns the store (`serve`, the app) is never asked:
+//!   the owner unlocked the store when it opened it.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use gridbook_model::{KdfCost, Passphrase};
+
+use super::Ctx;
+
+/// The demo network's passphrase when `GRIDBOOK_PASSPHRASE` is not set.
+pub const DEMO_PASSPHRASE: &str = "gridbook-demo";
+
+/// The variable that gives the passphrase.
+const ENV: &str = "GRIDBOOK_PASSPHRASE";
+/// The variable that gives the new passphrase to `gridbook passphrase`.
+const ENV_NEW: &str = "GRIDBOOK_NEW_PASSPHRASE";
+
+/// The Argon2id cost new stores get: OWASP's, or the cheap one `GRIDBOOK_KDF=tests-only` asks
+/// for.
+pub fn kdf_cost() -> Result<KdfCost> {
+    match std::env::var("GRIDBOOK_KDF") {
+        Err(_) => Ok(KdfCost::OWASP),
+        Ok(v) if v == "tests-only" => Ok(KdfCost::TESTS_ONLY),
+        Ok(v) => bail!(
+            "GRIDBOOK_KDF={v} is not understood: leave it unset (tests may set it to tests-only)"
+        ),
+    }
+}
+
+fn from_env(var: &str) -> Result<Option<Passphrase>> {
+    match std::env::var(var) {
+        Ok(text) if text.is_empty() => bail!("{var} is empty: give the passphrase or unset it"),
+        Ok(text) => Ok(Some(Passphrase::new(text).with_cost(kdf_cost()?))),
+        Err(_) => Ok(None),
+    }
+}
+
+/// `GRIDBOOK_PASSPHRASE`, if set (the app then opens without its unlock page).
+pub fn from_env_or_none() -> Result<Option<Passphrase>> {
+    from_env(ENV)
+}
+
+/// The demo network's passphrase: `GRIDBOOK_PASSPHRASE`, else [`DEMO_PASSPHRASE`].
+pub fn demo() -> Result<Passphrase> {
+    Ok(
+        from_env(ENV)?
+            .unwrap_or_else(|| Passphrase::new(DEMO_PASSPHRASE).with_cost(KdfCost::OWASP)),
+    )
+}
+
+/// Says which passphrase the demo store gets, when it is made.
+pub fn tell_demo() {
+    if std::env::var_os(ENV).is_none() {
+        eprintln!("the demo store's passphrase is {DEMO_PASSPHRASE} (set {ENV} to choose another)");
+    }
+}
+
+/// The passphrase of the store in `data`: `GRIDBOOK_PASSPHRASE`, or asked on the terminal
+/// (twice when `creating`).
+pub fn ask(data: &Path, creating: bool) -> Result<Passphrase> {
+    if let Some(p) = from_env(ENV)? {
+        return Ok(p);
+    }
+    let what = if creating {
+        format!("a passphrase for the new store in {}", data.display())
+    } else {
+        format!("the passphrase of {}", data.display())
+    };
+    prompt(&what, creating)
+}
+
+fn prompt(what: &str, twice: bool) -> Result<Passphrase> {
+    let read = |label: &str| {
+        rpassword::prompt_password(format!("{label}: ")).map_err(|_| {
+            anyhow::anyhow!("{what} is needed and there is no terminal to ask on: set {ENV}")
+        })
+    };
+    let text = read(&format!("Enter {what}"))?;
+    if text.is_empty() {
+        bail!("the passphrase is empty: nothing was opened");
+    }
+    if twice && read("Repeat it")? != text {
+        bail!("the two passphrases differ: nothing was made; run the command again");
+    }
+    Ok(Passphrase::new(text).with_cost(kdf_cost()?))
+}
+
+/// `gridbook passphrase`: locks the store with a new passphrase; every value is kept.
+pub fn change(ctx: &Ctx) -> Result<String> {
+    let book = ctx.open_owned()?;
+    let old = ctx.passphrase(false)?;
+    let new = match from_env(ENV_NEW)? {
+        Some(p) => p,
+        None => prompt("the new passphrase", true)?,
+    };
+    book.store().change_passphrase(&old, &new)?;
+    Ok(format!(
+        "the store in {} is now locked with the new passphrase\n",
+        ctx.data.display()
+    ))
+}
