@@ -72,6 +72,8 @@ fn in_ns(ns: &str, data: &Path, args: &[&str]) -> Command {
     c.args(["netns", "exec", ns, &bin()])
         .args(args)
         .env("GRIDBOOK_DATA", data)
+        .env("GRIDBOOK_PASSPHRASE", common::PASSPHRASE)
+        .env("GRIDBOOK_KDF", "tests-only")
         .env_remove("GRIDBOOK_DISCOVERY")
         .env_remove("GRIDBOOK_BIND")
         .env_remove("RUST_LOG");

@@ -390,9 +390,13 @@ fn peers_table(ui: &mut Ui, data: &Data) {
                             .last_synced
                             .map_or_else(|| tr!("sync.never"), |t| Timestamp(t).to_rfc3339()),
                     );
-                    match &p.record.last_error {
-                        Some(e) => ui.colored_label(ui.visuals().error_fg_color, e),
-                        None => ui.label(""),
+                    match (&p.revoked, &p.record.last_error) {
+                        (Some(why), _) => ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            tr!("sync.revoked", reason = why),
+                        ),
+                        (None, Some(e)) => ui.colored_label(ui.visuals().error_fg_color, e),
+                        (None, None) => ui.label(""),
                     };
                     ui.end_row();
                 }

@@ -175,3 +175,30 @@ fn without_a_node_the_page_says_sync_is_off() {
         "sync now is greyed out"
     );
 }
+
+#[test]
+fn a_revoked_device_shows_as_revoked_with_its_reason() {
+    let fx = Fixture::new();
+    let lost = data_encoding::HEXLOWER.encode(&public_key_of([7; 32]));
+    fx.with_book(|book| {
+        let member = book.add_member("李娜", gridbook_model::vocab::Role::GridWorker)?;
+        book.add_device(&lost, &member, gridbook_model::vocab::Role::GridWorker)?;
+        book.revoke(&lost, "平板丢失")
+    });
+    let mut h = fx.harness();
+    tap(&mut h, "同步");
+    settle(&mut h);
+    assert!(h.query_by_label("李娜").is_some());
+    assert!(
+        h.query_by_label_contains("已吊销（平板丢失）").is_some(),
+        "the devices table says revoked, and why"
+    );
+}
+
+/// The device id of a device whose key is `seed`.
+fn public_key_of(seed: [u8; 32]) -> [u8; 32] {
+    *gridbook_model::Gridbook::in_memory_seeded(seed)
+        .unwrap()
+        .device()
+        .public_bytes()
+}
