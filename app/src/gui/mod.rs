@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod i18n;
 
+mod audit;
 mod first_run;
 pub(crate) mod fonts;
 mod history;
@@ -157,6 +158,8 @@ pub struct Data {
     pub peers: Vec<gridbook_sync::peers::PeerView>,
     /// The network's relay server (settings).
     pub relay: Option<String>,
+    /// The audit trail last read (the reports page), and whose.
+    pub audit: Option<(audit::AuditOf, Vec<gridbook_model::AuditEntry>)>,
     /// The report last computed (the reports page).
     pub report: Option<reports::ReportShown>,
 }
@@ -224,6 +227,7 @@ pub struct GridbookApp {
     worker: Worker,
     sync: sync_page::SyncView,
     reports: reports::ReportsView,
+    audit: audit::AuditView,
     settings: settings::SettingsView,
     net_commands: Vec<net::NetCommand>,
     needs: needs::NeedsView,
@@ -259,6 +263,7 @@ impl GridbookApp {
             worker,
             sync: sync_page::SyncView::default(),
             reports: reports::ReportsView::default(),
+            audit: audit::AuditView::default(),
             settings: settings::SettingsView::default(),
             net_commands: Vec::new(),
             needs: needs::NeedsView::default(),
@@ -359,6 +364,7 @@ impl GridbookApp {
                 data.relay = relay;
             }
             Event::Report(report) => data.report = Some(*report),
+            Event::Audit(of, entries) => data.audit = Some((of, entries)),
             Event::Exported(path) => self.reports.exported(Ok(path)),
             Event::Refused(origin, refusal) => match origin {
                 Origin::NewNeed => self.new_need.refused(refusal),
@@ -495,7 +501,11 @@ impl GridbookApp {
             Page::NewNeed => self.new_need.show(ui, &mut self.state, &self.data, cmds),
             Page::Meetings => self.meetings.show(ui, &self.data, cmds),
             Page::Volunteers => self.volunteers.show(ui, &mut self.state, &self.data, cmds),
-            Page::Reports => self.reports.show(ui, &self.data, cmds),
+            Page::Reports => {
+                let (audit, data) = (&mut self.audit, &self.data);
+                self.reports
+                    .show(ui, data, cmds, |ui, cmds| audit.show(ui, data, cmds));
+            }
             Page::Sync => self.sync.show(ui, &self.data, &mut self.net_commands),
             Page::Settings => self.settings.show(ui, &mut self.state, &self.data, cmds),
         }

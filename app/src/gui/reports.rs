@@ -139,8 +139,14 @@ impl ReportsView {
         }
     }
 
-    /// Draws the page.
-    pub fn show(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
+    /// Draws the page, with `more` (the audit trail) at its end.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        data: &Data,
+        cmds: &mut Vec<Command>,
+        more: impl FnOnce(&mut Ui, &mut Vec<Command>),
+    ) {
         ui.heading(tr!("reports.heading"));
         self.scope_bar(ui, data);
         ui.separator();
@@ -165,6 +171,8 @@ impl ReportsView {
             hours(ui, data, &shown.report);
             ui.add_space(8.0);
             self.export(ui, cmds);
+            ui.add_space(8.0);
+            more(ui, cmds);
         });
     }
 

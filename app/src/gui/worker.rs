@@ -69,6 +69,8 @@ pub enum Command {
     LoadPeers,
     /// Compute the office's report for a period and place.
     LoadReport(ReportQuery),
+    /// Read the audit trail of one resident, or of every record.
+    LoadAudit(super::audit::AuditOf),
     /// Export the ledgers of a report's scope to a file in the data directory's `exports`.
     Export {
         /// The period and place.
@@ -220,6 +222,8 @@ pub enum Event {
     Relay(Option<String>),
     /// The report asked for.
     Report(Box<ReportShown>),
+    /// The audit trail asked for, oldest first (causal order per document).
+    Audit(super::audit::AuditOf, Vec<gridbook_model::AuditEntry>),
     /// An export was written: what and where, in words.
     Exported(String),
     /// The command is finished (one per command, after its other events).
@@ -474,6 +478,16 @@ impl State {
             Command::LoadVolunteers(community) => self.send_roster(&community, send),
             Command::Reload => self.reload_all(send),
             Command::LoadReport(query) => self.send_report(query, send),
+            Command::LoadAudit(of) => {
+                let resident = match &of {
+                    super::audit::AuditOf::Everything => None,
+                    super::audit::AuditOf::Resident(id) => Some(id.clone()),
+                };
+                match self.book.audit(resident.as_deref()) {
+                    Ok(entries) => send(Event::Audit(of, entries)),
+                    Err(e) => send(Event::Refused(Origin::Reports, e.into())),
+                }
+            }
             Command::Export {
                 query,
                 what,

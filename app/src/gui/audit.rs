@@ -1,0 +1,153 @@
+//! The audit trail on the Reports page: who (person and device) changed which resident's or
+//! need's record, and when — for one resident (their record and the needs recorded for them)
+//! or for every record. Read from the documents' own history (`Gridbook::audit`); changes kept
+//! but ignored (not allowed by their author's role) are listed too, marked.
+
+use egui::Ui;
+use gridbook_model::AuditEntry;
+
+use super::Data;
+use super::i18n::tr;
+use super::widgets::{chip, inline_field};
+use super::worker::Command;
+
+/// The newest entries shown; the CLI (`gridbook audit --json`) gives them all.
+const SHOWN: usize = 200;
+
+/// What the audit section shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditOf {
+    /// Every resident's and need's record.
+    Everything,
+    /// One resident (id).
+    Resident(String),
+}
+
+/// The audit section's own state.
+#[derive(Default)]
+pub struct AuditView {
+    search: String,
+    asked: Option<AuditOf>,
+}
+
+impl AuditView {
+    /// Draws the section; what it asks of the store goes to `cmds`.
+    pub fn show(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
+        ui.collapsing(tr!("audit.heading"), |ui| {
+            ui.label(tr!("audit.how"));
+            ui.horizontal_wrapped(|ui| {
+                inline_field(ui, &tr!("audit.resident"), "王秀英", &mut self.search);
+                if chip(
+                    ui,
+                    self.asked == Some(AuditOf::Everything),
+                    tr!("audit.everything"),
+                )
+                .clicked()
+                {
+                    self.ask(AuditOf::Everything, cmds);
+                }
+            });
+            let wanted = self.search.trim().to_string();
+            if !wanted.is_empty() {
+                ui.horizontal_wrapped(|ui| {
+                    for (id, r) in data
+                        .residents
+                        .iter()
+                        .filter(|(_, r)| r.name.contains(wanted.as_str()))
+                        .take(8)
+                    {
+                        let of = AuditOf::Resident(id.clone());
+                        if chip(ui, self.asked.as_ref() == Some(&of), &r.name).clicked() {
+                            self.ask(of, cmds);
+                        }
+                    }
+                });
+            }
+            if let Some((of, entries)) = &data.audit
+                && self.asked.as_ref() == Some(of)
+            {
+                table(ui, data, entries);
+            }
+        });
+    }
+
+    fn ask(&mut self, of: AuditOf, cmds: &mut Vec<Command>) {
+        self.asked = Some(of.clone());
+        cmds.push(Command::LoadAudit(of));
+    }
+}
+
+fn table(ui: &mut Ui, data: &Data, entries: &[AuditEntry]) {
+    if entries.is_empty() {
+        ui.label(tr!("audit.none"));
+        return;
+    }
+    ui.label(tr!(
+        "audit.count",
+        shown = entries.len().min(SHOWN),
+        total = entries.len()
+    ));
+    egui::Grid::new("audit").striped(true).show(ui, |ui| {
+        for h in [
+            "audit.at",
+            "audit.who",
+            "audit.device",
+            "audit.record",
+            "audit.what",
+            "",
+        ] {
+            ui.strong(if h.is_empty() { String::new() } else { tr!(h) });
+        }
+        ui.end_row();
+        for e in entries.iter().rev().take(SHOWN) {
+            ui.label(e.at.to_rfc3339().chars().take(16).collect::<String>());
+            ui.label(e.who.clone().unwrap_or_else(|| "—".into()));
+            ui.monospace(e.device.chars().take(10).collect::<String>());
+            let record = if e.kind == "resident" {
+                format!(
+                    "{} {}",
+                    tr!("audit.kind_resident"),
+                    data.resident_name(&e.record)
+                )
+            } else {
+                format!("{} {}", tr!("audit.kind_need"), e.record)
+            };
+            ui.label(record);
+            ui.label(&e.what);
+            if e.counts {
+                ui.label("");
+            } else {
+                ui.colored_label(ui.visuals().warn_fg_color, tr!("audit.ignored"));
+            }
+            ui.end_row();
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{Fixture, settle, tap, type_into};
+    use egui_kittest::kittest::Queryable;
+
+    #[test]
+    fn the_office_sees_who_changed_a_residents_record() {
+        let fx = Fixture::new();
+        let mut h = fx.harness();
+        tap(&mut h, "报表");
+        settle(&mut h);
+        tap(&mut h, "变更审计");
+        type_into(&mut h, "居民", "王秀");
+        tap(&mut h, "王秀英");
+        settle(&mut h);
+        let (_, entries) = h.state().data.audit.clone().expect("the trail arrived");
+        assert!(!entries.is_empty());
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.kind == "resident" || e.kind == "need")
+        );
+        // The fixture's store was written by its founder's device: 王芳.
+        assert!(h.query_by_label("居民 王秀英").is_some());
+        assert!(h.query_all_by_label("王芳").count() >= 1);
+    }
+}
