@@ -300,6 +300,9 @@ pub fn import_decrypted(
         parsed.push((id, data));
     }
     let documents = parsed.len();
+    // The document that builds on changes this device lacks, if one does (the batch then
+    // writes nothing).
+    let mut missing_base = None;
     let new_changes = book.batch(|b| {
         let mut new = 0;
         for (id, data) in &parsed {
@@ -311,17 +314,18 @@ pub fn import_decrypted(
                 gridbook_model::Error::Invalid(format!("document {id} in the bundle: {e}"))
             })?;
             if !other.get_missing_deps(&[]).is_empty() {
-                return Err(gridbook_model::Error::Invalid(format!("missing-base:{id}")));
+                missing_base = Some(id.to_string());
+                return Err(gridbook_model::Error::Invalid(format!(
+                    "document {id} builds on changes this device lacks"
+                )));
             }
             new += b.merge_doc(id, &mut other)?;
         }
         Ok(new)
     });
-    let new_changes = new_changes.map_err(|e| match e {
-        gridbook_model::Error::Invalid(m) if m.starts_with("missing-base:") => {
-            BundleError::MissingBase(m["missing-base:".len()..].to_string())
-        }
-        other => BundleError::Store(other),
+    let new_changes = new_changes.map_err(|e| match missing_base.take() {
+        Some(id) => BundleError::MissingBase(id),
+        None => BundleError::Store(e),
     })?;
     // Remember what the maker holds, so that a bundle made `--for` it carries only the rest.
     let local = contents
