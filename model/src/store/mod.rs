@@ -10,116 +10,26 @@
 //! value that does not verify is [`StoreError::Corrupt`], never data.
 
 pub mod crypt;
+mod error;
 mod migrations;
+mod open;
 mod sealing;
 pub mod tables;
+
+pub use error::StoreError;
+use error::panic_detail;
 
 use std::path::{Path, PathBuf};
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use crate::doc_id::DocId;
-use crypt::{CryptError, Passphrase, StoreKey};
-use sealing::{Unlock, row};
-use tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
+use crypt::{CryptError, StoreKey};
+use sealing::row;
+use tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES};
 
 /// The file name of the store inside a data directory.
 pub const STORE_FILE: &str = "gridbook.redb";
-
-/// Why the store could not be opened, read or written.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// No store in the data directory yet.
-    #[error(
-        "no Gridbook store in {0}: found a network with `gridbook init` or make demo data with `gridbook demo`"
-    )]
-    Missing(PathBuf),
-    /// The file exists but is not a Gridbook store.
-    #[error(
-        "{0} is not a Gridbook store; it was left untouched: point --data at a Gridbook data directory"
-    )]
-    NotAStore(PathBuf),
-    /// The file is damaged.
-    #[error(
-        "the store {path} is damaged ({detail}); it was left untouched: restore it from a backup or sync a fresh store from a peer"
-    )]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// What redb said.
-        detail: String,
-    },
-    /// Another process holds the store.
-    #[error(
-        "the store {0} is open in another Gridbook process (the app or `gridbook serve`): close it, or run this command through it"
-    )]
-    InUse(PathBuf),
-    /// Written by a newer Gridbook.
-    #[error(
-        "this store has schema version {found}, newer than this Gridbook understands ({supported}): update Gridbook"
-    )]
-    NewerFormat {
-        /// The store's version.
-        found: u32,
-        /// This build's version.
-        supported: u32,
-    },
-    /// A document's stored bytes did not load.
-    #[error("document {doc} in the store does not load ({detail}): the store may be damaged")]
-    BadDocument {
-        /// Which document.
-        doc: String,
-        /// What Automerge said.
-        detail: String,
-    },
-    /// The passphrase does not open the store's lock.
-    #[error(
-        "wrong passphrase for the store {0}: nothing was opened; give the one set at `gridbook init` or by the last `gridbook passphrase`"
-    )]
-    WrongPassphrase(PathBuf),
-    /// Written before encryption at rest: refused rather than sealed in place.
-    #[error(
-        "the store {path} was written by a Gridbook without encryption at rest (schema {schema}); it was left untouched: move it aside and join the network again (`gridbook join`) so this device gets an encrypted store from a peer"
-    )]
-    Unencrypted {
-        /// The file.
-        path: PathBuf,
-        /// Its schema version.
-        schema: u32,
-    },
-    /// The key could not be made or the passphrase is unusable.
-    #[error("{0}")]
-    Key(CryptError),
-    /// The disk or redb failed.
-    #[error("storage error: {0}")]
-    Storage(#[from] redb::Error),
-    /// The data directory could not be made.
-    #[error("cannot use data directory {path}: {source}")]
-    Dir {
-        /// The directory.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-}
-
-macro_rules! from_redb {
-    ($($t:ty),*) => {$(
-        impl From<$t> for StoreError {
-            fn from(e: $t) -> Self {
-                StoreError::Storage(e.into())
-            }
-        }
-    )*};
-}
-from_redb!(
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    redb::SetDurabilityError
-);
 
 /// What one durable write puts in the store. Built by the caller, applied in one transaction.
 #[derive(Debug, Default)]
@@ -176,213 +86,7 @@ impl std::fmt::Debug for Store {
     }
 }
 
-fn classify_open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
-    match e {
-        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.to_path_buf()),
-        redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
-            if detail.contains("magic") || detail.contains("header") {
-                StoreError::NotAStore(path.to_path_buf())
-            } else {
-                StoreError::Corrupt {
-                    path: path.to_path_buf(),
-                    detail,
-                }
-            }
-        }
-        redb::DatabaseError::Storage(redb::StorageError::Io(io))
-            if io.to_string().contains("Not a redb database") =>
-        {
-            StoreError::NotAStore(path.to_path_buf())
-        }
-        other => StoreError::Storage(other.into()),
-    }
-}
-
-/// Runs `open`, turning a panic inside redb into [`StoreError::Corrupt`]. redb 4.6 panics on
-/// some damaged files instead of returning an error (a flipped byte in the allocator state:
-/// "Malformed allocator state", found by the mutation pass in tests/tests/decoders.rs); a
-/// damaged store must get the message that says what to do, not a crash. The half-opened
-/// database is dropped during the unwind, which releases the file.
-fn open_guarded(
-    path: &Path,
-    open: impl FnOnce() -> Result<Store, StoreError>,
-) -> Result<Store, StoreError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(open)).unwrap_or_else(|panic| {
-        Err(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: panic_detail(panic.as_ref()),
-        })
-    })
-}
-
-/// What a panic inside redb said.
-fn panic_detail(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("redb panicked")
-        .to_string()
-}
-
 impl Store {
-    /// Opens the store in `data_dir` with its passphrase; creates it (and the directory),
-    /// locked with `passphrase`, when `create` is set and there is none. An existing file is
-    /// never overwritten.
-    pub fn open(
-        data_dir: &Path,
-        create: bool,
-        passphrase: &Passphrase,
-    ) -> Result<Store, StoreError> {
-        let path = data_dir.join(STORE_FILE);
-        let exists = path.exists();
-        if !exists && !create {
-            return Err(StoreError::Missing(data_dir.to_path_buf()));
-        }
-        if !exists {
-            std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Dir {
-                path: data_dir.to_path_buf(),
-                source,
-            })?;
-        }
-        if exists
-            && std::fs::metadata(&path)
-                .map(|m| m.len() == 0)
-                .unwrap_or(false)
-        {
-            return Err(StoreError::NotAStore(path));
-        }
-        let opened = path.clone();
-        open_guarded(&opened.clone(), move || {
-            let db = if exists {
-                Database::open(&path)
-            } else {
-                Database::create(&path)
-            }
-            .map_err(|e| classify_open_error(&path, e))?;
-            Self::init(db, path, !exists, Unlock::Passphrase(passphrase))
-        })
-        .map_err(|e| match e {
-            StoreError::Corrupt { detail, .. } => StoreError::Corrupt {
-                path: opened,
-                detail,
-            },
-            other => other,
-        })
-    }
-
-    /// A store in memory, for tests: its values are sealed with a random key no lock keeps.
-    pub fn in_memory() -> Result<Store, StoreError> {
-        let db = Database::builder()
-            .create_with_backend(redb::backends::InMemoryBackend::new())
-            .map_err(|e| classify_open_error(Path::new(":memory:"), e))?;
-        Self::init(db, PathBuf::from(":memory:"), true, Unlock::Ephemeral)
-    }
-
-    /// Opens the store held by any redb storage backend, creating it when the backend is
-    /// empty. Crash tests open stores on a backend whose writes fail part-way, as a power cut
-    /// would leave a disk; `name` stands for the file in messages.
-    pub fn with_backend(
-        backend: impl redb::StorageBackend,
-        name: &str,
-        passphrase: &Passphrase,
-    ) -> Result<Store, StoreError> {
-        let fresh = backend.len().map_err(redb::StorageError::from)? == 0;
-        let path = PathBuf::from(name);
-        open_guarded(&path.clone(), move || {
-            let db = Database::builder()
-                .create_with_backend(backend)
-                .map_err(|e| classify_open_error(&path, e))?;
-            Self::init(db, path, fresh, Unlock::Passphrase(passphrase))
-        })
-    }
-
-    fn init(
-        db: Database,
-        path: PathBuf,
-        fresh: bool,
-        unlock: Unlock<'_>,
-    ) -> Result<Store, StoreError> {
-        // An up-to-date store opens with a read alone: no write transaction, no disk flush.
-        if !fresh {
-            let read = db.begin_read()?;
-            let meta_table = match read.open_table(META) {
-                Ok(t) => t,
-                Err(redb::TableError::TableDoesNotExist(_)) => {
-                    return Err(StoreError::NotAStore(path));
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let format = meta_table.get(meta::FORMAT)?.map(|v| v.value().to_vec());
-            if format.as_deref() != Some(meta::FORMAT_VALUE) {
-                return Err(StoreError::NotAStore(path));
-            }
-            let schema = meta_table
-                .get(meta::SCHEMA)?
-                .and_then(|v| v.value().try_into().ok().map(u32::from_be_bytes))
-                .unwrap_or(0);
-            if schema < migrations::SEALED {
-                return Err(StoreError::Unencrypted { path, schema });
-            }
-            if schema == migrations::CURRENT {
-                for row in meta_table.iter()? {
-                    let (key, _) = row?;
-                    if !meta::ALL.contains(&key.value()) {
-                        return Err(StoreError::Corrupt {
-                            path,
-                            detail: format!("an unknown meta row {:?}", key.value()),
-                        });
-                    }
-                }
-                let lock = meta_table.get(meta::LOCK)?.map(|v| v.value().to_vec());
-                drop((meta_table, read));
-                let key = sealing::open_key(lock, &path, unlock)?;
-                return Ok(Store {
-                    db: Some(db),
-                    path,
-                    key,
-                });
-            }
-        }
-        let tx = db.begin_write()?;
-        let key = {
-            let schema = {
-                let mut meta_table = tx.open_table(META)?;
-                let format = meta_table.get(meta::FORMAT)?.map(|v| v.value().to_vec());
-                match format {
-                    Some(f) if f == meta::FORMAT_VALUE => {}
-                    Some(_) => return Err(StoreError::NotAStore(path)),
-                    None if fresh => {
-                        meta_table.insert(meta::FORMAT, meta::FORMAT_VALUE)?;
-                    }
-                    None => return Err(StoreError::NotAStore(path)),
-                }
-                meta_table
-                    .get(meta::SCHEMA)?
-                    .and_then(|v| v.value().try_into().ok().map(u32::from_be_bytes))
-                    .unwrap_or(0)
-            };
-            if schema != migrations::CURRENT {
-                migrations::run(&tx, schema)?;
-            }
-            if fresh {
-                sealing::create_key(&tx, &path, unlock)?
-            } else {
-                let lock = tx
-                    .open_table(META)?
-                    .get(meta::LOCK)?
-                    .map(|v| v.value().to_vec());
-                sealing::open_key(lock, &path, unlock)?
-            }
-        };
-        tx.commit()?;
-        Ok(Store {
-            db: Some(db),
-            path,
-            key,
-        })
-    }
-
     /// Runs a read or write of the store, turning a panic inside redb into
     /// [`StoreError::Corrupt`]: redb 4.6 also panics on some damaged pages while reading (a
     /// flipped bit in a branch page, found by `tests/tests/encryption.rs`), and damage must

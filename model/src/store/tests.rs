@@ -1,6 +1,8 @@
 //! The store's own tests: files that are not stores, rows, and the lock.
 
 use super::*;
+use crypt::Passphrase;
+use tables::meta;
 
 fn pass() -> Passphrase {
     Passphrase::tests_only("correct horse")
