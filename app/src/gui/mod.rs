@@ -15,6 +15,7 @@ mod history;
 mod meeting_agenda;
 mod meetings;
 mod need_assign;
+mod need_step;
 mod needs;
 mod net;
 mod new_need;
