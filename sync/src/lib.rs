@@ -30,6 +30,6 @@ mod tree;
 pub mod wire;
 
 pub use actor::{Book, BookGone, Job, Jobs, Notifier};
-pub use pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN};
+pub use pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN, PairFrame};
 pub use session::{CHUNK, Report, Session, SessionError, Side, Step, manifest, manifest_digest};
 pub use tree::LEAF;

@@ -38,11 +38,33 @@ pub(crate) const NO_INVITE: &str =
 
 const VERSION: u32 = 1;
 
-#[derive(Debug, Serialize, Deserialize)]
-enum PairFrame {
-    Request { version: u32, proof: Proof },
+/// One message of the pairing protocol, as a frame's postcard payload carries it.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PairFrame {
+    /// The joining device's request: the protocol version and its proof of the secret.
+    Request {
+        /// The pairing protocol version the joining device speaks.
+        version: u32,
+        /// Its proof of the invite's secret.
+        proof: Proof,
+    },
+    /// The inviting device's answer: what the new device is granted.
     Grant(Grant),
+    /// The inviting device's answer: why not.
     Refused(String),
+}
+
+impl PairFrame {
+    /// The payload of a frame: postcard.
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_stdvec(self).unwrap_or_else(|e| unreachable!("a frame always encodes: {e}"))
+    }
+
+    /// A frame's payload as it arrives from the other device: the message or why not.
+    pub fn decode(payload: &[u8]) -> Result<PairFrame, String> {
+        postcard::from_bytes(payload)
+            .map_err(|e| format!("a pairing frame that does not decode: {e}"))
+    }
 }
 
 /// A device that paired through an invite.
@@ -162,7 +184,7 @@ impl ProtocolHandler for PairingProtocol {
 }
 
 async fn write(send: &mut SendStream, frame: &PairFrame) -> Result<(), String> {
-    let payload = postcard::to_stdvec(frame).map_err(|e| e.to_string())?;
+    let payload = frame.encode();
     let mut bytes = (payload.len() as u32).to_be_bytes().to_vec();
     bytes.extend_from_slice(&payload);
     send.write_all(&bytes).await.map_err(|e| e.to_string())
@@ -184,8 +206,7 @@ async fn read(recv: &mut RecvStream) -> Result<PairFrame, String> {
         recv.read_exact(&mut payload)
             .await
             .map_err(|e| e.to_string())?;
-        postcard::from_bytes(&payload)
-            .map_err(|e| format!("a pairing frame that does not decode: {e}"))
+        PairFrame::decode(&payload)
     };
     tokio::time::timeout(PAIR_TIMEOUT, read)
         .await

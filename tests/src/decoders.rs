@@ -1,6 +1,7 @@
 //! Every decoder of bytes that come from outside, as a function of arbitrary bytes that must
 //! never panic: sync frames, a sync session fed arbitrary frames on either side, a store file
-//! with damaged bytes, and a document's stored snapshot or chunk. The fuzz targets in `fuzz/`
+//! with damaged bytes, a document's stored snapshot or chunk, bundle files, and invite tickets
+//! with the pairing frames that follow them. The fuzz targets in `fuzz/`
 //! and the byte-mutation test (`tests/decoders.rs`) call these same functions, with
 //! [`seeds`] as their starting corpus.
 //!
@@ -13,8 +14,10 @@ use gridbook_model::store::tables::meta;
 use gridbook_model::store::{Store, WriteBatch};
 use gridbook_model::vocab::{Category, Role};
 use gridbook_model::{DocId, Gridbook, NewNeed, PlaceKind};
-use gridbook_sync::Session;
+use gridbook_sync::invite::{self, InviteTicket};
 use gridbook_sync::wire::{Frame, HEADER};
+use gridbook_sync::{PairFrame, Session};
+use iroh_tickets::endpoint::EndpointTicket;
 
 use crate::crash_disk::CrashDisk;
 use crate::world::START;
@@ -285,6 +288,50 @@ pub fn bundle_contents(data: &[u8]) {
     let _ = gridbook_sync::bundle::import_decrypted(&mut t, &network, data);
 }
 
+/// An invite as a new device receives it, pasted or scanned, and the pairing frames that
+/// follow. The first byte chooses: even, the rest is a ticket's text; odd, a pairing frame's
+/// payload. What parses must print back to itself; the rest is refused, never a panic.
+pub fn invite(data: &[u8]) {
+    let Some((choice, rest)) = data.split_first() else {
+        return;
+    };
+    if choice % 2 == 0 {
+        let text = String::from_utf8_lossy(rest);
+        if let Ok(ticket) = text.parse::<InviteTicket>() {
+            assert_eq!(ticket.to_string().parse::<InviteTicket>(), Ok(ticket));
+        }
+    } else if let Ok(frame) = PairFrame::decode(rest) {
+        assert_eq!(PairFrame::decode(&frame.encode()), Ok(frame));
+    }
+}
+
+/// A ticket to the office at 192.168.1.20, and the frames of one pairing.
+fn invite_seeds() -> Vec<Vec<u8>> {
+    let office = iroh::SecretKey::from_bytes(&OFFICE_KEY).public();
+    let addr = iroh::EndpointAddr::new(office).with_ip_addr(([192, 168, 1, 20], 7777).into());
+    let ticket = InviteTicket {
+        endpoint: EndpointTicket::new(addr),
+        secret: [9; 16],
+    };
+    let tablet = iroh::SecretKey::from_bytes(&TABLET_KEY).public();
+    let frames = [
+        PairFrame::Request {
+            version: 1,
+            proof: invite::proof(&ticket.secret, office.as_bytes(), tablet.as_bytes()),
+        },
+        PairFrame::Grant(invite::Grant {
+            network: "6e6574".into(),
+            subdistrict: "凤凰台街道".into(),
+            member: "P-2".into(),
+            role: "grid_worker".into(),
+        }),
+        PairFrame::Refused("this device has no open invite".into()),
+    ];
+    let mut out = vec![[&[0u8][..], ticket.to_string().as_bytes()].concat()];
+    out.extend(frames.iter().map(|f| [&[1u8][..], &f.encode()].concat()));
+    out
+}
+
 /// Valid inputs for each decoder, named: the corpus fuzzing starts from and the mutation
 /// test mutates.
 pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
@@ -316,5 +363,6 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
     let (_, plain) =
         gridbook_sync::bundle::open(&mut tablet(), &office_bundle().0).expect("made for it");
     out.push(("bundle_contents", plain));
+    out.extend(invite_seeds().into_iter().map(|s| ("invite", s)));
     out
 }

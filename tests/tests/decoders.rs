@@ -9,7 +9,7 @@
 //! targets' starting corpus.
 
 use gridbook_tests::decoders::{
-    bundle_contents, bundle_file, frame, seeds, session, store_file, stored_doc,
+    bundle_contents, bundle_file, frame, invite, seeds, session, store_file, stored_doc,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -87,6 +87,7 @@ fn mutated_inputs_to_every_decoder_are_refused_without_a_panic() {
             "stored_doc" => stored_doc,
             "bundle_file" => bundle_file,
             "bundle_contents" => bundle_contents,
+            "invite" => invite,
             other => panic!("no decoder {other}"),
         };
         decode(&seed);
