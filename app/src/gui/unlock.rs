@@ -66,17 +66,20 @@ pub struct UnlockView {
     repeat: String,
     message: Option<String>,
     checking: Option<Receiver<Checked>>,
+    /// The demo network's passphrase is no secret: its page says it.
+    demo: bool,
 }
 
 impl UnlockView {
     /// The page for the store in `data_dir`.
     pub fn new(data_dir: PathBuf) -> Self {
         UnlockView {
-            data_dir,
+            data_dir: data_dir.clone(),
             passphrase: String::new(),
             repeat: String::new(),
             message: None,
             checking: None,
+            demo: crate::cli::demo::demo_dir().is_ok_and(|demo| demo == data_dir),
         }
     }
 
@@ -97,6 +100,12 @@ impl UnlockView {
         } else {
             tr!("unlock.intro")
         });
+        if self.demo {
+            ui.label(tr!(
+                "unlock.demo",
+                passphrase = crate::cli::passphrase::DEMO_PASSPHRASE
+            ));
+        }
         ui.add_space(12.0);
         let checking = self.checking.is_some();
         ui.add_enabled_ui(!checking, |ui| {

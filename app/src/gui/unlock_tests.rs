@@ -79,6 +79,17 @@ fn a_wrong_passphrase_is_refused_the_right_one_opens_and_idling_locks_again() {
     let mut h = harness(dir.path());
     h.run_steps(2);
     assert!(h.query_by_label("解锁民需台账").is_some());
+    let demo_hint = "这是演示数据，密码为 gridbook-demo。";
+    assert!(
+        h.query_by_label(demo_hint).is_none(),
+        "a real store's passphrase is never shown"
+    );
+    // The demo network's page (its data directory is the demo's) says its passphrase.
+    lockable(&mut h).unlock.demo = true;
+    h.run_steps(2);
+    assert!(h.query_by_label(demo_hint).is_some());
+    lockable(&mut h).unlock.demo = false;
+    h.run_steps(2);
     type_into(&mut h, "密码", "wrong");
     tap(&mut h, "解锁");
     settle(&mut h);
