@@ -21,8 +21,11 @@
 //!   `GRIDBOOK_BENCH_ONLY=roles` runs only that).
 //!
 //! `--quick` (or `GRIDBOOK_BENCH_SCALE=0.1`, any fraction works) runs at a smaller scale for a
-//! smoke run; its figures are named `quick.*` so they never overwrite full-scale ones. Unknown
-//! arguments (cargo passes `--bench`) are ignored.
+//! smoke run; its figures are named `quick.*` so they never overwrite full-scale ones. Below 5 %
+//! they are named `smoke.*`: `.ci/run` runs every scenario at 0.2 %
+//! (`GRIDBOOK_BENCH_SCALE=0.002 cargo test -p gridbook-tests --bench gridbook`, about 25 s) so a
+//! change that breaks one is caught before a long run. Unknown arguments (cargo passes
+//! `--bench`) are ignored.
 
 // In a folder of their own: a file beside this one would be taken for a bench target.
 #[path = "gridbook/gui.rs"]
@@ -69,7 +72,13 @@ fn main() -> Result<()> {
         return child(&job);
     }
     let scale = scale()?;
-    let prefix = if scale < 1.0 { "quick." } else { "" };
+    // A smoke run (CI runs one at 0.2 % to keep every scenario working) never overwrites a
+    // quick run's figures.
+    let prefix = match scale {
+        s if s >= 1.0 => "",
+        s if s >= 0.05 => "quick.",
+        _ => "smoke.",
+    };
     let mut report = Report::new(prefix);
     let n = |full: usize| ((full as f64 * scale).round() as usize).max(1);
     eprintln!("gridbook bench at scale {scale} (figures named {prefix}*)");

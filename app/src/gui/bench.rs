@@ -61,7 +61,10 @@ impl Headless {
             ..RawInput::default()
         };
         let app = &mut self.app;
-        let output = self.ctx.run_ui(input, |ui| app.show(ui));
+        let mut output = self.ctx.run_ui(input, |ui| app.show(ui));
+        // No GPU here to upload the font atlas to: the textures are dropped on purpose (egui
+        // asserts, in debug builds, that nobody forgot them).
+        output.textures_delta.clear();
         let repaint = output
             .viewport_output
             .get(&egui::ViewportId::ROOT)
