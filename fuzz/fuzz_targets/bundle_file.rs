@@ -1,4 +1,7 @@
 //! `cargo fuzz run bundle_file`: see gridbook_tests::decoders::bundle_file.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| gridbook_tests::decoders::bundle_file(data));
+libfuzzer_sys::fuzz_target!(
+    init: gridbook_tests::decoders::fuzz_only_escaping_panics(),
+    |data: &[u8]| gridbook_tests::decoders::bundle_file(data)
+);

@@ -173,3 +173,22 @@ fn a_store_file_redb_panics_on_is_reported_damaged() {
     assert!(e.to_string().contains("is damaged"), "{e}");
     assert!(gridbook_tests::decoders::open_store_file(&[]).is_ok());
 }
+
+#[test]
+fn a_store_file_redb_panics_on_while_seeking_is_reported_damaged() {
+    // Found by `cargo fuzz run store_file` (artifact crash-26ea0e29…, base64 `SgAAAAVz`): one
+    // patch, XOR 0x73 at offset 0x4a000000 modulo the file's length, makes redb 4.6 reach
+    // `unreachable!()` in `btree_cursor.rs:167` (descend_to_position) while seeking. The panic
+    // stays inside the store's guard: the reads fail with "damaged", nothing panics out.
+    let patch = [0x4a, 0x00, 0x00, 0x00, 0x73];
+    let outcome = std::panic::catch_unwind(|| store_file(&patch));
+    assert!(outcome.is_ok(), "the panic escaped Gridbook's API");
+    let damaged = match gridbook_tests::decoders::open_store_file(&patch) {
+        Err(e) => e.to_string(),
+        Ok(mut book) => book
+            .dump()
+            .expect_err("a damaged page reads as damage")
+            .to_string(),
+    };
+    assert!(damaged.contains("damaged"), "{damaged}");
+}
