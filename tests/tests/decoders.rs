@@ -192,3 +192,53 @@ fn a_store_file_redb_panics_on_while_seeking_is_reported_damaged() {
     };
     assert!(damaged.contains("damaged"), "{damaged}");
 }
+
+thread_local! {
+    /// Panics raised on this thread, caught or not.
+    static PANICS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts every panic on the thread that raises it (tests run on threads of their own), then
+/// reports it as usual.
+fn count_panics() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.with(|n| n.set(n.get() + 1));
+            report(info);
+        }));
+    });
+}
+
+#[test]
+fn a_store_redb_panicked_on_is_never_handed_to_redb_again_not_even_to_close() {
+    // After redb 4.6 panics on a damaged page (caught by the store's guard), its state is
+    // broken: its page cache is half-updated and its locks poisoned, so every later call
+    // panics again, and closing it can panic twice over, which aborts the process whatever
+    // catches it. Here redb panics while reading a key that is no longer UTF-8 (XOR 0xe9 at
+    // offset 0x9160e01c modulo the file's length). From then on every read is "damaged"
+    // without calling redb, and the store is dropped without closing the database.
+    count_panics();
+    let patch = [0x91, 0x60, 0xe0, 0x1c, 0xe9];
+    let mut book = gridbook_tests::decoders::open_store_file(&patch).expect("it opens");
+    let before = PANICS.with(std::cell::Cell::get);
+    let first = book.dump().expect_err("the damaged page").to_string();
+    assert!(first.contains("damaged"), "{first}");
+    let caught = PANICS.with(std::cell::Cell::get);
+    assert_eq!(
+        caught,
+        before + 1,
+        "redb panicked once, caught by the store"
+    );
+    for _ in 0..3 {
+        let again = book.dump().expect_err("still damaged").to_string();
+        assert!(again.contains("damaged"), "{again}");
+    }
+    drop(book);
+    assert_eq!(
+        PANICS.with(std::cell::Cell::get),
+        caught,
+        "neither the later reads nor closing called redb again"
+    );
+}

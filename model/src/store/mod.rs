@@ -78,6 +78,9 @@ pub struct Store {
     db: Option<Database>,
     path: PathBuf,
     key: StoreKey,
+    /// What redb said when it panicked, if it ever did: its state is then broken (locks
+    /// poisoned, page cache half-updated), so it is never called again (see [`Store::guard`]).
+    broken: std::sync::Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,14 +94,34 @@ impl Store {
     /// [`StoreError::Corrupt`]: redb 4.6 also panics on some damaged pages while reading (a
     /// flipped bit in a branch page, found by `tests/tests/encryption.rs`), and damage must
     /// be reported, never crash the app.
+    ///
+    /// After such a panic redb is never called again, not even to close it: its state is
+    /// broken (page cache half-updated, locks poisoned), every later call panics again, and a
+    /// close can panic twice over (a page's destructor panicking during the unwind), which
+    /// aborts the process whatever catches it. Every later read or write says the store is
+    /// damaged.
     fn guard<T, E: From<StoreError>>(&self, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        if let Some(detail) = self.broken().clone() {
+            return Err(self.corrupt(detail).into());
+        }
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
-            Err(StoreError::Corrupt {
-                path: self.path.clone(),
-                detail: panic_detail(panic.as_ref()),
-            }
-            .into())
+            let detail = panic_detail(panic.as_ref());
+            *self.broken() = Some(detail.clone());
+            Err(self.corrupt(detail).into())
         })
+    }
+
+    fn broken(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        self.broken
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn corrupt(&self, detail: String) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            detail,
+        }
     }
 
     fn db(&self) -> &Database {
@@ -391,13 +414,21 @@ impl Store {
 impl Drop for Store {
     /// Closing writes redb's allocator state, and redb 4.6 panics there on some damaged files
     /// ("bit < self.len" in its bitmap): closing a damaged store must not crash the app
-    /// either.
+    /// either. A store redb already panicked on is not closed at all (see [`Store::guard`]):
+    /// its memory and file handle go when the process ends, and redb repairs the file the next
+    /// time it opens, or says it is damaged.
     fn drop(&mut self) {
-        if let Some(db) = self.db.take() {
-            let closed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(db)));
-            if closed.is_err() {
-                tracing::warn!(store = %self.path.display(), "the damaged store did not close cleanly");
-            }
+        let Some(db) = self.db.take() else {
+            return;
+        };
+        if let Some(detail) = self.broken().take() {
+            tracing::warn!(store = %self.path.display(), %detail, "the damaged store is left unclosed");
+            std::mem::forget(db);
+            return;
+        }
+        let closed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(db)));
+        if closed.is_err() {
+            tracing::warn!(store = %self.path.display(), "the damaged store did not close cleanly");
         }
     }
 }

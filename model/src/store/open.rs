@@ -144,6 +144,7 @@ impl Store {
                     db: Some(db),
                     path,
                     key,
+                    broken: Default::default(),
                 });
             }
         }
@@ -183,6 +184,7 @@ impl Store {
             db: Some(db),
             path,
             key,
+            broken: Default::default(),
         })
     }
 }
