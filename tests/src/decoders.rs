@@ -222,17 +222,22 @@ fn read_everything(book: &mut Gridbook) {
     }
 }
 
-/// The office's needs document, and its document id.
+/// The office's needs document, and its document id (made once: the office takes far longer
+/// to make than a document to load, and the fuzzer calls [`stored_doc`] millions of times).
 fn needs_doc() -> (DocId, Vec<u8>) {
-    let mut o = office();
-    let id = o
-        .doc_ids()
-        .expect("ids")
-        .into_iter()
-        .find(|d| matches!(d, DocId::Needs { .. }))
-        .expect("a needs document");
-    let bytes = o.doc(&id).expect("loads").expect("exists").save();
-    (id, bytes)
+    static DOC: OnceLock<(DocId, Vec<u8>)> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut o = office();
+        let id = o
+            .doc_ids()
+            .expect("ids")
+            .into_iter()
+            .find(|d| matches!(d, DocId::Needs { .. }))
+            .expect("a needs document");
+        let bytes = o.doc(&id).expect("loads").expect("exists").save();
+        (id, bytes)
+    })
+    .clone()
 }
 
 /// A document's stored bytes replaced by `data`: the first byte chooses whether `data` is the
