@@ -107,8 +107,11 @@ impl Live {
         while let Ok((send, recv)) = conn.accept_bi().await {
             let live = self.clone();
             let agreed = agreed.clone();
+            let conn = conn.clone();
             tokio::spawn(async move {
-                let result = transport::answer(&live.book, peer, send, recv).await;
+                let result = transport::answer(&live.book, peer, send, recv)
+                    .await
+                    .map(|r| transport::with_path(r, &conn));
                 if let Ok(Report {
                     agreed: Some(digest),
                     ..

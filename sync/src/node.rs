@@ -3,9 +3,10 @@
 //! a [`Session`] one frame at a time.
 //!
 //! The endpoint follows the recipe verified in DESIGN.md: `presets::Minimal` (ring crypto only),
-//! no relay, no address lookup (no DNS, no pkarr), no port mapping, a minimal net report, and
-//! IP sockets bound only where the caller says. A device binds [`DEFAULT_BIND`]; tests bind
-//! `127.0.0.1:0`.
+//! no address lookup (no DNS, no pkarr), no port mapping, a minimal net report, and IP sockets
+//! bound only where the caller says. A device binds [`DEFAULT_BIND`]; tests bind `127.0.0.1:0`.
+//! No relay, unless the network's directory names its own (see docs/relay.md): then the device
+//! keeps a connection to it, probes only it, and dials every peer through it as well.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -202,11 +203,16 @@ async fn endpoint(
         Some(url) => RelayMode::Custom(RelayMap::from(url.clone())),
         None => RelayMode::Disabled,
     };
+    // A device takes a relay as its home (connects to it and can be reached there) only once a
+    // probe timed it. iroh-relay serves QUIC address discovery only when configured to, so the
+    // HTTPS probe (a GET to the network's own relay, nothing else) is what finds it.
+    let mut net_report = NetReportConfig::minimal();
+    net_report.https_probes = options.relay.is_some();
     let endpoint = Endpoint::builder(presets::Minimal)
         .relay_mode(relay)
         .clear_address_lookup()
         .portmapper_config(PortmapperConfig::Disabled)
-        .net_report_config(NetReportConfig::minimal())
+        .net_report_config(net_report)
         .clear_ip_transports()
         .bind_addr(bind)
         .map_err(|e| bind_err(e.to_string()))?
@@ -260,6 +266,7 @@ pub struct Node {
     pairings: mpsc::UnboundedReceiver<Result<Joined, String>>,
     mdns: Option<MdnsAddressLookup>,
     live: Live,
+    relay: Option<RelayUrl>,
 }
 
 impl Node {
@@ -291,6 +298,7 @@ impl Node {
             pairings,
             mdns,
             live,
+            relay: options.relay,
         })
     }
 
@@ -309,8 +317,9 @@ impl Node {
     }
 
     /// Where other devices can reach this one: its id, the addresses its interfaces have, and
-    /// its relay if it has one. A socket bound to one address (loopback in tests) is that
-    /// address alone.
+    /// its relay if it has one (the one it was started with, even before it has connected to
+    /// it, so a ticket printed at start carries it). A socket bound to one address (loopback in
+    /// tests) is that address alone.
     pub fn ticket(&self) -> EndpointTicket {
         let endpoint = self.router.endpoint();
         let mut addr = EndpointAddr::new(endpoint.id());
@@ -329,7 +338,7 @@ impl Node {
                 addr = addr.with_ip_addr(a);
             }
         }
-        if let Some(relay) = endpoint.addr().relay_urls().next() {
+        if let Some(relay) = endpoint.addr().relay_urls().next().or(self.relay.as_ref()) {
             addr = addr.with_relay_url(relay.clone());
         }
         EndpointTicket::new(addr)
@@ -360,6 +369,7 @@ impl Node {
             book: self.book.clone(),
             live: self.live.clone(),
             mdns: self.mdns.clone(),
+            relay: self.relay.clone(),
         }
     }
 
@@ -402,6 +412,7 @@ pub struct Dialer {
     book: Book,
     live: Live,
     mdns: Option<MdnsAddressLookup>,
+    relay: Option<RelayUrl>,
 }
 
 impl Dialer {
@@ -463,11 +474,14 @@ impl Dialer {
     }
 
     /// Connects and runs the first session as the dialer; a failure to connect is noted in the
-    /// peer's record too.
+    /// peer's record too. The peer is tried through this node's relay as well when `addr` names
+    /// none: every device of a network keeps the relay the directory names as its home, so its
+    /// key and that relay reach it from anywhere, with no address known.
     async fn dial(
         &self,
         addr: EndpointAddr,
     ) -> Result<(Connection, Result<Report, NodeError>), NodeError> {
+        let addr = with_home_relay(addr, self.relay.as_ref());
         let peer = addr.id;
         let ips: Vec<SocketAddr> = addr.ip_addrs().copied().collect();
         let conn = match self.endpoint.connect(addr, ALPN).await {
@@ -483,6 +497,14 @@ impl Dialer {
         };
         let report = transport::dial_on(&self.book, &conn, ips).await;
         Ok((conn, report))
+    }
+}
+
+/// `addr`, with `relay` added when it names no relay.
+fn with_home_relay(addr: EndpointAddr, relay: Option<&RelayUrl>) -> EndpointAddr {
+    match relay {
+        Some(relay) if addr.relay_urls().next().is_none() => addr.with_relay_url(relay.clone()),
+        _ => addr,
     }
 }
 
@@ -528,7 +550,8 @@ impl ProtocolHandler for SyncProtocol {
         let (send, recv) = conn.accept_bi().await?;
         let result = transport::answer(&self.book, peer, send, recv)
             .instrument(span.clone())
-            .await;
+            .await
+            .map(|r| transport::with_path(r, &conn));
         let agreed = result.as_ref().ok().and_then(|r| r.agreed);
         self.live.report(peer, result);
         if agreed.is_some() {

@@ -88,6 +88,10 @@ pub struct Report {
     pub agreed: Option<Digest>,
     /// From the first frame to the last.
     pub elapsed: Duration,
+    /// Whether the connection carried the session through a relay server (`Some(false)`:
+    /// directly between the two devices; `None`: not known, as for a session run outside
+    /// iroh).
+    pub relayed: Option<bool>,
 }
 
 impl Report {

@@ -35,12 +35,20 @@ pub(crate) async fn dial_on(
                 Some(r) => connect_err(r),
                 None => NodeError::Transport(t),
             }),
-            other => other,
+            other => other.map(|r| with_path(r, conn)),
         }
     }
     .await;
     note_session(book, peer, dialled, &result).await;
     result
+}
+
+/// `report`, saying whether `conn` carries its data through a relay (the path iroh selected
+/// when the session ended).
+pub(crate) fn with_path(mut report: Report, conn: &Connection) -> Report {
+    let paths = conn.paths();
+    report.relayed = paths.iter().find(|p| p.is_selected()).map(|p| p.is_relay());
+    report
 }
 
 /// Runs one session as the acceptor on a stream the peer opened, logs it and notes it in the

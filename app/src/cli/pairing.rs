@@ -74,7 +74,9 @@ pub fn invite(ctx: &Ctx, args: InviteArgs) -> Result<String> {
         .member_record(&stored.member.parse()?)
         .map(|m| m.name)
         .unwrap_or_else(|_| stored.member.clone());
-    let options = args.net.options(DEFAULT_BIND)?;
+    // The network's relay: the ticket names it, so a device elsewhere can join through it.
+    let relay = super::sync::relay(&mut book, None)?;
+    let options = args.net.options(DEFAULT_BIND)?.relay(relay);
     let (handle, thread) = Book::spawn(book);
     let rt = runtime()?;
     let result = rt.block_on(async {
@@ -146,7 +148,9 @@ pub fn join(ctx: &Ctx, args: JoinArgs) -> Result<String> {
             network.id
         );
     }
-    let options = args.net.options("0.0.0.0:0")?;
+    // The inviting device's relay, named in the ticket: the way to it from another network.
+    let relay = super::sync::ticket_relay(ticket.endpoint.endpoint_addr());
+    let options = args.net.options("0.0.0.0:0")?.relay(relay);
     let (handle, thread) = Book::spawn(book);
     let rt = runtime()?;
     let result = rt.block_on(async {

@@ -124,8 +124,13 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 pub(super) fn summary(r: &Report) -> String {
+    let path = match r.relayed {
+        Some(true) => ", through the relay",
+        Some(false) => ", direct",
+        None => "",
+    };
     format!(
-        "{} documents, {} round trips, {} bytes sent, {} bytes received, {} new changes, {} ms",
+        "{} documents, {} round trips, {} bytes sent, {} bytes received, {} new changes, {} ms{path}",
         r.documents.len(),
         r.round_trips(),
         r.bytes_sent,
@@ -136,7 +141,7 @@ pub(super) fn summary(r: &Report) -> String {
 }
 
 /// The relay to use: set on the directory by `serve --relay`, read from it otherwise.
-fn relay(book: &mut Gridbook, given: Option<&str>) -> Result<Option<RelayUrl>> {
+pub(super) fn relay(book: &mut Gridbook, given: Option<&str>) -> Result<Option<RelayUrl>> {
     if let Some(url) = given {
         let url = url.trim();
         let clear = url.is_empty() || url == "none";
@@ -161,6 +166,22 @@ fn relay(book: &mut Gridbook, given: Option<&str>) -> Result<Option<RelayUrl>> {
             Ok(None)
         }
     }
+}
+
+/// The relay a ticket names, for a device whose directory names none yet: a device with no
+/// network reaches the device that listed it through that device's relay.
+pub(super) fn ticket_relay(addr: &EndpointAddr) -> Option<RelayUrl> {
+    addr.relay_urls().next().cloned()
+}
+
+/// The relay `sync` uses: the directory's, or else the one the `--peer` ticket names.
+fn sync_relay(book: &mut Gridbook, peer: Option<&str>) -> Result<Option<RelayUrl>> {
+    if let Some(url) = relay(book, None)? {
+        return Ok(Some(url));
+    }
+    Ok(peer
+        .and_then(|p| p.parse::<EndpointTicket>().ok())
+        .and_then(|t| ticket_relay(t.endpoint_addr())))
 }
 
 /// Runs the headless peer until interrupted; prints one line per session on stdout.
@@ -342,7 +363,7 @@ async fn dial_around(dialer: Dialer, me: EndpointId, book: Book) {
 /// fails unless every one of them converged.
 pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<String> {
     let mut book = ctx.open_owned()?;
-    let relay = relay(&mut book, None)?;
+    let relay = sync_relay(&mut book, args.peer.as_deref())?;
     let options = args.net.options("0.0.0.0:0")?.relay(relay);
     let (handle, thread) = Book::spawn(book);
     let rt = runtime()?;
