@@ -7,7 +7,7 @@
 //! author's device must hold a grant whose role may change that kind of document (office
 //! admin: everything; grid worker: needs, and residents in the directory; facilitator: meetings,
 //! and claims of needs; volunteer lead: roster and time bank; everyone: the directory's catalog
-//! of documents), judged by the era the change falls in, and a change a revoked device made
+//! of documents and its own entries in the export log), judged by the era the change falls in, and a change a revoked device made
 //! after its revoker had its changes is never allowed. Ignored changes stay in history, travel
 //! in sync and are listed with why ([`Gridbook::ignored_changes`]).
 //!
@@ -21,6 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
 
+use super::exports::{EXPORTS, own_export};
 use super::{Gridbook, genesis_actor};
 use crate::access::{Membership, Standing};
 use crate::doc_id::DocId;
@@ -291,7 +292,7 @@ fn allowed(
         (DocId::Needs { .. }, Role::Facilitator) => {
             // Claims are made at project-claiming meetings, which facilitators record.
             let message = doc.get_change_meta_by_hash(hash).and_then(|m| m.message);
-            message.is_some_and(|m| m.ends_with("→ implementing"))
+            message.is_some_and(|m| m.ends_with("→ implementing")) && claim_only(doc, hash)
         }
         (DocId::Meeting(_), Role::Facilitator) => true,
         (DocId::Roster { .. } | DocId::Timebank { .. }, Role::VolunteerLead) => true,
@@ -305,8 +306,9 @@ fn allowed(
     }
 }
 
-/// A non-admin may change the directory's catalog (every new document is listed there), and a
-/// grid worker the residents' register; every other part is the admin's.
+/// A non-admin may change the directory's catalog (every new document is listed there), log
+/// its own exports (`super::exports`), and a grid worker the residents' register; every other
+/// part is the admin's.
 fn directory_parts(
     doc: &Automerge,
     hash: &ChangeHash,
@@ -315,6 +317,7 @@ fn directory_parts(
     let Some(change) = doc.get_change_by_hash(hash) else {
         return Err("the directory".into());
     };
+    let author = data_encoding::HEXLOWER.encode(change.actor_id().to_bytes());
     for op in change.decode().operations {
         let part = match &op.obj {
             automerge::legacy::ObjectId::Root => match &op.key {
@@ -323,7 +326,9 @@ fn directory_parts(
             },
             automerge::legacy::ObjectId::Id(id) => top_part(doc, &format!("{}@{}", id.0, id.1)),
         };
-        let fine = part == "catalog" || (part == "residents" && role == Role::GridWorker);
+        let fine = part == "catalog"
+            || (part == "residents" && role == Role::GridWorker)
+            || (part == EXPORTS && own_export(&op, &author));
         if !fine {
             return Err(format!(
                 "the directory's {}",
@@ -332,6 +337,50 @@ fn directory_parts(
         }
     }
     Ok(())
+}
+
+/// What a claim writes: a need's stage (to implementing), its claimant and claimant's name, and
+/// when it reached that stage. A change that writes anything else is no claim, whatever its
+/// message says.
+fn claim_only(doc: &Automerge, hash: &ChangeHash) -> bool {
+    use automerge::legacy::{Key, ObjectId, OpType};
+    let Some(change) = doc.get_change_by_hash(hash) else {
+        return false;
+    };
+    change.decode().operations.iter().all(|op| {
+        let (ObjectId::Id(id), Key::Map(key), OpType::Put(value)) = (&op.obj, &op.key, &op.action)
+        else {
+            return false;
+        };
+        let path = path_of(doc, &format!("{}@{}", id.0, id.1));
+        match (path.as_slice(), key.as_str()) {
+            ([needs, _], "stage") if needs == "needs" => {
+                matches!(value, automerge::ScalarValue::Str(s) if s.as_str() == "implementing")
+            }
+            ([needs, _], "claimant" | "claimant_name") if needs == "needs" => true,
+            ([needs, _, times], "implementing") => needs == "needs" && times == "stage_times",
+            _ => false,
+        }
+    })
+}
+
+/// The map keys from the root down to the object `obj` (empty when it is not under maps).
+fn path_of(doc: &Automerge, obj: &str) -> Vec<String> {
+    let Ok(obj) = doc.import_obj(obj) else {
+        return Vec::new();
+    };
+    let Ok(parents) = doc.parents(&obj) else {
+        return Vec::new();
+    };
+    let mut path: Vec<String> = Vec::new();
+    for p in parents {
+        match p.prop {
+            automerge::Prop::Map(k) => path.push(k),
+            automerge::Prop::Seq(_) => return Vec::new(),
+        }
+    }
+    path.reverse();
+    path
 }
 
 /// The top-level key of the directory that holds the object `obj`.
