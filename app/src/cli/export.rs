@@ -20,8 +20,8 @@ use gridbook_model::scope::Scope;
 use gridbook_model::summary::NeedSummary;
 use gridbook_model::time::Day;
 use gridbook_model::{ExportRecord, Gridbook, ledger::Places};
-use gridbook_sync::seal;
 
+use super::export_log;
 use super::sheet::{self, Sheet};
 use super::{Ctx, output};
 
@@ -130,7 +130,7 @@ pub enum What {
 }
 
 impl Format {
-    fn token(self) -> &'static str {
+    pub(super) fn token(self) -> &'static str {
         match self {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
@@ -183,7 +183,7 @@ pub(crate) fn write(
     out: &std::path::Path,
     encrypt_to: &[String],
 ) -> Result<String> {
-    let recipients = recipients(encrypt_to)?;
+    let recipients = export_log::recipients(encrypt_to)?;
     let what: Vec<What> = if what.is_empty() {
         match format {
             Format::Xlsx => ALL.to_vec(),
@@ -206,22 +206,24 @@ pub(crate) fn write(
     };
     let residents = if what.contains(&What::Needs) {
         let needs = needs_in(book, scope)?;
-        residents_of(book, &needs)?
+        export_log::residents_of(book, &needs)?
     } else {
         Vec::new()
     };
-    let sealed = save(out, &plain, &recipients)?;
-    book.log_export(ExportRecord {
-        device: String::new(),
-        at: Default::default(),
-        what: what.iter().map(|w| w.token()).collect::<Vec<_>>().join(","),
-        format: format.token().into(),
-        scope: describe(scope),
-        rows: sheets.iter().map(|s| s.rows.len()).sum(),
-        residents,
-        encrypted_to: encrypt_to.iter().map(|r| r.trim().to_string()).collect(),
-    })
-    .with_context(|| format!("wrote {}, but could not log the export", out.display()))?;
+    let sealed = export_log::save(out, &plain, &recipients)?;
+    export_log::log(
+        book,
+        ExportRecord {
+            what: what.iter().map(|w| w.token()).collect::<Vec<_>>().join(","),
+            format: format.token().into(),
+            scope: export_log::describe(scope),
+            rows: sheets.iter().map(|s| s.rows.len()).sum(),
+            residents,
+            ..Default::default()
+        },
+        encrypt_to,
+        out,
+    )?;
     let counts: Vec<String> = sheets
         .iter()
         .map(|s| format!("{} {}", s.rows.len(), s.name))
@@ -231,69 +233,6 @@ pub(crate) fn write(
         out.display(),
         counts.join(", ")
     ))
-}
-
-/// The age recipients `given` names, each checked before anything is written.
-fn recipients(given: &[String]) -> Result<Vec<seal::Recipient>> {
-    given
-        .iter()
-        .map(|r| seal::recipient(r).map_err(anyhow::Error::from))
-        .collect()
-}
-
-/// Writes `plain` to `out`, sealed to `recipients` when there are any; says how it was sealed.
-fn save(out: &std::path::Path, plain: &[u8], recipients: &[seal::Recipient]) -> Result<String> {
-    let (bytes, said) = if recipients.is_empty() {
-        (plain.to_vec(), String::new())
-    } else {
-        let mut sealed = Vec::with_capacity(plain.len() + 1024);
-        seal::seal_into(&mut sealed, plain, recipients)?;
-        let said = format!(
-            " (encrypted to {} recipient{}, {} bytes)",
-            recipients.len(),
-            if recipients.len() == 1 { "" } else { "s" },
-            sealed.len()
-        );
-        (sealed, said)
-    };
-    std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
-    Ok(said)
-}
-
-/// The filters of an export, in words, for the log.
-fn describe(scope: &Scope) -> String {
-    let mut parts = Vec::new();
-    if let Some(f) = scope.from {
-        parts.push(format!("from {f}"));
-    }
-    if let Some(t) = scope.to {
-        parts.push(format!("to {t}"));
-    }
-    if let Some(c) = &scope.community {
-        parts.push(format!("community {c}"));
-    }
-    if let Some(g) = &scope.grid {
-        parts.push(format!("grid {g}"));
-    }
-    if parts.is_empty() {
-        "everything".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
-/// The residents (ids) the needs `needs` were recorded for.
-fn residents_of(book: &mut Gridbook, needs: &[NeedSummary]) -> Result<Vec<String>> {
-    let mut by_doc: std::collections::BTreeMap<&str, Vec<_>> = Default::default();
-    for n in needs {
-        by_doc.entry(n.doc.as_str()).or_default().push(n.id.clone());
-    }
-    let mut residents = std::collections::BTreeSet::new();
-    for (doc, ids) in by_doc {
-        let doc: DocId = doc.parse()?;
-        residents.extend(book.residents_of_needs(&doc, &ids)?);
-    }
-    Ok(residents.into_iter().collect())
 }
 
 /// The sheet of one kind of record, in scope.
@@ -327,7 +266,7 @@ fn needs_sheet(book: &mut Gridbook, scope: &Scope, places: &Places) -> Result<Sh
 }
 
 /// The needs in scope, in `need list`'s order.
-fn needs_in(book: &mut Gridbook, scope: &Scope) -> Result<Vec<NeedSummary>> {
+pub(super) fn needs_in(book: &mut Gridbook, scope: &Scope) -> Result<Vec<NeedSummary>> {
     let mut needs: Vec<_> = book
         .need_summaries()?
         .into_iter()
@@ -492,51 +431,29 @@ fn automerge(book: &mut Gridbook, args: &ExportArgs) -> Result<String> {
     if !args.what.is_empty() {
         bail!("--what is for csv and xlsx; --format automerge takes --doc");
     }
-    let recipients = recipients(&args.encrypt_to)?;
+    let recipients = export_log::recipients(&args.encrypt_to)?;
     let bytes = book
         .doc(doc_id)?
         .with_context(|| format!("this device holds no document {doc_id}"))?
         .save();
-    let (rows, residents) = records_in(book, doc_id)?;
-    let sealed = save(&args.out, &bytes, &recipients)?;
-    book.log_export(ExportRecord {
-        device: String::new(),
-        at: Default::default(),
-        what: format!("document {doc_id}"),
-        format: Format::Automerge.token().into(),
-        scope: "the whole document".into(),
-        rows,
-        residents,
-        encrypted_to: args
-            .encrypt_to
-            .iter()
-            .map(|r| r.trim().to_string())
-            .collect(),
-    })
-    .with_context(|| format!("wrote {}, but could not log the export", args.out.display()))?;
+    let (rows, residents) = export_log::records_in(book, doc_id)?;
+    let sealed = export_log::save(&args.out, &bytes, &recipients)?;
+    export_log::log(
+        book,
+        ExportRecord {
+            what: format!("document {doc_id}"),
+            format: Format::Automerge.token().into(),
+            scope: "the whole document".into(),
+            rows,
+            residents,
+            ..Default::default()
+        },
+        &args.encrypt_to,
+        &args.out,
+    )?;
     Ok(format!(
         "wrote {}: {doc_id}, {} bytes{sealed}\n",
         args.out.display(),
         bytes.len()
     ))
-}
-
-/// How many records a document holds, and the residents (ids) among them, for the export log:
-/// needs and their residents in a needs document, the register in the directory.
-fn records_in(book: &mut Gridbook, doc_id: &DocId) -> Result<(usize, Vec<String>)> {
-    Ok(match doc_id {
-        DocId::Directory => {
-            let residents: Vec<String> = book.residents()?.into_keys().collect();
-            (residents.len(), residents)
-        }
-        DocId::Needs { .. } => {
-            let needs: Vec<NeedSummary> = book
-                .need_summaries()?
-                .into_iter()
-                .filter(|n| n.doc == doc_id.to_string())
-                .collect();
-            (needs.len(), residents_of(book, &needs)?)
-        }
-        _ => (0, Vec::new()),
-    })
 }

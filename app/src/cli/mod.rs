@@ -21,6 +21,7 @@ pub mod demo;
 mod directory;
 mod dump;
 pub(crate) mod export;
+mod export_log;
 mod import;
 mod init;
 mod meeting;

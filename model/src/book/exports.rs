@@ -32,7 +32,7 @@ pub(super) const EXPORT_MESSAGE: &str = "export ";
 pub(super) const EXPORTS: &str = "exports";
 
 /// An export of personal data, as logged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportRecord {
     /// The device that exported (hex); set by [`Gridbook::log_export`].
     pub device: String,
