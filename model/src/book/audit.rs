@@ -69,7 +69,7 @@ impl Gridbook {
                 let Some(meta) = doc.get_change_meta_by_hash(&change) else {
                     continue;
                 };
-                let device = data_encoding::HEXLOWER.encode(meta.actor.to_bytes());
+                let device = super::device_of(&meta.actor);
                 for record in records {
                     if wanted.as_ref().is_some_and(|w| !w.contains(&record)) {
                         continue;

@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
 
 use super::exports::{EXPORTS, own_export};
-use super::{Gridbook, genesis_actor};
+use super::{Gridbook, device_of, genesis_actor};
 use crate::access::{Membership, Standing};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
@@ -113,7 +113,7 @@ impl Gridbook {
                     ignored.push(Ignored {
                         doc: doc_id.to_string(),
                         change: m.hash.to_string(),
-                        device: data_encoding::HEXLOWER.encode(m.actor.to_bytes()),
+                        device: device_of(&m.actor),
                         at: Timestamp(m.timestamp * 1000),
                         what: m.message.as_deref().unwrap_or_default().to_string(),
                         why,
@@ -142,7 +142,21 @@ impl Gridbook {
                 .doc
                 .fork_at(&heads)
                 .map_err(|e| Error::malformed(doc_id, e))?;
-            view.set_actor(me);
+            // The view lacks this device's own ignored changes, so Automerge would number its
+            // next change as one it already has: write as a derived actor, new for each view.
+            let mine = device_of(&me);
+            if ignored.iter().any(|i| i.device == mine) {
+                use sha2::Digest as _;
+                let mut h = sha2::Sha256::new();
+                for head in &heads {
+                    h.update(head.0);
+                }
+                let mut derived = me.to_bytes().to_vec();
+                derived.extend_from_slice(&h.finalize()[..8]);
+                view.set_actor(ActorId::from(derived));
+            } else {
+                view.set_actor(me);
+            }
             Some(view)
         };
         drop(metas);
@@ -242,10 +256,10 @@ impl Gridbook {
                 continue;
             }
             let touched = self.docs.get(&id).is_some_and(|l| {
-                l.doc
-                    .get_changes_meta(&[])
-                    .iter()
-                    .any(|m| changed.contains(m.actor.to_bytes()))
+                l.doc.get_changes_meta(&[]).iter().any(|m| {
+                    let bytes = m.actor.to_bytes();
+                    changed.contains(&bytes[..bytes.len().min(32)])
+                })
             });
             if touched {
                 for row in self.rows_of(&id)? {
@@ -269,7 +283,14 @@ fn judge(
     if *actor == genesis_actor(doc_id) {
         return None;
     }
-    let device = data_encoding::HEXLOWER.encode(actor.to_bytes());
+    let device = device_of(actor);
+    // A derived actor's changes are not numbered in the device's own sequence that records'
+    // `seen` counts: they are judged by the device's latest standing (revoked: ignored).
+    let seq = if actor.to_bytes().len() > 32 {
+        u64::MAX
+    } else {
+        seq
+    };
     match membership.standing(&device, &doc_id.to_string(), seq) {
         Standing::Stranger => Some("its device holds no valid grant in this network".into()),
         Standing::Revoked => Some("its device had been revoked".into()),
@@ -317,7 +338,7 @@ fn directory_parts(
     let Some(change) = doc.get_change_by_hash(hash) else {
         return Err("the directory".into());
     };
-    let author = data_encoding::HEXLOWER.encode(change.actor_id().to_bytes());
+    let author = device_of(change.actor_id());
     for op in change.decode().operations {
         let part = match &op.obj {
             automerge::legacy::ObjectId::Root => match &op.key {

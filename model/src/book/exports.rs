@@ -132,7 +132,7 @@ impl Gridbook {
             if !logs || ignored.contains(meta.hash.to_string().as_str()) {
                 continue;
             }
-            let author = data_encoding::HEXLOWER.encode(meta.actor.to_bytes());
+            let author = super::device_of(&meta.actor);
             let Some(change) = doc.get_change_by_hash(&meta.hash) else {
                 continue;
             };

@@ -217,6 +217,15 @@ fn device_identity(secret: [u8; 32]) -> WriteBatch {
     }
 }
 
+/// The device (hex public key) whose change has `actor`: its first 32 bytes. A device writes as
+/// its key, or — on a document where some of its own changes are ignored — as its key followed
+/// by 8 bytes ([`enforce`]'s derived actors), because Automerge numbers each actor's changes
+/// and the accepted view lacks the ignored ones.
+pub(crate) fn device_of(actor: &ActorId) -> String {
+    let bytes = actor.to_bytes();
+    data_encoding::HEXLOWER.encode(&bytes[..bytes.len().min(32)])
+}
+
 /// The actor of a document's first change. Every device writes the same first change (the
 /// document's empty containers, by this actor, at time 0), so two devices that start the same
 /// document offline share its containers instead of racing to create them.
