@@ -5,7 +5,7 @@
 #![cfg(unix)]
 
 mod common;
-use common::{gridbook, ok};
+use common::{founded, gridbook, ok};
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -65,39 +65,6 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn founded(data: &Path) {
-    ok(
-        data,
-        &["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"],
-    );
-    ok(
-        data,
-        &[
-            "directory",
-            "add",
-            "community",
-            "--code",
-            "zt",
-            "--name",
-            "中台社区",
-        ],
-    );
-    ok(
-        data,
-        &[
-            "directory",
-            "add",
-            "grid",
-            "--in",
-            "zt",
-            "--code",
-            "g3",
-            "--name",
-            "第3网格",
-        ],
-    );
 }
 
 const ADD: &[&str] = &[

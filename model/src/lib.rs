@@ -34,9 +34,9 @@ pub mod vocab;
 pub mod volunteer;
 
 pub use book::{
-    ACTIVITY, ActivitySummary, AuditEntry, DeviceKey, DirectoryView, Gridbook, HistoryEntry,
-    IdSource, Ignored, MeetingView, MotionView, NeedEdit, NewMeeting, NewNeed, NewResident,
-    NewVolunteer, PlaceKind, Recorded, VolunteerView,
+    ACTIVITY, ActivitySummary, AuditEntry, DeviceKey, DirectoryView, ExportRecord, Gridbook,
+    HistoryEntry, IdSource, Ignored, MeetingView, MotionView, NeedEdit, NewMeeting, NewNeed,
+    NewResident, NewVolunteer, PlaceKind, Recorded, VolunteerView,
 };
 pub use directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
 pub use doc_id::DocId;

@@ -12,7 +12,8 @@
 //!   lists, this one included), or to the one device it is made for: a lost stick gives a
 //!   finder nothing, and a store that is not a recipient refuses it with a clear message.
 //! - Each device's age key is its ed25519 device key in X25519 form (the same conversion
-//!   age's `ssh-ed25519` recipients use), so there is no second key to keep or hand out.
+//!   age's `ssh-ed25519` recipients use), so there is no second key to keep or hand out
+//!   (`crate::seal`, which encrypted exports use too).
 //! - Refused whole: the header's network must be this device's and must equal the one inside
 //!   the encryption (a changed header is tampering); age's STREAM authenticates every chunk and
 //!   marks the last one, so a changed byte or a cut-short file fails to decrypt; everything is
@@ -20,13 +21,12 @@
 //! - Importing merges Automerge changes, so importing twice, or an older bundle, changes
 //!   nothing.
 
-use std::io::{Read, Write};
-
 use automerge::{Automerge, ChangeHash, ReadDoc};
-use bech32::{ToBase32, Variant};
 use gridbook_model::store::WriteBatch;
 use gridbook_model::{DocId, Gridbook};
 use serde::{Deserialize, Serialize};
+
+use crate::seal::{self, SealError};
 
 /// The first bytes of every bundle.
 pub const MAGIC: &[u8; 16] = b"GRIDBOOK-BUNDLE\n";
@@ -183,18 +183,10 @@ pub fn export(book: &mut Gridbook, for_device: Option<&str>) -> Result<Made, Bun
     let plain = postcard::to_stdvec(&contents).map_err(|e| BundleError::Encrypt(e.to_string()))?;
     let keys = recipients
         .iter()
-        .map(|d| recipient(d))
+        .map(|d| seal::device_recipient(d))
         .collect::<Result<Vec<_>, _>>()?;
-    let encryptor = age::Encryptor::with_recipients(keys.iter().map(|k| k as &dyn age::Recipient))
-        .map_err(|e| BundleError::Encrypt(e.to_string()))?;
     let mut bytes = header(&network.id);
-    let mut writer = encryptor
-        .wrap_output(&mut bytes)
-        .map_err(|e| BundleError::Encrypt(e.to_string()))?;
-    writer
-        .write_all(&plain)
-        .and_then(|()| writer.finish().map(drop))
-        .map_err(|e| BundleError::Encrypt(e.to_string()))?;
+    seal::seal_into(&mut bytes, &plain, &keys)?;
     Ok(Made {
         bytes,
         documents,
@@ -354,62 +346,23 @@ pub fn import_decrypted(
 }
 
 fn decrypt(book: &Gridbook, encrypted: &[u8]) -> Result<Vec<u8>, BundleError> {
-    let damaged = |e: &dyn std::fmt::Display| BundleError::Damaged(e.to_string());
-    let decryptor = age::Decryptor::new(encrypted).map_err(|e| damaged(&e))?;
-    let me = identity(book.device().secret_bytes());
-    let mut reader = decryptor
-        .decrypt(std::iter::once(&me as &dyn age::Identity))
-        .map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => BundleError::NotForThisDevice,
-            e => damaged(&e),
-        })?;
-    let mut plain = Vec::new();
-    reader.read_to_end(&mut plain).map_err(|e| damaged(&e))?;
-    Ok(plain)
+    Ok(seal::open(book.device().secret_bytes(), encrypted)?)
 }
 
-/// This device's age identity: its ed25519 key's X25519 scalar.
-fn identity(secret: &[u8; 32]) -> age::x25519::Identity {
-    let scalar = ed25519_dalek::SigningKey::from_bytes(secret).to_scalar_bytes();
-    let text = bech32::encode("age-secret-key-", scalar.to_base32(), Variant::Bech32)
-        .expect("a fixed, valid prefix")
-        .to_uppercase();
-    text.parse().expect("a valid X25519 identity encoding")
-}
-
-/// A device's age recipient, from its id (hex ed25519 public key): the key's Montgomery form.
-fn recipient(device: &str) -> Result<age::x25519::Recipient, BundleError> {
-    let bad = || BundleError::BadDeviceKey(device.to_string());
-    let bytes: [u8; 32] = data_encoding::HEXLOWER
-        .decode(device.as_bytes())
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(bad)?;
-    let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| bad())?;
-    let u = key.to_montgomery().to_bytes();
-    bech32::encode("age", u.to_base32(), Variant::Bech32)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(bad)
+impl From<SealError> for BundleError {
+    fn from(e: SealError) -> BundleError {
+        match e {
+            SealError::BadDeviceKey(d) | SealError::BadRecipient(d) => BundleError::BadDeviceKey(d),
+            SealError::NotForThisDevice => BundleError::NotForThisDevice,
+            SealError::Damaged(e) => BundleError::Damaged(e),
+            SealError::Encrypt(e) => BundleError::Encrypt(e),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_device_key_and_its_id_give_one_age_key_pair() {
-        for seed in [[7u8; 32], [200u8; 32]] {
-            let public = ed25519_dalek::SigningKey::from_bytes(&seed)
-                .verifying_key()
-                .to_bytes();
-            let id = data_encoding::HEXLOWER.encode(&public);
-            assert_eq!(
-                identity(&seed).to_public().to_string(),
-                recipient(&id).unwrap().to_string()
-            );
-        }
-    }
 
     #[test]
     fn a_header_that_is_not_a_bundle_or_is_newer_is_refused() {

@@ -24,6 +24,7 @@ mod live;
 pub mod node;
 mod pairing;
 pub mod peers;
+pub mod seal;
 mod session;
 mod transport;
 mod tree;

@@ -8,13 +8,20 @@
 //! one push at a time, and pushes again if more changed meanwhile. Changes received from a
 //! third device count too, so an edit travels on through every live connection. A peer that
 //! vanishes is noticed by the connection's idle timeout ([`crate::node::IDLE_TIMEOUT`]).
+//!
+//! **Revocation**: the node keeps every live connection's handle by peer. Whenever the book
+//! changes (a revocation written here, or received by sync or from a bundle), each connection
+//! first checks its peer's standing, before waiting to push: a peer that is no longer an active
+//! member has every connection to it closed with [`REVOKED`] and the reason ("revoked: tablet
+//! lost"), which the revoked side reports. Nothing is pushed to it first (and every session
+//! frame checks the peer again besides).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use iroh::EndpointId;
-use iroh::endpoint::Connection;
+use iroh::endpoint::{Connection, ConnectionError};
 use tokio::sync::mpsc;
 
 use crate::actor::Book;
@@ -26,13 +33,16 @@ use crate::wire::Digest;
 /// How long a push waits after the first change it saw, so a burst of edits travels as one.
 const SETTLE: Duration = Duration::from_millis(100);
 
+/// QUIC close code for a live connection whose peer is no longer an active member.
+pub(crate) const REVOKED: u32 = 410;
+
 /// What every live connection of a node shares.
 #[derive(Debug, Clone)]
 pub(crate) struct Live {
     book: Book,
     reports: mpsc::UnboundedSender<Result<Report, String>>,
-    /// Open live connections per peer.
-    connected: Arc<Mutex<HashMap<EndpointId, usize>>>,
+    /// Open live connections per peer, to close them all when the peer is revoked.
+    connected: Arc<Mutex<HashMap<EndpointId, Vec<Connection>>>>,
 }
 
 /// The digest both sides held when they last agreed on one connection.
@@ -51,7 +61,7 @@ impl Live {
     pub(crate) fn is_connected(&self, peer: EndpointId) -> bool {
         self.connected
             .lock()
-            .map(|c| c.get(&peer).is_some_and(|n| *n > 0))
+            .map(|c| c.get(&peer).is_some_and(|conns| !conns.is_empty()))
             .unwrap_or(false)
     }
 
@@ -62,11 +72,60 @@ impl Live {
             .send(result.map_err(|e| format!("{}: {e}", peer.fmt_short())));
     }
 
-    fn count(&self, peer: EndpointId, up: bool) {
+    fn register(&self, conn: &Connection) {
         if let Ok(mut c) = self.connected.lock() {
-            let n = c.entry(peer).or_default();
-            *n = if up { *n + 1 } else { n.saturating_sub(1) };
+            c.entry(conn.remote_id()).or_default().push(conn.clone());
         }
+    }
+
+    fn unregister(&self, conn: &Connection) {
+        if let Ok(mut c) = self.connected.lock()
+            && let Some(conns) = c.get_mut(&conn.remote_id())
+        {
+            conns.retain(|other| other.stable_id() != conn.stable_id());
+            if conns.is_empty() {
+                c.remove(&conn.remote_id());
+            }
+        }
+    }
+
+    /// Closes every live connection with `peer` when it is no longer an active member of this
+    /// device's network; true when it did.
+    async fn cut_off_if_revoked(&self, peer: EndpointId) -> bool {
+        let hex = data_encoding::HEXLOWER.encode(peer.as_bytes());
+        let why = self
+            .book
+            .call(move |b| -> Option<String> {
+                // A device with no network yet keeps the connection it dialled to fetch one.
+                if !b.network().is_ok_and(|n| n.is_some()) || b.is_active_member(&hex) {
+                    return None;
+                }
+                let revoked = b
+                    .membership()
+                    .ok()
+                    .and_then(|m| m.device(&hex))
+                    .and_then(|d| d.revoked.clone());
+                Some(match revoked {
+                    Some(r) => format!("revoked: {}", r.reason),
+                    None => "not a device of this network".into(),
+                })
+            })
+            .await
+            .ok()
+            .flatten();
+        let Some(why) = why else {
+            return false;
+        };
+        let conns = self
+            .connected
+            .lock()
+            .map(|mut c| c.remove(&peer).unwrap_or_default())
+            .unwrap_or_default();
+        tracing::info!(peer = %peer.fmt_short(), "closing {} live connection(s): {why}", conns.len());
+        for conn in conns {
+            conn.close(REVOKED.into(), why.as_bytes());
+        }
+        true
     }
 
     async fn digest(&self) -> Option<Digest> {
@@ -90,14 +149,24 @@ impl Live {
         agreed: Option<Digest>,
     ) -> impl Future<Output = ()> + Send + 'static {
         let peer = conn.remote_id();
-        self.count(peer, true);
+        self.register(&conn);
         async move {
             let agreed: Agreed = Arc::new(Mutex::new(agreed));
             tokio::select! {
                 () = self.push(&conn, &agreed) => {}
                 () = self.answer_all(&conn, &agreed) => {}
             }
-            self.count(peer, false);
+            self.unregister(&conn);
+            if let Some(ConnectionError::ApplicationClosed(close)) = conn.close_reason()
+                && close.error_code == REVOKED.into()
+            {
+                // The peer cut this device off: say why, wherever sessions are reported.
+                let why = String::from_utf8_lossy(&close.reason).into_owned();
+                let _ = self.reports.send(Err(format!(
+                    "{}: the peer closed the connection: {why}",
+                    peer.fmt_short()
+                )));
+            }
             tracing::debug!(peer = %peer.fmt_short(), "live connection closed");
         }
     }
@@ -131,11 +200,18 @@ impl Live {
         let mut first = true;
         loop {
             // Whatever changed since the first session ended counts, even before this ran.
-            if !std::mem::take(&mut first) {
+            let woken = !std::mem::take(&mut first);
+            if woken {
                 tokio::select! {
                     _ = conn.closed() => return,
                     changed = changes.changed() => if changed.is_err() { return },
                 }
+            }
+            // Checked at once, before waiting for a burst of edits to settle.
+            if self.cut_off_if_revoked(peer).await {
+                return;
+            }
+            if woken {
                 tokio::time::sleep(SETTLE).await;
             }
             changes.borrow_and_update();

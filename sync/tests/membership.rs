@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use gridbook_model::vocab::{Category, Role};
 use gridbook_model::{Gridbook, NewNeed, PlaceKind};
-use gridbook_sync::node::{ALPN, Node, NodeError};
+use gridbook_sync::node::{ALPN, Node, NodeError, NodeEvent};
 use gridbook_sync::{Book, Session, SessionError, manifest, manifest_digest};
 use iroh::endpoint::{NetReportConfig, PortmapperConfig, presets};
 use iroh::{Endpoint, EndpointAddr, RelayMode, SecretKey};
@@ -269,4 +269,135 @@ fn an_ignored_change_still_travels_so_every_replica_holds_the_same_history() {
     assert_eq!(office.ignored_changes().unwrap().len(), 1);
     assert_eq!(office.resolve_grid("zt-g3").unwrap().1.name, "第3网格");
     assert_eq!(digest(&mut office), digest(&mut tablet));
+}
+
+/// Waits until neither side keeps a live connection with the other; returns how long it took.
+async fn cut_off(a: &Node, b: &Node, limit: Duration) -> Duration {
+    let started = Instant::now();
+    while a.is_live(b.id()) || b.is_live(a.id()) {
+        assert!(
+            started.elapsed() < limit,
+            "the live connection outlived the revocation by {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    started.elapsed()
+}
+
+/// Waits for the revoked device's node to report why it was cut off.
+async fn told_why(node: &mut Node) -> String {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(5), node.next_event())
+            .await
+            .expect("the revoked device was told why")
+            .expect("the node runs");
+        if let NodeEvent::Session(Err(e)) = event
+            && e.contains("revoked")
+        {
+            return e;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_connection_to_a_device_is_closed_when_it_is_revoked_here() {
+    let (office, tablet) = office_and_tablet();
+    let tablet_hex = tablet.device().id_hex();
+    let (office, _t1) = Book::spawn(office);
+    let (tablet, _t2) = Book::spawn(tablet);
+    let office_node = node(office.clone()).await;
+    let mut tablet_node = node(tablet.clone()).await;
+    let office_addr = EndpointAddr::new(office_node.id()).with_ip_addr(loopback(&office_node));
+    tablet_node.sync_live(office_addr.clone()).await.unwrap();
+    assert!(office_node.is_live(tablet_node.id()) || tablet_node.is_live(office_node.id()));
+    let before = tablet.call(digest).await.unwrap();
+
+    office
+        .call(move |b| b.revoke(&tablet_hex, "tablet lost"))
+        .await
+        .unwrap()
+        .unwrap();
+    let took = cut_off(&office_node, &tablet_node, Duration::from_secs(3)).await;
+    eprintln!(
+        "a live connection to a device revoked on the office closed {took:?} after the revocation"
+    );
+    let why = told_why(&mut tablet_node).await;
+    assert!(why.contains("revoked: tablet lost"), "{why}");
+
+    // Nothing made after the revocation (nor the revocation itself) reaches it.
+    office
+        .call(|b| b.add_need(NewNeed::new("楼道灯坏了", Category::Facilities, "zt-g3")))
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(tablet.call(digest).await.unwrap(), before);
+    // And a new connection is refused at the handshake.
+    let again = tablet_node.sync_live(office_addr).await;
+    assert!(
+        matches!(&again, Err(NodeError::Connect { detail, .. }) if detail.contains("not a device of this network")),
+        "{again:?}"
+    );
+    assert_eq!(tablet.call(digest).await.unwrap(), before);
+    tablet_node.shutdown().await;
+    office_node.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revocation_arriving_by_sync_closes_a_third_devices_live_connection_to_it() {
+    let (mut office, mut tablet) = office_and_tablet();
+    let tablet_hex = tablet.device().id_hex();
+    let mut phone = Gridbook::in_memory().unwrap();
+    let member = office.add_member("陈静", Role::GridWorker).unwrap();
+    office
+        .add_device(&phone.device().id_hex(), &member, Role::GridWorker)
+        .unwrap();
+    run(&mut phone, &mut office).unwrap();
+    run(&mut tablet, &mut office).unwrap();
+    assert_eq!(digest(&mut tablet), digest(&mut phone));
+    let before = digest(&mut tablet);
+    let (office, _t1) = Book::spawn(office);
+    let (phone, _t2) = Book::spawn(phone);
+    let (tablet, _t3) = Book::spawn(tablet);
+    let office_node = node(office.clone()).await;
+    let phone_node = node(phone.clone()).await;
+    let mut tablet_node = node(tablet.clone()).await;
+    let phone_addr = EndpointAddr::new(phone_node.id()).with_ip_addr(loopback(&phone_node));
+    tablet_node.sync_live(phone_addr).await.unwrap();
+
+    // The office, not connected to the tablet, revokes it and syncs with the phone.
+    office
+        .call(move |b| b.revoke(&tablet_hex, "left the office"))
+        .await
+        .unwrap()
+        .unwrap();
+    let started = Instant::now();
+    office_node
+        .sync_with(phone_node.id(), loopback(&phone_node))
+        .await
+        .unwrap();
+    let synced = started.elapsed();
+    let after_sync = cut_off(&phone_node, &tablet_node, Duration::from_secs(3)).await;
+    eprintln!(
+        "a revocation arriving by sync closed a live connection {:?} after the sync started (the sync took {synced:?}; still open after it: {after_sync:?})",
+        started.elapsed()
+    );
+    let why = told_why(&mut tablet_node).await;
+    assert!(why.contains("revoked: left the office"), "{why}");
+
+    // The phone goes on syncing with the office; none of it reaches the tablet.
+    office
+        .call(|b| b.add_need(NewNeed::new("楼道灯坏了", Category::Facilities, "zt-g3")))
+        .await
+        .unwrap()
+        .unwrap();
+    office_node
+        .sync_with(phone_node.id(), loopback(&phone_node))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(tablet.call(digest).await.unwrap(), before);
+    for n in [tablet_node, phone_node, office_node] {
+        n.shutdown().await;
+    }
 }

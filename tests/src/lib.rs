@@ -44,13 +44,32 @@ pub fn copy_into(from: &mut Gridbook, to: &mut Gridbook) -> Result<usize> {
     Ok(moved)
 }
 
-/// A founded network with one community (`zt`, 中台社区), grid `zt-g3` and building
-/// `zt-g3-b12`, and a second device, granted the admin role, that has received its directory.
-pub fn two_devices() -> Result<(Gridbook, Gridbook)> {
+/// An office device (赵敏, the founder) of a network with one community (`zt`, 中台社区) and
+/// its grid `zt-g3` (第3网格).
+pub fn founded_office() -> Result<Gridbook> {
     let mut office = Gridbook::in_memory()?;
     office.init_network("凤凰台街道", "赵敏")?;
     office.add_place(PlaceKind::Community, None, "zt", "中台社区")?;
     office.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")?;
+    Ok(office)
+}
+
+/// A new device, granted `role` for a new member `name` by `office` (an admin).
+pub fn granted_device(
+    office: &mut Gridbook,
+    name: &str,
+    role: gridbook_model::vocab::Role,
+) -> Result<Gridbook> {
+    let book = Gridbook::in_memory()?;
+    let member = office.add_member(name, role)?;
+    office.add_device(&book.device().id_hex(), &member, role)?;
+    Ok(book)
+}
+
+/// A founded network with one community (`zt`, 中台社区), grid `zt-g3` and building
+/// `zt-g3-b12`, and a second device, granted the admin role, that has received its directory.
+pub fn two_devices() -> Result<(Gridbook, Gridbook)> {
+    let mut office = founded_office()?;
     office.add_place(PlaceKind::Building, Some("zt-g3"), "b12", "12号楼")?;
     let mut tablet = Gridbook::in_memory()?;
     let worker = office.add_member("李娜", gridbook_model::vocab::Role::Admin)?;

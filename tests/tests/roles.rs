@@ -393,3 +393,122 @@ fn the_audit_names_who_changed_a_residents_records_on_every_device() {
     }
     o.assert_converged();
 }
+
+#[test]
+fn a_facilitator_records_a_claim_but_no_other_need_edit() {
+    use gridbook_tests::world::transition;
+    let mut o = Office::new();
+    let (worker, facilitator) = (1, 2);
+    let id = o.books[worker]
+        .add_need(NewNeed::new("加装电梯", Category::Facilities, "zt-g3"))
+        .unwrap();
+    for step in 0..2 {
+        o.books[worker]
+            .advance_need(&id, &transition(step))
+            .unwrap();
+    }
+    o.sync_everyone();
+    // Through the app, a facilitator may not edit a need…
+    let edit = NeedEdit {
+        title: Some("改了标题".into()),
+        ..Default::default()
+    };
+    let refused = o.books[facilitator].edit_need_fields(&id, &edit);
+    assert!(
+        matches!(&refused, Err(Error::Refused(why)) if why.contains("facilitator may not change needs")),
+        "{refused:?}"
+    );
+    // …but records the claim made at a claiming meeting…
+    o.books[facilitator]
+        .advance_need(&id, &transition(2))
+        .unwrap();
+    o.sync_everyone();
+    // …and a tampered client cannot label another edit a claim.
+    let doc: DocId = o.books[worker]
+        .need_summaries()
+        .unwrap()
+        .into_iter()
+        .find(|n| n.id == id)
+        .unwrap()
+        .doc
+        .parse()
+        .unwrap();
+    let key = id.to_string();
+    tamper(
+        &mut o.books[facilitator],
+        &doc,
+        &format!("{id} → implementing"),
+        |tx| {
+            let (_, needs) = tx.get(ROOT, "needs").unwrap().unwrap();
+            let (_, need) = tx.get(&needs, key.as_str()).unwrap().unwrap();
+            tx.put(&need, "title", "冒充认领的修改").unwrap();
+        },
+    );
+    o.sync_everyone();
+    for (i, b) in o.books.iter_mut().enumerate() {
+        let need = b.need(&id).unwrap();
+        assert_eq!(need.title, "加装电梯", "device {i}");
+        assert_eq!(
+            need.stage,
+            gridbook_model::vocab::Stage::Implementing,
+            "device {i}: the claim counts"
+        );
+        assert_eq!(need.claimant_name.as_deref(), Some("李明"), "device {i}");
+        let ignored = b.ignored_changes().unwrap();
+        assert_eq!(ignored.len(), 1, "device {i}: {ignored:#?}");
+        assert!(ignored[0].why.contains("facilitator may not change needs"));
+    }
+    o.assert_converged();
+}
+
+#[test]
+fn exports_are_logged_for_the_office_and_nobody_logs_in_anothers_name() {
+    use gridbook_model::ExportRecord;
+    let mut o = Office::new();
+    let resident = o.books[0]
+        .add_resident(gridbook_model::NewResident {
+            name: "刘秀英".into(),
+            grid: Some("zt-g3".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    o.sync_everyone();
+    let export = |device: &str| ExportRecord {
+        device: device.into(),
+        at: Default::default(),
+        what: "needs".into(),
+        format: "xlsx".into(),
+        scope: "community zt".into(),
+        rows: 1,
+        residents: vec![resident.to_string()],
+        encrypted_to: Vec::new(),
+    };
+    let worker = o.books[1].device().id_hex();
+    let founder = o.books[0].device().id_hex();
+    o.books[1].log_export(export("")).unwrap();
+    // A tampered client logs an export in the founder's name, and overwrites the real entry.
+    let forged = serde_json::to_string(&export(&founder)).unwrap();
+    tamper(&mut o.books[1], &DocId::Directory, "export needs", |tx| {
+        let (_, exports) = tx.get(ROOT, "exports").unwrap().unwrap();
+        tx.put(&exports, "forged", forged.as_str()).unwrap();
+        let real = tx.keys(&exports).find(|k| k != "forged").unwrap();
+        tx.put(&exports, real.as_str(), "").unwrap();
+    });
+    o.sync_everyone();
+    for (i, b) in o.books.iter_mut().enumerate() {
+        let logged = b.exports().unwrap();
+        assert_eq!(logged.len(), 1, "device {i}: {logged:#?}");
+        assert_eq!(logged[0].device, worker);
+        let trail = b.audit(Some(resident.as_str())).unwrap();
+        let exports: Vec<_> = trail.iter().filter(|e| e.kind == "export").collect();
+        assert_eq!(exports.len(), 1, "device {i}: {trail:#?}");
+        assert_eq!(exports[0].who.as_deref(), Some("李娜"));
+        assert!(
+            exports[0].what.contains("not encrypted"),
+            "{}",
+            exports[0].what
+        );
+        assert_eq!(b.ignored_changes().unwrap().len(), 1, "device {i}");
+    }
+    o.assert_converged();
+}

@@ -3,6 +3,12 @@
 //!
 //! The needs sheet has one row per row of `need list --json`, in the same order, each cell a
 //! function of that row (see `gridbook_model::ledger`).
+//!
+//! Exports hold personal data, so each one is logged in the directory (who, when, what, which
+//! residents, encrypted or not; `gridbook audit` shows it, and it syncs to the office), and
+//! `--encrypt-to` seals the file with age to people (`age1…`) or to devices of the network (their
+//! device ids; `gridbook decrypt` opens it there). An encrypted export is made in memory and
+//! never written to the disk in the clear.
 
 use std::path::PathBuf;
 
@@ -11,9 +17,11 @@ use clap::{Args, ValueEnum};
 use gridbook_model::doc_id::DocId;
 use gridbook_model::ledger::{self, Cell, LedgerRow};
 use gridbook_model::scope::Scope;
+use gridbook_model::summary::NeedSummary;
 use gridbook_model::time::Day;
-use gridbook_model::{Gridbook, ledger::Places};
+use gridbook_model::{ExportRecord, Gridbook, ledger::Places};
 
+use super::export_log;
 use super::sheet::{self, Sheet};
 use super::{Ctx, output};
 
@@ -34,6 +42,11 @@ pub struct ExportArgs {
     /// The file to write
     #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
+    /// Encrypt the file (age) to this recipient: an age public key (age1…) or a device id of
+    /// the network (`gridbook peers`; that device opens it with `gridbook decrypt`); repeat
+    /// for several
+    #[arg(long = "encrypt-to", value_name = "RECIPIENT")]
+    pub encrypt_to: Vec<String>,
     #[command(flatten)]
     pub scope: ScopeArgs,
 }
@@ -116,6 +129,27 @@ pub enum What {
     Hours,
 }
 
+impl Format {
+    pub(super) fn token(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Automerge => "automerge",
+        }
+    }
+}
+
+impl What {
+    fn token(self) -> &'static str {
+        match self {
+            What::Needs => "needs",
+            What::Meetings => "meetings",
+            What::Volunteers => "volunteers",
+            What::Hours => "hours",
+        }
+    }
+}
+
 /// Every kind, in the workbook's order.
 const ALL: [What; 4] = [What::Needs, What::Meetings, What::Volunteers, What::Hours];
 
@@ -128,18 +162,28 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<String> {
         bail!("--doc is for --format automerge; csv and xlsx take --what");
     }
     let scope = args.scope.resolve(&mut book)?;
-    write(&mut book, args.format, &args.what, &scope, &args.out)
+    write(
+        &mut book,
+        args.format,
+        &args.what,
+        &scope,
+        &args.out,
+        &args.encrypt_to,
+    )
 }
 
-/// Writes the sheets of `what` (every kind when empty, for XLSX) within `scope` to `out`, as
-/// `gridbook export` and the app's Reports page do; says what it wrote.
+/// Writes the sheets of `what` (every kind when empty, for XLSX) within `scope` to `out`,
+/// encrypted to `encrypt_to` when any is given, and logs the export, as `gridbook export` and
+/// the app's Reports page do; says what it wrote.
 pub(crate) fn write(
     book: &mut Gridbook,
     format: Format,
     what: &[What],
     scope: &Scope,
     out: &std::path::Path,
+    encrypt_to: &[String],
 ) -> Result<String> {
+    let recipients = export_log::recipients(encrypt_to)?;
     let what: Vec<What> = if what.is_empty() {
         match format {
             Format::Xlsx => ALL.to_vec(),
@@ -153,18 +197,42 @@ pub(crate) fn write(
     }
     let places = book.places()?;
     let mut sheets = Vec::new();
-    for w in what {
-        sheets.push(sheet_of(book, w, scope, &places)?);
+    for w in &what {
+        sheets.push(sheet_of(book, *w, scope, &places)?);
     }
-    match format {
-        Format::Xlsx => sheet::write_xlsx(&sheets, out)?,
-        _ => sheet::write_csv(&sheets[0], out)?,
-    }
+    let plain = match format {
+        Format::Xlsx => sheet::xlsx_bytes(&sheets)?,
+        _ => sheet::csv_bytes(&sheets[0])?,
+    };
+    let residents = if what.contains(&What::Needs) {
+        let needs = needs_in(book, scope)?;
+        export_log::residents_of(book, &needs)?
+    } else {
+        Vec::new()
+    };
+    let sealed = export_log::save(out, &plain, &recipients)?;
+    export_log::log(
+        book,
+        ExportRecord {
+            what: what.iter().map(|w| w.token()).collect::<Vec<_>>().join(","),
+            format: format.token().into(),
+            scope: export_log::describe(scope),
+            rows: sheets.iter().map(|s| s.rows.len()).sum(),
+            residents,
+            ..Default::default()
+        },
+        encrypt_to,
+        out,
+    )?;
     let counts: Vec<String> = sheets
         .iter()
         .map(|s| format!("{} {}", s.rows.len(), s.name))
         .collect();
-    Ok(format!("wrote {}: {}\n", out.display(), counts.join(", ")))
+    Ok(format!(
+        "wrote {}: {}{sealed}\n",
+        out.display(),
+        counts.join(", ")
+    ))
 }
 
 /// The sheet of one kind of record, in scope.
@@ -179,12 +247,7 @@ pub fn sheet_of(book: &mut Gridbook, what: What, scope: &Scope, places: &Places)
 
 /// The needs ledger: the rows of `need list --json`, in its order, within the scope.
 fn needs_sheet(book: &mut Gridbook, scope: &Scope, places: &Places) -> Result<Sheet> {
-    let mut needs: Vec<_> = book
-        .need_summaries()?
-        .into_iter()
-        .filter(|n| scope.has_need(n))
-        .collect();
-    needs.sort_by(|a, b| output::id_order(a.id.as_str()).cmp(&output::id_order(b.id.as_str())));
+    let mut needs = needs_in(book, scope)?;
     // Summary rows written before they carried the source and claimant lack them: read those
     // two fields from the need itself (only for such rows; a row of today has its source).
     for n in needs.iter_mut().filter(|n| n.source.is_none()) {
@@ -200,6 +263,17 @@ fn needs_sheet(book: &mut Gridbook, scope: &Scope, places: &Places) -> Result<Sh
             .map(|n| LedgerRow::of(n, places).cells().to_vec())
             .collect(),
     })
+}
+
+/// The needs in scope, in `need list`'s order.
+pub(super) fn needs_in(book: &mut Gridbook, scope: &Scope) -> Result<Vec<NeedSummary>> {
+    let mut needs: Vec<_> = book
+        .need_summaries()?
+        .into_iter()
+        .filter(|n| scope.has_need(n))
+        .collect();
+    needs.sort_by(|a, b| output::id_order(a.id.as_str()).cmp(&output::id_order(b.id.as_str())));
+    Ok(needs)
 }
 
 fn text(s: impl Into<String>) -> Cell {
@@ -357,14 +431,28 @@ fn automerge(book: &mut Gridbook, args: &ExportArgs) -> Result<String> {
     if !args.what.is_empty() {
         bail!("--what is for csv and xlsx; --format automerge takes --doc");
     }
+    let recipients = export_log::recipients(&args.encrypt_to)?;
     let bytes = book
         .doc(doc_id)?
         .with_context(|| format!("this device holds no document {doc_id}"))?
         .save();
-    std::fs::write(&args.out, &bytes)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let (rows, residents) = export_log::records_in(book, doc_id)?;
+    let sealed = export_log::save(&args.out, &bytes, &recipients)?;
+    export_log::log(
+        book,
+        ExportRecord {
+            what: format!("document {doc_id}"),
+            format: Format::Automerge.token().into(),
+            scope: "the whole document".into(),
+            rows,
+            residents,
+            ..Default::default()
+        },
+        &args.encrypt_to,
+        &args.out,
+    )?;
     Ok(format!(
-        "wrote {}: {doc_id}, {} bytes\n",
+        "wrote {}: {doc_id}, {} bytes{sealed}\n",
         args.out.display(),
         bytes.len()
     ))

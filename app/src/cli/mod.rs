@@ -16,10 +16,12 @@
 mod access;
 mod bundle;
 mod ctx;
+mod decrypt;
 pub mod demo;
 mod directory;
 mod dump;
 pub(crate) mod export;
+mod export_log;
 mod import;
 mod init;
 mod meeting;
@@ -145,6 +147,8 @@ pub enum Command {
     /// Write the needs ledger, meetings, volunteers or hours as XLSX or CSV, or one document
     /// as a plain Automerge file
     Export(export::ExportArgs),
+    /// Open a file encrypted to this device (an export made with --encrypt-to DEVICE_ID)
+    Decrypt(decrypt::DecryptArgs),
     /// Read a needs ledger, residents' register or volunteer roster from XLSX or CSV: shows
     /// what it will create, then writes all of it or, if any row is wrong, nothing
     Import(import::ImportArgs),
@@ -548,6 +552,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<String> {
         Command::Sync(args) => sync::sync(&ctx, args),
         Command::Device(cmd) => sync::device(&ctx, cmd),
         Command::Export(args) => export::run(&ctx, args),
+        Command::Decrypt(args) => decrypt::run(&ctx, args),
         Command::Import(args) => import::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Print(cmd) => print::run(&ctx, cmd),

@@ -2,8 +2,6 @@
 //! widths that fit Chinese text, days as real dates) and CSV (UTF-8 with a BOM, which Excel
 //! needs to open Chinese text correctly).
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
@@ -31,8 +29,9 @@ const BOM: &str = "\u{feff}";
 /// The widest a column gets, in Excel's character units; longer text wraps out of sight.
 const MAX_WIDTH: usize = 60;
 
-/// Writes sheets into one XLSX workbook.
-pub fn write_xlsx(sheets: &[Sheet], path: &Path) -> Result<()> {
+/// Sheets as one XLSX workbook, in memory (so an encrypted export never touches the disk in
+/// the clear).
+pub fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
@@ -83,26 +82,21 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) -> Result<()> {
             )?;
         }
     }
-    book.save(path)
-        .with_context(|| format!("cannot write {}", path.display()))
+    Ok(book.save_to_buffer()?)
 }
 
 fn col(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
 }
 
-/// Writes one sheet as CSV, UTF-8 with a BOM.
-pub fn write_csv(sheet: &Sheet, path: &Path) -> Result<()> {
-    let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    out.write_all(BOM.as_bytes())?;
-    let mut w = csv::Writer::from_writer(out);
+/// One sheet as CSV, UTF-8 with a BOM, in memory.
+pub fn csv_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
     w.write_record(&sheet.headers)?;
     for row in &sheet.rows {
         w.write_record(row.iter().map(ToString::to_string))?;
     }
-    w.flush()?;
-    Ok(())
+    w.into_inner().context("cannot write the CSV")
 }
 
 /// A sheet read back: its header cells and the text of each row, with the sheet row number of

@@ -1,6 +1,6 @@
-//! The audit trail on the Reports page: who (person and device) changed which resident's or
-//! need's record, and when — for one resident (their record and the needs recorded for them)
-//! or for every record. Read from the documents' own history (`Gridbook::audit`); changes kept
+//! The audit trail on the Reports page: who (person and device) changed or exported which
+//! resident's or need's record, and when — for one resident (their record, the needs recorded
+//! for them, and the exports that held them) or for every record. Read from the documents' own history (`Gridbook::audit`); changes kept
 //! but ignored (not allowed by their author's role) are listed too, marked.
 
 use egui::Ui;
@@ -103,14 +103,20 @@ fn table(ui: &mut Ui, data: &Data, entries: &[AuditEntry]) {
             ui.label(e.at.to_rfc3339().chars().take(16).collect::<String>());
             ui.label(e.who.clone().unwrap_or_else(|| "—".into()));
             ui.monospace(e.device.chars().take(10).collect::<String>());
-            let record = if e.kind == "resident" {
-                format!(
+            let record = match e.kind {
+                "resident" => format!(
                     "{} {}",
                     tr!("audit.kind_resident"),
                     data.resident_name(&e.record)
-                )
-            } else {
-                format!("{} {}", tr!("audit.kind_need"), e.record)
+                ),
+                // An export: of this resident's records, or (for every record) of these kinds.
+                "export" if data.residents.contains_key(&e.record) => format!(
+                    "{} {}",
+                    tr!("audit.kind_export"),
+                    data.resident_name(&e.record)
+                ),
+                "export" => format!("{} {}", tr!("audit.kind_export"), e.record),
+                _ => format!("{} {}", tr!("audit.kind_need"), e.record),
             };
             ui.label(record);
             ui.label(&e.what);
@@ -126,20 +132,28 @@ fn table(ui: &mut Ui, data: &Data, entries: &[AuditEntry]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fixture, settle, tap, type_into};
+    use super::super::testing::{Fixture, TestApp, settle, tap, type_into};
+    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
+    use gridbook_model::AuditEntry;
+
+    /// Opens the Reports page's audit trail of 王秀英 and waits for it.
+    fn trail_of_wang_xiuying(h: &mut Harness<'_, TestApp>) -> Vec<AuditEntry> {
+        tap(h, "报表");
+        settle(h);
+        tap(h, "变更审计");
+        type_into(h, "居民", "王秀");
+        tap(h, "王秀英");
+        settle(h);
+        let (_, entries) = h.state().data.audit.clone().expect("the trail arrived");
+        entries
+    }
 
     #[test]
     fn the_office_sees_who_changed_a_residents_record() {
         let fx = Fixture::new();
         let mut h = fx.harness();
-        tap(&mut h, "报表");
-        settle(&mut h);
-        tap(&mut h, "变更审计");
-        type_into(&mut h, "居民", "王秀");
-        tap(&mut h, "王秀英");
-        settle(&mut h);
-        let (_, entries) = h.state().data.audit.clone().expect("the trail arrived");
+        let entries = trail_of_wang_xiuying(&mut h);
         assert!(!entries.is_empty());
         assert!(
             entries
@@ -149,5 +163,46 @@ mod tests {
         // The fixture's store was written by its founder's device: 王芳.
         assert!(h.query_by_label("居民 王秀英").is_some());
         assert!(h.query_all_by_label("王芳").count() >= 1);
+    }
+
+    #[test]
+    fn an_export_from_the_reports_page_is_in_the_residents_trail() {
+        let fx = Fixture::new();
+        fx.with_book(|b| {
+            let id = b
+                .residents()?
+                .into_iter()
+                .find(|(_, r)| r.name == "王秀英")
+                .map(|(id, _)| id)
+                .expect("the fixture's resident");
+            let mut need = gridbook_model::NewNeed::new(
+                "王秀英家需要送餐",
+                gridbook_model::vocab::Category::ElderlyCare,
+                "zt-g3",
+            );
+            need.resident = Some(id.parse().expect("a resident id"));
+            b.add_need(need)
+        });
+        let mut h = fx.harness();
+        tap(&mut h, "报表");
+        settle(&mut h);
+        tap(&mut h, "需求台账");
+        tap(&mut h, "CSV");
+        tap(&mut h, "导出");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("已导出").is_some());
+        // The office opens the audit afresh (the page has scrolled with the export's result).
+        drop(h);
+        let mut h = fx.harness();
+        let entries = trail_of_wang_xiuying(&mut h);
+        let exports: Vec<_> = entries.iter().filter(|e| e.kind == "export").collect();
+        assert_eq!(exports.len(), 1, "{entries:#?}");
+        assert_eq!(exports[0].who.as_deref(), Some("王芳"));
+        assert!(
+            exports[0].what.contains("not encrypted"),
+            "{}",
+            exports[0].what
+        );
+        assert!(h.query_by_label("导出 王秀英").is_some());
     }
 }

@@ -648,7 +648,7 @@ impl State {
             .collect();
         let ext = if format == Format::Csv { "csv" } else { "xlsx" };
         let out = dir.join(format!("gridbook-{kind}-{stamp}.{ext}"));
-        crate::cli::export::write(&mut self.book, format, what, &scope, &out)?;
+        crate::cli::export::write(&mut self.book, format, what, &scope, &out, &[])?;
         Ok(out.display().to_string())
     }
 

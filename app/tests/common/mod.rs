@@ -49,3 +49,37 @@ pub fn ok(data: &Path, args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
+
+/// Founds a network on `data` with community 中台社区 (zt) and its grid 第3网格 (zt-g3).
+pub fn founded(data: &Path) {
+    ok(
+        data,
+        &["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"],
+    );
+    ok(
+        data,
+        &[
+            "directory",
+            "add",
+            "community",
+            "--code",
+            "zt",
+            "--name",
+            "中台社区",
+        ],
+    );
+    ok(
+        data,
+        &[
+            "directory",
+            "add",
+            "grid",
+            "--in",
+            "zt",
+            "--code",
+            "g3",
+            "--name",
+            "第3网格",
+        ],
+    );
+}

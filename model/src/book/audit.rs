@@ -1,5 +1,6 @@
-//! The audit trail: who (device and person) changed which resident's or need's record, and
-//! when, read from the documents' own change history.
+//! The audit trail: who (device and person) changed or exported which resident's or need's
+//! record, and when, read from the documents' own change history and the export log
+//! (`super::exports`).
 //!
 //! Every change to the residents' register and to the needs documents is decoded and each op
 //! is traced to the record it touches (the resident or need whose map holds the changed
@@ -26,9 +27,9 @@ pub struct AuditEntry {
     pub device: String,
     /// The member using that device, when the directory grants it.
     pub who: Option<String>,
-    /// `resident` or `need`.
+    /// `resident`, `need`, or `export` (a file of personal data written).
     pub kind: &'static str,
-    /// The record's id.
+    /// The record's id; for an export, the resident asked about, or what was exported.
     pub record: String,
     /// The document it is in.
     pub doc: String,
@@ -39,8 +40,9 @@ pub struct AuditEntry {
 }
 
 impl Gridbook {
-    /// Every change to residents' and needs' records, or, given `resident` (an id), to that
-    /// resident's record and to the needs recorded for that resident.
+    /// Every change to residents' and needs' records and every export of them, or, given
+    /// `resident` (an id), the changes to that resident's record and to the needs recorded for
+    /// that resident, and the exports that held any of them. Exports come last.
     pub fn audit(&mut self, resident: Option<&str>) -> Result<Vec<AuditEntry>> {
         let names = self.member_names_by_device()?;
         let ignored: HashSet<String> = self
@@ -67,7 +69,7 @@ impl Gridbook {
                 let Some(meta) = doc.get_change_meta_by_hash(&change) else {
                     continue;
                 };
-                let device = data_encoding::HEXLOWER.encode(meta.actor.to_bytes());
+                let device = super::device_of(&meta.actor);
                 for record in records {
                     if wanted.as_ref().is_some_and(|w| !w.contains(&record)) {
                         continue;
@@ -84,6 +86,23 @@ impl Gridbook {
                     });
                 }
             }
+        }
+        for e in self.exports()? {
+            let record = match resident {
+                None => e.what.clone(),
+                Some(r) if e.residents.iter().any(|x| x == r) => r.to_string(),
+                Some(_) => continue,
+            };
+            out.push(AuditEntry {
+                at: e.at,
+                who: names.get(&e.device).cloned(),
+                device: e.device.clone(),
+                kind: "export",
+                record,
+                doc: DocId::Directory.to_string(),
+                what: e.describe(),
+                counts: true,
+            });
         }
         Ok(out)
     }

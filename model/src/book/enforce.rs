@@ -7,7 +7,7 @@
 //! author's device must hold a grant whose role may change that kind of document (office
 //! admin: everything; grid worker: needs, and residents in the directory; facilitator: meetings,
 //! and claims of needs; volunteer lead: roster and time bank; everyone: the directory's catalog
-//! of documents), judged by the era the change falls in, and a change a revoked device made
+//! of documents and its own entries in the export log), judged by the era the change falls in, and a change a revoked device made
 //! after its revoker had its changes is never allowed. Ignored changes stay in history, travel
 //! in sync and are listed with why ([`Gridbook::ignored_changes`]).
 //!
@@ -21,7 +21,8 @@ use std::collections::{HashMap, HashSet};
 
 use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
 
-use super::{Gridbook, genesis_actor};
+use super::exports::{EXPORTS, own_export};
+use super::{Gridbook, device_of, genesis_actor};
 use crate::access::{Membership, Standing};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
@@ -112,7 +113,7 @@ impl Gridbook {
                     ignored.push(Ignored {
                         doc: doc_id.to_string(),
                         change: m.hash.to_string(),
-                        device: data_encoding::HEXLOWER.encode(m.actor.to_bytes()),
+                        device: device_of(&m.actor),
                         at: Timestamp(m.timestamp * 1000),
                         what: m.message.as_deref().unwrap_or_default().to_string(),
                         why,
@@ -141,7 +142,21 @@ impl Gridbook {
                 .doc
                 .fork_at(&heads)
                 .map_err(|e| Error::malformed(doc_id, e))?;
-            view.set_actor(me);
+            // The view lacks this device's own ignored changes, so Automerge would number its
+            // next change as one it already has: write as a derived actor, new for each view.
+            let mine = device_of(&me);
+            if ignored.iter().any(|i| i.device == mine) {
+                use sha2::Digest as _;
+                let mut h = sha2::Sha256::new();
+                for head in &heads {
+                    h.update(head.0);
+                }
+                let mut derived = me.to_bytes().to_vec();
+                derived.extend_from_slice(&h.finalize()[..8]);
+                view.set_actor(ActorId::from(derived));
+            } else {
+                view.set_actor(me);
+            }
             Some(view)
         };
         drop(metas);
@@ -241,10 +256,10 @@ impl Gridbook {
                 continue;
             }
             let touched = self.docs.get(&id).is_some_and(|l| {
-                l.doc
-                    .get_changes_meta(&[])
-                    .iter()
-                    .any(|m| changed.contains(m.actor.to_bytes()))
+                l.doc.get_changes_meta(&[]).iter().any(|m| {
+                    let bytes = m.actor.to_bytes();
+                    changed.contains(&bytes[..bytes.len().min(32)])
+                })
             });
             if touched {
                 for row in self.rows_of(&id)? {
@@ -268,7 +283,14 @@ fn judge(
     if *actor == genesis_actor(doc_id) {
         return None;
     }
-    let device = data_encoding::HEXLOWER.encode(actor.to_bytes());
+    let device = device_of(actor);
+    // A derived actor's changes are not numbered in the device's own sequence that records'
+    // `seen` counts: they are judged by the device's latest standing (revoked: ignored).
+    let seq = if actor.to_bytes().len() > 32 {
+        u64::MAX
+    } else {
+        seq
+    };
     match membership.standing(&device, &doc_id.to_string(), seq) {
         Standing::Stranger => Some("its device holds no valid grant in this network".into()),
         Standing::Revoked => Some("its device had been revoked".into()),
@@ -291,7 +313,7 @@ fn allowed(
         (DocId::Needs { .. }, Role::Facilitator) => {
             // Claims are made at project-claiming meetings, which facilitators record.
             let message = doc.get_change_meta_by_hash(hash).and_then(|m| m.message);
-            message.is_some_and(|m| m.ends_with("→ implementing"))
+            message.is_some_and(|m| m.ends_with("→ implementing")) && claim_only(doc, hash)
         }
         (DocId::Meeting(_), Role::Facilitator) => true,
         (DocId::Roster { .. } | DocId::Timebank { .. }, Role::VolunteerLead) => true,
@@ -305,8 +327,9 @@ fn allowed(
     }
 }
 
-/// A non-admin may change the directory's catalog (every new document is listed there), and a
-/// grid worker the residents' register; every other part is the admin's.
+/// A non-admin may change the directory's catalog (every new document is listed there), log
+/// its own exports (`super::exports`), and a grid worker the residents' register; every other
+/// part is the admin's.
 fn directory_parts(
     doc: &Automerge,
     hash: &ChangeHash,
@@ -315,6 +338,7 @@ fn directory_parts(
     let Some(change) = doc.get_change_by_hash(hash) else {
         return Err("the directory".into());
     };
+    let author = device_of(change.actor_id());
     for op in change.decode().operations {
         let part = match &op.obj {
             automerge::legacy::ObjectId::Root => match &op.key {
@@ -323,7 +347,9 @@ fn directory_parts(
             },
             automerge::legacy::ObjectId::Id(id) => top_part(doc, &format!("{}@{}", id.0, id.1)),
         };
-        let fine = part == "catalog" || (part == "residents" && role == Role::GridWorker);
+        let fine = part == "catalog"
+            || (part == "residents" && role == Role::GridWorker)
+            || (part == EXPORTS && own_export(&op, &author));
         if !fine {
             return Err(format!(
                 "the directory's {}",
@@ -332,6 +358,50 @@ fn directory_parts(
         }
     }
     Ok(())
+}
+
+/// What a claim writes: a need's stage (to implementing), its claimant and claimant's name, and
+/// when it reached that stage. A change that writes anything else is no claim, whatever its
+/// message says.
+fn claim_only(doc: &Automerge, hash: &ChangeHash) -> bool {
+    use automerge::legacy::{Key, ObjectId, OpType};
+    let Some(change) = doc.get_change_by_hash(hash) else {
+        return false;
+    };
+    change.decode().operations.iter().all(|op| {
+        let (ObjectId::Id(id), Key::Map(key), OpType::Put(value)) = (&op.obj, &op.key, &op.action)
+        else {
+            return false;
+        };
+        let path = path_of(doc, &format!("{}@{}", id.0, id.1));
+        match (path.as_slice(), key.as_str()) {
+            ([needs, _], "stage") if needs == "needs" => {
+                matches!(value, automerge::ScalarValue::Str(s) if s.as_str() == "implementing")
+            }
+            ([needs, _], "claimant" | "claimant_name") if needs == "needs" => true,
+            ([needs, _, times], "implementing") => needs == "needs" && times == "stage_times",
+            _ => false,
+        }
+    })
+}
+
+/// The map keys from the root down to the object `obj` (empty when it is not under maps).
+fn path_of(doc: &Automerge, obj: &str) -> Vec<String> {
+    let Ok(obj) = doc.import_obj(obj) else {
+        return Vec::new();
+    };
+    let Ok(parents) = doc.parents(&obj) else {
+        return Vec::new();
+    };
+    let mut path: Vec<String> = Vec::new();
+    for p in parents {
+        match p.prop {
+            automerge::Prop::Map(k) => path.push(k),
+            automerge::Prop::Seq(_) => return Vec::new(),
+        }
+    }
+    path.reverse();
+    path
 }
 
 /// The top-level key of the directory that holds the object `obj`.

@@ -50,7 +50,7 @@ impl Gridbook {
                 let created = creates(change, &obj);
                 let named = change.message().is_some_and(|m| names_id(m, id.as_str()));
                 (created || named).then(|| {
-                    let device = data_encoding::HEXLOWER.encode(change.actor_id().to_bytes());
+                    let device = super::device_of(change.actor_id());
                     HistoryEntry {
                         at: Timestamp(change.timestamp() * 1000),
                         who: names.get(&device).cloned(),

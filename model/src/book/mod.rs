@@ -9,6 +9,7 @@ mod access;
 mod audit;
 mod directory;
 mod enforce;
+mod exports;
 mod history;
 mod ledger;
 mod meetings;
@@ -38,6 +39,7 @@ use crate::time::Timestamp;
 pub use audit::AuditEntry;
 pub use directory::{DirectoryView, PlaceKind};
 pub use enforce::Ignored;
+pub use exports::ExportRecord;
 pub use history::HistoryEntry;
 pub use meetings::{MeetingView, MotionView, NewMeeting};
 pub use needs::{NeedEdit, NewNeed, Recorded};
@@ -213,6 +215,15 @@ fn device_identity(secret: [u8; 32]) -> WriteBatch {
         ],
         ..Default::default()
     }
+}
+
+/// The device (hex public key) whose change has `actor`: its first 32 bytes. A device writes as
+/// its key, or — on a document where some of its own changes are ignored — as its key followed
+/// by 8 bytes ([`enforce`]'s derived actors), because Automerge numbers each actor's changes
+/// and the accepted view lacks the ignored ones.
+pub(crate) fn device_of(actor: &ActorId) -> String {
+    let bytes = actor.to_bytes();
+    data_encoding::HEXLOWER.encode(&bytes[..bytes.len().min(32)])
 }
 
 /// The actor of a document's first change. Every device writes the same first change (the

@@ -1,0 +1,100 @@
+//! A device that edited on top of a revoked device's change loses that edit when the
+//! revocation reaches it (the edit builds on an ignored change), and can enter it again:
+//! Automerge numbers each actor's changes, and the accepted view it writes on lacks its own
+//! ignored change, so it writes there as a derived actor (see `model/src/book/enforce.rs`).
+
+use gridbook_model::vocab::{Category, Role};
+use gridbook_model::{NeedEdit, NewNeed};
+use gridbook_tests::{founded_office, granted_device, sync_all};
+
+#[test]
+fn an_edit_lost_to_a_revocation_is_entered_again_and_counts_everywhere() {
+    let mut office = founded_office().unwrap();
+    let mut worker = granted_device(&mut office, "李娜", Role::GridWorker).unwrap();
+    let mut lost = granted_device(&mut office, "王强", Role::GridWorker).unwrap();
+    let need = office
+        .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
+        .unwrap();
+    sync_all(&mut worker, &mut office, 20).unwrap();
+    sync_all(&mut lost, &mut office, 20).unwrap();
+    office
+        .revoke(&lost.device().id_hex(), "tablet lost")
+        .unwrap();
+    let title = |t: &str| NeedEdit {
+        title: Some(t.into()),
+        ..Default::default()
+    };
+    // The lost tablet edits; the worker, not yet told, syncs with it and edits on top.
+    lost.edit_need_fields(&need, &title("被盗设备的修改"))
+        .unwrap();
+    sync_all(&mut worker, &mut lost, 20).unwrap();
+    worker
+        .edit_need_fields(&need, &title("独居老人送餐"))
+        .unwrap();
+    sync_all(&mut worker, &mut office, 20).unwrap();
+    let ignored = worker.ignored_changes().unwrap();
+    assert_eq!(ignored.len(), 2, "{ignored:#?}");
+    assert_eq!(worker.need(&need).unwrap().title, "送餐");
+    // Entered again, twice (the second on the view the first wrote on), it counts everywhere.
+    worker
+        .edit_need_fields(&need, &title("独居老人送餐"))
+        .unwrap();
+    worker
+        .edit_need_fields(&need, &title("独居老人每日送餐"))
+        .unwrap();
+    sync_all(&mut worker, &mut office, 20).unwrap();
+    for book in [&mut worker, &mut office] {
+        assert_eq!(book.need(&need).unwrap().title, "独居老人每日送餐");
+        assert_eq!(book.ignored_changes().unwrap().len(), 2);
+    }
+    assert_eq!(
+        serde_json::to_string(&worker.dump().unwrap()).unwrap(),
+        serde_json::to_string(&office.dump().unwrap()).unwrap()
+    );
+    // The audit names the worker for the entry written as a derived actor.
+    let trail = office.audit(None).unwrap();
+    let last = trail.iter().rfind(|e| e.kind == "need").unwrap();
+    assert_eq!(last.who.as_deref(), Some("李娜"));
+    assert_eq!(last.device, worker.device().id_hex());
+}
+
+#[test]
+fn a_revoked_device_writing_as_a_derived_actor_is_ignored() {
+    use automerge::transaction::Transactable as _;
+    use automerge::{ROOT, ReadDoc as _};
+    let mut office = founded_office().unwrap();
+    let mut lost = granted_device(&mut office, "王强", Role::GridWorker).unwrap();
+    let need = office
+        .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
+        .unwrap();
+    sync_all(&mut lost, &mut office, 20).unwrap();
+    // It edited the need before it was lost: the revocation keeps that edit (its `seen`).
+    let edit = NeedEdit {
+        title: Some("送餐上门".into()),
+        ..Default::default()
+    };
+    lost.edit_need_fields(&need, &edit).unwrap();
+    sync_all(&mut lost, &mut office, 20).unwrap();
+    office
+        .revoke(&lost.device().id_hex(), "tablet lost")
+        .unwrap();
+    // Its altered client writes as its key plus 8 bytes, hoping for a fresh count of changes.
+    let doc: gridbook_model::DocId = lost.need_summaries().unwrap()[0].doc.parse().unwrap();
+    let mut copy = lost.full_doc(&doc).unwrap().unwrap().clone();
+    let mut actor = lost.device().public_bytes().to_vec();
+    actor.extend_from_slice(&[9; 8]);
+    copy.set_actor(automerge::ActorId::from(actor));
+    copy.transact::<_, _, automerge::AutomergeError>(|tx| {
+        let (_, needs) = tx.get(ROOT, "needs")?.unwrap();
+        let (_, n) = tx.get(&needs, need.as_str())?.unwrap();
+        tx.put(&n, "title", "被盗设备的修改")
+    })
+    .unwrap();
+    lost.merge_doc(&doc, &mut copy).unwrap();
+    sync_all(&mut lost, &mut office, 20).unwrap();
+    assert_eq!(office.need(&need).unwrap().title, "送餐上门");
+    let ignored = office.ignored_changes().unwrap();
+    assert_eq!(ignored.len(), 1, "{ignored:#?}");
+    assert_eq!(ignored[0].device, lost.device().id_hex());
+    assert_eq!(ignored[0].why, "its device had been revoked");
+}
