@@ -1,8 +1,10 @@
 //! Bundles carried by hand between three devices of one network: they converge on files alone,
 //! and a tampered, truncated, foreign or unreadable bundle is refused whole.
 
+mod common;
+
 use gridbook_model::vocab::{Category, Role};
-use gridbook_model::{Gridbook, NewNeed, NewResident, PlaceKind};
+use gridbook_model::{Gridbook, NewNeed, NewResident};
 use gridbook_sync::bundle::{self, BundleError};
 
 /// A resident's name that must never be readable in a bundle's bytes.
@@ -11,13 +13,7 @@ const CANARY: &str = "欧阳秀凤";
 /// The office (founder) and two tablets it lists; the tablets have no network yet.
 fn network() -> (Gridbook, Gridbook, Gridbook) {
     let mut office = Gridbook::in_memory_seeded([1; 32]).unwrap();
-    office.init_network("凤凰台街道", "赵敏").unwrap();
-    office
-        .add_place(PlaceKind::Community, None, "zt", "中台社区")
-        .unwrap();
-    office
-        .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
-        .unwrap();
+    common::found(&mut office);
     office
         .add_resident(NewResident {
             name: CANARY.into(),

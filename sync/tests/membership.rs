@@ -5,11 +5,13 @@
 //!
 //! `GRIDBOOK_STRANGERS` sets how many random keys dial (default 1,000: about 4 s here).
 
+mod common;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use gridbook_model::vocab::{Category, Role};
-use gridbook_model::{Gridbook, NewNeed, PlaceKind};
+use gridbook_model::{Gridbook, NewNeed};
 use gridbook_sync::node::{ALPN, Node, NodeError, NodeEvent};
 use gridbook_sync::{Book, Session, SessionError, manifest, manifest_digest};
 use iroh::endpoint::{NetReportConfig, PortmapperConfig, presets};
@@ -18,13 +20,7 @@ use sha2::{Digest as _, Sha256};
 
 fn office() -> Gridbook {
     let mut office = Gridbook::in_memory().unwrap();
-    office.init_network("凤凰台街道", "赵敏").unwrap();
-    office
-        .add_place(PlaceKind::Community, None, "zt", "中台社区")
-        .unwrap();
-    office
-        .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
-        .unwrap();
+    common::found(&mut office);
     office
 }
 

@@ -48,10 +48,17 @@ pub fn copy_into(from: &mut Gridbook, to: &mut Gridbook) -> Result<usize> {
 /// its grid `zt-g3` (第3网格).
 pub fn founded_office() -> Result<Gridbook> {
     let mut office = Gridbook::in_memory()?;
+    found_network(&mut office)?;
+    Ok(office)
+}
+
+/// Makes `office` found the network (凤凰台街道, by 赵敏) with one community (`zt`, 中台社区)
+/// and its grid `zt-g3`.
+pub fn found_network(office: &mut Gridbook) -> Result<()> {
     office.init_network("凤凰台街道", "赵敏")?;
     office.add_place(PlaceKind::Community, None, "zt", "中台社区")?;
     office.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")?;
-    Ok(office)
+    Ok(())
 }
 
 /// A new device, granted `role` for a new member `name` by `office` (an admin).

@@ -9,7 +9,7 @@ use automerge::transaction::{CommitOptions, Transactable as _};
 use automerge::{ObjType, ROOT, ReadDoc as _};
 use gridbook_model::access::{Act, RecordBody};
 use gridbook_model::vocab::{Category, MeetingLevel, Role};
-use gridbook_model::{DocId, Error, Gridbook, NeedEdit, NewMeeting, NewNeed, PlaceKind};
+use gridbook_model::{DocId, Error, Gridbook, NeedEdit, NewMeeting, NewNeed};
 use gridbook_tests::sync_all;
 
 /// Commits one change made by `book`'s own device key straight on its copy of `doc`, bypassing
@@ -83,14 +83,7 @@ struct Office {
 impl Office {
     /// 0: the office (founder); 1: a grid worker; 2: a facilitator; 3: a grid worker to revoke.
     fn new() -> Office {
-        let mut office = Gridbook::in_memory().unwrap();
-        office.init_network("凤凰台街道", "赵敏").unwrap();
-        office
-            .add_place(PlaceKind::Community, None, "zt", "中台社区")
-            .unwrap();
-        office
-            .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
-            .unwrap();
+        let office = gridbook_tests::founded_office().unwrap();
         let mut books = vec![office];
         for (name, role) in [
             ("李娜", Role::GridWorker),

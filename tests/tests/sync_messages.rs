@@ -2,7 +2,7 @@
 
 use gridbook_model::time::Day;
 use gridbook_model::vocab::Category;
-use gridbook_model::{Gridbook, NeedEdit, NewNeed, PlaceKind};
+use gridbook_model::{Gridbook, NeedEdit, NewNeed};
 use gridbook_tests::{sync_all, two_devices};
 
 #[test]
@@ -44,13 +44,7 @@ fn a_returning_peer_resumes_from_its_stored_state_and_sends_only_the_edit() {
     let id = {
         let mut office =
             Gridbook::open_or_create(dirs.0.path(), &gridbook_tests::passphrase()).unwrap();
-        office.init_network("凤凰台街道", "赵敏").unwrap();
-        office
-            .add_place(PlaceKind::Community, None, "zt", "中台社区")
-            .unwrap();
-        office
-            .add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
-            .unwrap();
+        gridbook_tests::found_network(&mut office).unwrap();
         let news = (0..300)
             .map(|i| NewNeed::new(format!("需求 {i}"), Category::Other, "zt-g3"))
             .collect();
