@@ -419,42 +419,13 @@ fn a_wrong_row_rejects_the_whole_file_naming_row_and_column() {
     // it (each export is logged in its directory).
     let own = scratch();
     let data = own.path();
-    ok(
-        data,
-        &["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"],
-    );
-    ok(
-        data,
-        &[
-            "directory",
-            "add",
-            "community",
-            "--code",
-            "zt",
-            "--name",
-            "中台社区",
-        ],
-    );
-    ok(
-        data,
-        &[
-            "directory",
-            "add",
-            "grid",
-            "--in",
-            "zt",
-            "--code",
-            "g1",
-            "--name",
-            "第1网格",
-        ],
-    );
+    common::founded(data);
     let out = scratch();
     let file = out.path().join("bad.csv");
     let mut text = String::from("\u{feff}社区,网格,类别,需求,阶段,满意度\n");
-    text.push_str("中台社区,第1网格,老年关爱,独居老人需要送餐,发现,\n");
-    text.push_str("中台社区,第1网格,餐饮,路灯不亮,发现,\n");
-    text.push_str("中台社区,第1网格,设施维修,单元门禁损坏,分类,4\n");
+    text.push_str("中台社区,第3网格,老年关爱,独居老人需要送餐,发现,\n");
+    text.push_str("中台社区,第3网格,餐饮,路灯不亮,发现,\n");
+    text.push_str("中台社区,第3网格,设施维修,单元门禁损坏,分类,4\n");
     text.push_str("中台社区,第9网格,停车,乱停车堵塞消防通道,发现,\n");
     std::fs::write(&file, text).unwrap();
     let before = ok(data, &["dump"]);

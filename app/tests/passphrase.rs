@@ -19,36 +19,7 @@ fn run_with(data: &Path, passphrase: &str, args: &[&str]) -> Output {
 
 fn founded() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        &["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"],
-    );
-    ok(
-        dir.path(),
-        &[
-            "directory",
-            "add",
-            "community",
-            "--code",
-            "zt",
-            "--name",
-            "中台社区",
-        ],
-    );
-    ok(
-        dir.path(),
-        &[
-            "directory",
-            "add",
-            "grid",
-            "--in",
-            "zt",
-            "--code",
-            "g3",
-            "--name",
-            "第3网格",
-        ],
-    );
+    common::founded(dir.path());
     ok(
         dir.path(),
         &[
