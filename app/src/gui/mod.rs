@@ -14,6 +14,7 @@ pub(crate) mod fonts;
 mod history;
 mod meeting_agenda;
 mod meetings;
+mod messages;
 mod need_assign;
 mod need_step;
 mod needs;

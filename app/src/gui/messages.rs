@@ -1,0 +1,237 @@
+//! The messages between the UI and the worker: [`Command`]s it asks of the store, and the
+//! [`Event`]s that answer them (with why a step was [`Refusal`] refused).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use gridbook_model::conflict::Conflict;
+use gridbook_model::ids::{
+    ActivityId, MeetingId, MemberId, MotionId, NeedId, ResidentId, VolunteerId,
+};
+use gridbook_model::need::{Need, Transition, TransitionError};
+use gridbook_model::summary::{MeetingSummary, NeedSummary};
+use gridbook_model::vocab::Choice;
+use gridbook_model::{
+    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewNeed, Resident,
+};
+
+use gridbook_sync::peers::PeerView;
+
+use super::meeting_agenda::AgendaEdit;
+use super::reports::{ReportQuery, ReportShown};
+use super::rows::{NeedFilter, NeedStats};
+use super::volunteers::Roster;
+use crate::cli::export::{Format, What};
+
+/// What the UI asks of the store.
+#[derive(Debug)]
+pub enum Command {
+    /// List the needs that pass this filter.
+    FilterNeeds(NeedFilter),
+    /// Record a new need, durably.
+    AddNeed(NewNeed),
+    /// Load one need with its concurrent values.
+    LoadNeed(NeedId),
+    /// Move a need one step round the loop.
+    Advance(NeedId, Transition),
+    /// Assign a need to a member.
+    AssignNeed(NeedId, MemberId),
+    /// Write chosen values (resolving a conflict on each field written).
+    EditNeed(NeedId, NeedEdit),
+    /// Load one meeting.
+    LoadMeeting(MeetingId),
+    /// Sign a resident in.
+    CheckIn(MeetingId, ResidentId),
+    /// Record one resident's vote.
+    Vote(MeetingId, MotionId, ResidentId, Choice),
+    /// Set the show-of-hands counts of a motion.
+    SetCounts(MeetingId, MotionId, [(Choice, u32); 3]),
+    /// Edit a meeting's agenda, minutes or decisions.
+    EditMeeting(MeetingId, AgendaEdit),
+    /// Run a command line forwarded from a terminal (see `owner.rs`) and answer it.
+    Forwarded(Vec<String>, Sender<anyhow::Result<String>>),
+    /// The app is closing: stop.
+    Shutdown,
+    /// Work of the app's sync node on the store (`net.rs`); it is not the UI's, so it sends no
+    /// [`Event::Done`].
+    Store(StoreJob),
+    /// Read everything the views show again (a sync brought changes).
+    Reload,
+    /// From the sync node: tell it after each command that changed the store, so that live
+    /// connections push the change at once.
+    WatchedBy(gridbook_sync::Notifier),
+    /// List the known devices, for the sync page.
+    LoadPeers,
+    /// Compute the office's report for a period and place.
+    LoadReport(ReportQuery),
+    /// Read the audit trail of one resident, or of every record.
+    LoadAudit(super::audit::AuditOf),
+    /// Export the ledgers of a report's scope to a file in the data directory's `exports`.
+    Export {
+        /// The period and place.
+        query: ReportQuery,
+        /// The kinds (every one when empty).
+        what: Vec<What>,
+        /// XLSX or CSV.
+        format: Format,
+    },
+    /// Load a community's volunteers with their balances.
+    LoadVolunteers(String),
+    /// Start an activity today.
+    AddActivity {
+        /// The community's code.
+        community: String,
+        /// What the activity is.
+        title: String,
+    },
+    /// Record that a volunteer served at an activity.
+    RecordService {
+        /// The activity.
+        activity: ActivityId,
+        /// Who served.
+        volunteer: VolunteerId,
+        /// For how long.
+        minutes: u32,
+        /// Points earned.
+        points: u32,
+    },
+    /// Found a network on this device (first run).
+    FoundNetwork {
+        /// The subdistrict's name.
+        subdistrict: String,
+        /// The founder's name.
+        name: String,
+    },
+    /// Set the person using this device.
+    UseMember(MemberId),
+    /// Set (or with `None` clear) the network's relay server, for every device.
+    SetRelay(Option<String>),
+    /// Record a redemption of hours or points.
+    Redeem {
+        /// Whose.
+        volunteer: VolunteerId,
+        /// Minutes spent.
+        minutes: i64,
+        /// Points spent.
+        points: i64,
+        /// What for.
+        note: String,
+    },
+}
+
+/// Where a refusal is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The new-need form.
+    NewNeed,
+    /// The need's detail panel.
+    Need,
+    /// The meeting page.
+    Meeting,
+    /// The volunteers page.
+    Volunteers,
+    /// The first-run page.
+    FirstRun,
+    /// The reports page.
+    Reports,
+    /// Anything else: the status line.
+    General,
+}
+
+/// A refusal or failure, in words for the person at the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// A step was asked of a need at another stage.
+    WrongStage {
+        /// Where the need is.
+        from: gridbook_model::vocab::Stage,
+        /// Where it was asked to go.
+        to: gridbook_model::vocab::Stage,
+    },
+    /// A field the step needs is empty.
+    Missing(&'static str),
+    /// Anything else, in the model's words.
+    Other(String),
+}
+
+impl From<Error> for Refusal {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Transition(TransitionError::WrongStage { from, to, .. }) => {
+                Refusal::WrongStage { from, to }
+            }
+            Error::Transition(TransitionError::Missing { field, .. }) => Refusal::Missing(field),
+            other => Refusal::Other(other.to_string()),
+        }
+    }
+}
+
+/// What the store answers, in the order it happened.
+#[derive(Debug)]
+pub enum Event {
+    /// The store is open; the directory and the lists that do not change often.
+    Opened {
+        /// Where the data lives.
+        data_dir: PathBuf,
+        /// Communities, grids, buildings and members.
+        directory: Box<DirectoryView>,
+        /// The residents' register by id.
+        residents: Arc<BTreeMap<String, Resident>>,
+        /// The member using this device, if set.
+        me: Option<MemberId>,
+    },
+    /// The directory changed on this device (a network founded, the person using it set).
+    Directory(Box<DirectoryView>, Option<MemberId>),
+    /// The store could not be opened.
+    OpenFailed(String),
+    /// The needs list: every row, the positions that pass the filter, and figures.
+    Needs {
+        /// Every need's summary row.
+        rows: Arc<Vec<NeedSummary>>,
+        /// Positions in `rows` that pass the filter, in display order.
+        shown: Arc<Vec<usize>>,
+        /// Figures over every row.
+        stats: Arc<NeedStats>,
+        /// The filter that was applied.
+        filter: NeedFilter,
+    },
+    /// A need was saved durably.
+    NeedSaved(NeedId, String),
+    /// One need, whole, with the fields that hold concurrent values.
+    NeedDetail(Box<Need>, Vec<Conflict>, Vec<HistoryEntry>),
+    /// The meetings.
+    Meetings(Vec<MeetingSummary>),
+    /// One meeting.
+    Meeting(Box<MeetingView>),
+    /// An edit of a meeting's agenda, minutes or decisions was saved durably.
+    AgendaSaved,
+    /// A community's roster, activities and balances.
+    Volunteers(Box<Roster>),
+    /// A volunteers-page edit was saved durably (what, in words).
+    VolunteerSaved(String),
+    /// Something was refused; nothing was written.
+    Refused(Origin, Refusal),
+    /// The devices this one knows, for the sync page.
+    Peers(Vec<PeerView>),
+    /// The network's relay server, if it has one.
+    Relay(Option<String>),
+    /// The report asked for.
+    Report(Box<ReportShown>),
+    /// The audit trail asked for, oldest first (causal order per document).
+    Audit(super::audit::AuditOf, Vec<gridbook_model::AuditEntry>),
+    /// An export was written: what and where, in words.
+    Exported(String),
+    /// The command is finished (one per command, after its other events).
+    Done,
+}
+
+/// A job of the sync node's, run on the worker's store.
+pub struct StoreJob(pub gridbook_sync::Job);
+
+impl std::fmt::Debug for StoreJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreJob")
+    }
+}
