@@ -6,10 +6,10 @@ use automerge::transaction::{Transactable, Transaction};
 use automerge::{Automerge, ObjId, ROOT, ReadDoc, ScalarValue};
 use autosurgeon::{Text, hydrate_prop, reconcile_prop};
 
-#[cfg(test)]
-use super::COMPACT_AFTER_CHUNKS;
 use super::new_need::NewNeeds;
 use super::parallel::DocEdit;
+#[cfg(test)]
+use super::write::COMPACT_AFTER_CHUNKS;
 use super::{Gridbook, IdSource, Read, map_at};
 use crate::conflict::conflicted_fields;
 use crate::doc_id::DocId;

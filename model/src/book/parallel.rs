@@ -10,7 +10,8 @@ use std::collections::HashSet;
 
 use automerge::transaction::{CommitOptions, Transaction};
 
-use super::{Gridbook, IdSource, Loaded, Staged};
+use super::write::{Loaded, Staged};
+use super::{Gridbook, IdSource};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
 use crate::summary::Row;

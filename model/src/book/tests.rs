@@ -2,6 +2,7 @@
 use super::*;
 use crate::vocab::Category;
 use crate::{NeedEdit, NewNeed, PlaceKind};
+use write::COMPACT_AFTER_CHUNKS;
 
 #[test]
 fn a_document_edited_past_the_chunk_limit_is_compacted_and_reloads_whole() {
