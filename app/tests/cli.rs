@@ -111,6 +111,23 @@ impl Device {
         d
     }
 
+    /// A new device this one (an admin) grants the grid-worker role for a new member 李娜;
+    /// with its device id.
+    fn grant_tablet(&self) -> (Device, String) {
+        let tablet = Device::new();
+        let tablet_id = tablet.ok(&["device", "id"]).trim().to_string();
+        let worker = self.ok(&["member", "add", "--name", "李娜", "--role", "grid-worker"]);
+        self.ok(&[
+            "grant",
+            &tablet_id,
+            "--role",
+            "grid-worker",
+            "--member",
+            worker.trim(),
+        ]);
+        (tablet, tablet_id)
+    }
+
     fn add_need(&self) -> String {
         let out = self.ok(&[
             "need",
@@ -517,18 +534,8 @@ fn copy_docs(from: &Path, to: &Path) {
 fn concurrent_edits_show_as_conflicts_and_converged_devices_dump_alike() {
     let office = Device::founded();
     let id = office.add_need();
-    let tablet = Device::new();
     // The tablet's changes count once an admin grants it a role.
-    let tablet_id = tablet.ok(&["device", "id"]).trim().to_string();
-    let worker = office.ok(&["member", "add", "--name", "李娜", "--role", "grid-worker"]);
-    office.ok(&[
-        "grant",
-        &tablet_id,
-        "--role",
-        "grid-worker",
-        "--member",
-        worker.trim(),
-    ]);
+    let (tablet, _) = office.grant_tablet();
     copy_docs(office.data(), tablet.data());
 
     office.ok(&["need", "edit", &id, "--title", "每天送午饭"]);
@@ -709,17 +716,7 @@ fn volunteer_hours_earned_and_redeemed_give_the_balance() {
 #[test]
 fn an_admin_changes_a_role_revokes_a_device_and_peers_ignored_and_audit_say_so() {
     let office = Device::founded();
-    let tablet = Device::new();
-    let tablet_id = tablet.ok(&["device", "id"]).trim().to_string();
-    let worker = office.ok(&["member", "add", "--name", "李娜", "--role", "grid-worker"]);
-    office.ok(&[
-        "grant",
-        &tablet_id,
-        "--role",
-        "grid-worker",
-        "--member",
-        worker.trim(),
-    ]);
+    let (_tablet, tablet_id) = office.grant_tablet();
     // A new role without a new invite.
     office.ok(&["grant", &tablet_id, "--role", "facilitator"]);
     let peers = office.json(&["peers", "--json"]);
