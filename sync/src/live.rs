@@ -33,6 +33,9 @@ use crate::wire::Digest;
 /// How long a push waits after the first change it saw, so a burst of edits travels as one.
 const SETTLE: Duration = Duration::from_millis(100);
 
+/// How many times a failed push is tried again before the connection is given up.
+const PUSH_RETRIES: usize = 2;
+
 /// QUIC close code for a live connection whose peer is no longer an active member.
 pub(crate) const REVOKED: u32 = 410;
 
@@ -219,7 +222,17 @@ impl Live {
             if now.is_none() || agreed.lock().is_ok_and(|a| *a == now) {
                 continue;
             }
-            let result = transport::dial_on(&self.book, conn, Vec::new()).await;
+            let mut result = transport::dial_on(&self.book, conn, Vec::new()).await;
+            // A push can cross the peer's own push on this connection, and two sessions at
+            // once between the same two devices can fail each other; one more try once the
+            // other has ended settles it (the live test's simultaneous edits showed it).
+            for _ in 0..PUSH_RETRIES {
+                if result.is_ok() || conn.close_reason().is_some() {
+                    break;
+                }
+                tokio::time::sleep(SETTLE).await;
+                result = transport::dial_on(&self.book, conn, Vec::new()).await;
+            }
             let failed = result.is_err();
             if let Ok(Report {
                 agreed: Some(digest),
