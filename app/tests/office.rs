@@ -728,4 +728,21 @@ fn the_public_notice_names_no_one_and_the_sign_in_sheet_lists_who_came() {
         html.contains("号楼"),
         "those signed in show where they live"
     );
+    // The sheet names residents: it is in the audit like any export, for each of them.
+    let attendee = shown["attendees"][0].as_str().unwrap();
+    let trail = json(data, &["audit", "--resident", attendee, "--json"]);
+    let printed: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "export")
+        .filter_map(|e| e["what"].as_str())
+        .filter(|w| w.contains("sign-in sheet"))
+        .collect();
+    assert_eq!(printed.len(), 1, "{trail:#}");
+    assert!(
+        printed[0].contains(&format!("sign-in sheet {id} (html, {signed} rows")),
+        "{}",
+        printed[0]
+    );
 }

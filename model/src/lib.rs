@@ -36,7 +36,7 @@ pub mod volunteer;
 pub use book::{
     ACTIVITY, ActivitySummary, AuditEntry, DeviceKey, DirectoryView, ExportRecord, Gridbook,
     HistoryEntry, IdSource, Ignored, MeetingView, MotionView, NeedEdit, NewMeeting, NewNeed,
-    NewResident, NewVolunteer, PlaceKind, Recorded, VolunteerView,
+    NewResident, NewVolunteer, PlaceKind, Recorded, VolunteerView, signing,
 };
 pub use directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
 pub use doc_id::DocId;

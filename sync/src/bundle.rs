@@ -31,8 +31,9 @@ use crate::seal::{self, SealError};
 /// The first bytes of every bundle.
 pub const MAGIC: &[u8; 16] = b"GRIDBOOK-BUNDLE\n";
 
-/// The format this build writes and reads.
-pub const FORMAT: u16 = 1;
+/// The format this build writes and reads. Format 2: its documents' changes are signed (a
+/// format-1 bundle's unsigned changes would be ignored, so it is refused).
+pub const FORMAT: u16 = 2;
 
 /// The largest bundle header's network id (a network id is 32 hex digits).
 const MAX_NETWORK_ID: usize = 256;
@@ -73,6 +74,11 @@ pub enum BundleError {
         "this bundle has format {0}, newer than this Gridbook reads ({FORMAT}): update Gridbook"
     )]
     NewerFormat(u16),
+    /// Written by an earlier Gridbook, whose changes are unsigned.
+    #[error(
+        "this bundle has format {0}, written by an earlier Gridbook whose changes are unsigned and would be ignored: make it again on a device with this version"
+    )]
+    OlderFormat(u16),
     /// Another network's bundle.
     #[error("this bundle is from network {theirs}; this device belongs to network {ours}")]
     OtherNetwork {
@@ -232,7 +238,10 @@ pub fn read_header(bytes: &[u8]) -> Result<(String, usize), BundleError> {
         return Err(BundleError::Damaged("the header is cut short".into()));
     };
     let format = u16::from_le_bytes([*f0, *f1]);
-    if format != FORMAT {
+    if format < FORMAT {
+        return Err(BundleError::OlderFormat(format));
+    }
+    if format > FORMAT {
         return Err(BundleError::NewerFormat(format));
     }
     let len = usize::from(u16::from_le_bytes([*l0, *l1]));
@@ -365,7 +374,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_header_that_is_not_a_bundle_or_is_newer_is_refused() {
+    fn a_header_that_is_not_a_bundle_or_is_newer_or_older_is_refused() {
         assert!(matches!(
             read_header(b"PK\x03\x04 a zip file"),
             Err(BundleError::NotABundle)
@@ -373,6 +382,10 @@ mod tests {
         let mut h = header("abc");
         h[16] = 9;
         assert!(matches!(read_header(&h), Err(BundleError::NewerFormat(9))));
+        h[16] = 1;
+        let older = read_header(&h).unwrap_err();
+        assert!(matches!(older, BundleError::OlderFormat(1)), "{older}");
+        assert!(older.to_string().contains("unsigned"), "{older}");
         let h = header("abc");
         assert!(matches!(
             read_header(&h[..h.len() - 1]),

@@ -9,8 +9,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The protocol version this build speaks. A peer with another version is refused with a
-/// reason; the [`Frame::Hello`] layout must therefore never change.
-pub const PROTOCOL_VERSION: u32 = 3;
+/// reason; the [`Frame::Hello`] layout must therefore never change. Version 4: every change
+/// travels with its signature change (an earlier build's unsigned changes would be ignored).
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// The largest frame either side accepts (16 MiB). A bigger frame ends the session before its
 /// bytes are read.

@@ -246,6 +246,8 @@ fn an_ignored_change_still_travels_so_every_replica_holds_the_same_history() {
         Ok(())
     })
     .unwrap();
+    let change = copy.get_last_local_change().unwrap();
+    gridbook_model::signing::sign_after(&mut copy, tablet.device(), &change, 0);
     tablet
         .merge_doc(&gridbook_model::DocId::Directory, &mut copy)
         .unwrap();

@@ -369,7 +369,10 @@ impl World {
             let meeting = book.meeting(&self.meeting).map_err(e)?;
             for line in &self.acked.minutes {
                 if !meeting.minutes.as_str().contains(line.as_str()) {
-                    return Err(format!("minutes line {line:?} lost on device {i}"));
+                    return Err(format!(
+                        "minutes line {line:?} lost on device {i}: {:#?}",
+                        book.ignored_changes()
+                    ));
                 }
             }
             let view = book.meeting_view(&self.meeting).map_err(e)?;

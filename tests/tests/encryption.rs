@@ -488,3 +488,31 @@ fn a_store_from_before_encryption_is_refused_and_left_untouched() {
     // Nothing was sealed, added or dropped (redb itself may rewrite its header on opening).
     assert_eq!(raw_rows(&file), before);
 }
+
+#[test]
+fn a_store_from_before_signed_changes_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(STORE_FILE);
+    {
+        let mut book = Gridbook::open_or_create(dir.path(), &passphrase()).unwrap();
+        book.init_network("凤凰台街道", "赵敏").unwrap();
+    }
+    {
+        // What schema 4 wrote is laid out the same; only its changes were unsigned.
+        let db = redb::Database::open(&file).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.open_table(META)
+            .unwrap()
+            .insert("schema", 4u32.to_be_bytes().as_slice())
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let before = raw_rows(&file);
+    let e = Gridbook::open(dir.path(), &passphrase()).unwrap_err();
+    assert!(
+        matches!(e, Error::Store(StoreError::Unsigned { schema: 4, .. })),
+        "{e}"
+    );
+    assert!(e.to_string().contains("gridbook export"), "{e}");
+    assert_eq!(raw_rows(&file), before);
+}

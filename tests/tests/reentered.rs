@@ -90,6 +90,8 @@ fn a_revoked_device_writing_as_a_derived_actor_is_ignored() {
         tx.put(&n, "title", "被盗设备的修改")
     })
     .unwrap();
+    let change = copy.get_last_local_change().unwrap();
+    gridbook_model::signing::sign_after(&mut copy, lost.device(), &change, 0);
     lost.merge_doc(&doc, &mut copy).unwrap();
     sync_all(&mut lost, &mut office, 20).unwrap();
     assert_eq!(office.need(&need).unwrap().title, "送餐上门");

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
+use gridbook_model::ExportRecord;
 use gridbook_model::ids::MeetingId;
 use gridbook_model::ledger::Places;
 use gridbook_model::summary::NeedSummary;
@@ -60,7 +61,8 @@ pub struct FontFlag {
 
 pub fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
     let mut book = ctx.open()?;
-    let (out, html, what) = match cmd {
+    // The sign-in sheet names residents and where they live: it is logged like an export.
+    let (out, html, what, logged) = match cmd {
         PrintCommand::Notice { out, scope, font } => {
             let scope = scope.resolve(&mut book)?;
             let places = book.places()?;
@@ -84,7 +86,7 @@ pub fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
             };
             let n = needs.len();
             let html = notice(&title, &needs, &places, font.embed_font);
-            (out, html, format!("{n} needs"))
+            (out, html, format!("{n} needs"), None)
         }
         PrintCommand::SignIn {
             meeting,
@@ -95,19 +97,39 @@ pub fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
             let m = book.meeting_view(&meeting)?;
             let places = book.places()?;
             let mut signed = Vec::new();
+            let mut residents = Vec::new();
             for id in &m.attendees {
                 let resident = id.parse().ok().and_then(|rid| book.resident(&rid).ok());
                 signed.push(match resident {
-                    Some(r) => (r.name.clone(), home(&r, &places)),
+                    Some(r) => {
+                        residents.push(id.clone());
+                        (r.name.clone(), home(&r, &places))
+                    }
                     None => (id.clone(), String::new()),
                 });
             }
             let n = signed.len();
             let html = sign_in(&m, &signed, blank, font.embed_font);
-            (out, html, format!("{n} signed in, {blank} blank lines"))
+            let record = ExportRecord {
+                what: format!("sign-in sheet {meeting}"),
+                format: "html".into(),
+                scope: m.title.clone(),
+                rows: n,
+                residents,
+                ..Default::default()
+            };
+            (
+                out,
+                html,
+                format!("{n} signed in, {blank} blank lines"),
+                Some(record),
+            )
         }
     };
     std::fs::write(&out, html).with_context(|| format!("cannot write {}", out.display()))?;
+    if let Some(record) = logged {
+        super::export_log::log(&mut book, record, &[], &out)?;
+    }
     Ok(format!(
         "wrote {} ({what}): open it in a browser and print\n",
         out.display()

@@ -3,17 +3,23 @@
 //!
 //! **The rule**, computed alike on every device from the document's change graph and the
 //! verified membership (crate::access): a change is accepted iff all its dependencies are
-//! accepted and its author was allowed to make it — the genesis change always is; otherwise the
-//! author's device must hold a grant whose role may change that kind of document (office
-//! admin: everything; grid worker: needs, and residents in the directory; facilitator: meetings,
-//! and claims of needs; volunteer lead: roster and time bank; everyone: the directory's catalog
-//! of documents and its own entries in the export log), judged by the era the change falls in, and a change a revoked device made
-//! after its revoker had its changes is never allowed. Ignored changes stay in history, travel
-//! in sync and are listed with why ([`Gridbook::ignored_changes`]).
+//! accepted and
+//! - it is the document's genesis change (the one every device writes alike; another change by
+//!   the genesis actor is not), or a signature change that verifies (signing.rs: it changes
+//!   nothing); or
+//! - a signature of it by the device its actor names verifies (signing.rs), and that device
+//!   holds a grant whose role may change that kind of document (office admin: everything; grid
+//!   worker: needs, and residents in the directory; facilitator: meetings, and claims of needs;
+//!   volunteer lead: roster and time bank; everyone: the directory's catalog of documents and
+//!   its own entries in the export log), judged by the era the change falls in; a change a
+//!   revoked device made after its revoker had its changes is never allowed.
 //!
-//! **Cheap when nothing is ignored**: a check reads each change's metadata (no ops) once, then
-//! only the changes that arrive later; directory changes by non-admins are decoded to see which
-//! part they touch. Only a document that has ignored changes is forked at its accepted heads,
+//! Ignored changes stay in history, travel in sync and are listed with why
+//! ([`Gridbook::ignored_changes`]; signature changes are not listed).
+//!
+//! **Cheap when nothing is ignored**: a check reads each change's metadata (no ops) and
+//! verifies each signature once, then only the changes that arrive later; directory changes by
+//! non-admins are decoded to see which part they touch. Only a document that has ignored changes is forked at its accepted heads,
 //! and this device writes its own edits on that fork, so they never depend on an ignored change
 //! and are never ignored with it.
 
@@ -22,6 +28,7 @@ use std::collections::{HashMap, HashSet};
 use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
 
 use super::exports::{EXPORTS, own_export};
+use super::signing::{Signatures, is_signature};
 use super::{Gridbook, device_of, genesis_actor};
 use crate::access::{Membership, Standing};
 use crate::doc_id::DocId;
@@ -79,9 +86,10 @@ impl Gridbook {
             && c.ignored.is_empty()
         {
             let new = loaded.doc.get_changes_meta(&c.heads);
-            let all_fine = new.iter().all(|m| {
-                judge(&loaded.doc, doc_id, membership, &m.actor, m.seq, &m.hash).is_none()
-            });
+            let signatures = Signatures::of(&loaded.doc, &new);
+            let all_fine = new
+                .iter()
+                .all(|m| why_ignored(&loaded.doc, doc_id, membership, &signatures, m).is_none());
             if all_fine {
                 loaded.checked = Some(Checked {
                     heads,
@@ -95,6 +103,7 @@ impl Gridbook {
         let mut accepted: HashMap<ChangeHash, bool> = HashMap::new();
         let mut ignored = Vec::new();
         let metas = loaded.doc.get_changes_meta(&[]);
+        let signatures = Signatures::of(&loaded.doc, &metas);
         let mut pending: Vec<usize> = (0..metas.len()).collect();
         while !pending.is_empty() {
             let before = pending.len();
@@ -106,10 +115,13 @@ impl Gridbook {
                 let why = if m.deps.iter().any(|d| accepted.get(d) == Some(&false)) {
                     Some("it builds on an ignored change".to_string())
                 } else {
-                    judge(&loaded.doc, doc_id, membership, &m.actor, m.seq, &m.hash)
+                    why_ignored(&loaded.doc, doc_id, membership, &signatures, m)
                 };
                 accepted.insert(m.hash, why.is_none());
-                if let Some(why) = why {
+                // A signature change holds no ops: ignoring it hides nothing worth listing.
+                if let Some(why) = why
+                    && !is_signature(m)
+                {
                     ignored.push(Ignored {
                         doc: doc_id.to_string(),
                         change: m.hash.to_string(),
@@ -271,6 +283,27 @@ impl Gridbook {
     }
 }
 
+/// Why the change `m` of `doc` does not count, its dependencies aside, or `None` when it does:
+/// a signature change that verifies always counts (it changes nothing); any other change must
+/// be signed by the device its actor names, and allowed ([`judge`]).
+fn why_ignored(
+    doc: &Automerge,
+    doc_id: &DocId,
+    membership: &Membership,
+    signatures: &Signatures,
+    m: &automerge::ChangeMetadata<'_>,
+) -> Option<String> {
+    if signatures.is_valid_signature(&m.hash) {
+        return None;
+    }
+    if m.actor.as_ref() != &genesis_actor(doc_id) && !signatures.signs(&m.hash) {
+        return Some(
+            "it is not signed by the device its actor names (written by an altered client, or its signature has not arrived yet)".into(),
+        );
+    }
+    judge(doc, doc_id, membership, &m.actor, m.seq, &m.hash)
+}
+
 /// Why the change (`actor`, `seq`) in `doc_id` does not count, or `None` when it does.
 fn judge(
     doc: &Automerge,
@@ -281,7 +314,11 @@ fn judge(
     hash: &ChangeHash,
 ) -> Option<String> {
     if *actor == genesis_actor(doc_id) {
-        return None;
+        // Only the first change every device writes alike, not anything else with its actor.
+        let genesis = super::genesis(doc_id).ok().map(|d| d.get_heads());
+        return (genesis.as_deref() != Some(&[*hash][..])).then(|| {
+            "it claims the document's first change's actor but is not that change".into()
+        });
     }
     let device = device_of(actor);
     // A derived actor's changes are not numbered in the device's own sequence that records'

@@ -18,6 +18,7 @@ mod new_need;
 mod parallel;
 mod report;
 mod residents;
+pub mod signing;
 mod sync;
 mod volunteers;
 mod write;
@@ -54,14 +55,24 @@ use write::Loaded;
 pub struct DeviceKey {
     secret: [u8; 32],
     public: [u8; 32],
+    signing: ed25519_dalek::SigningKey,
 }
 
 impl DeviceKey {
     fn from_secret(secret: [u8; 32]) -> Self {
-        let public = ed25519_dalek::SigningKey::from_bytes(&secret)
-            .verifying_key()
-            .to_bytes();
-        DeviceKey { secret, public }
+        let signing = ed25519_dalek::SigningKey::from_bytes(&secret);
+        let public = signing.verifying_key().to_bytes();
+        DeviceKey {
+            secret,
+            public,
+            signing,
+        }
+    }
+
+    /// The message of the signature change that signs this device's change `hash`
+    /// ([`signing`]).
+    pub fn sign_change(&self, hash: &automerge::ChangeHash) -> String {
+        signing::signature_message(&self.signing, hash)
     }
 
     /// The secret key bytes (for the network layer).
@@ -433,7 +444,7 @@ impl Gridbook {
                 // changes would be applied one by one (a bundle of 10k needs took 10 s so).
                 let mut doc = other.clone();
                 doc.set_actor(ActorId::from(book.key.public.as_slice()));
-                let new = doc.get_changes(&[]).len();
+                let new = signing::edits_since(&doc, &[]);
                 book.docs.insert(doc_id.clone(), Loaded::new(doc, 0));
                 book.touched.insert(doc_id.clone());
                 book.stage_changes(doc_id, &[]);
@@ -452,9 +463,12 @@ impl Gridbook {
                 .doc
                 .merge(other)
                 .map_err(|e| Error::malformed(doc_id, e))?;
-            let new = loaded.doc.get_changes(&heads).len();
+            // A signature alone is no edit to report, but it may make one count: store it and
+            // recompute the rows all the same.
+            let arrived = loaded.doc.get_heads() != heads;
+            let new = signing::edits_since(&loaded.doc, &heads);
             book.touched.insert(doc_id.clone());
-            if new > 0 {
+            if arrived {
                 book.stage_changes(doc_id, &heads);
                 let rows = book.rows_of(doc_id)?;
                 for row in rows {

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use automerge::transaction::{CommitOptions, Transaction};
 
 use super::write::{Loaded, Staged};
-use super::{Gridbook, IdSource};
+use super::{DeviceKey, Gridbook, IdSource};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
 use crate::summary::Row;
@@ -37,6 +37,8 @@ struct Job<F> {
     ids: IdSource,
     ids_end: u64,
     f: F,
+    /// This device's key, to sign the commit (signing.rs).
+    key: DeviceKey,
 }
 
 /// What came back from a job: the document, always, and the edit's outcome.
@@ -70,6 +72,11 @@ impl<F> Job<F> {
             ))),
             Ok(success) => {
                 let (result, rows) = success.result;
+                if success.hash.is_some()
+                    && let Some(change) = self.loaded.doc.get_last_local_change()
+                {
+                    super::signing::sign_after(&mut self.loaded.doc, &self.key, &change, time);
+                }
                 Ok((result, rows, self.loaded.stage(&heads)))
             }
         };
@@ -122,6 +129,7 @@ impl Gridbook {
                 ids_end: self.ids.next,
                 ids,
                 f: edit.f,
+                key: self.key.clone(),
             });
         }
         let done = run_all(jobs, time);

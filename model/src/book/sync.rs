@@ -139,8 +139,11 @@ impl Gridbook {
                         "the peer sent a sync message for {doc} that does not apply: {e}"
                     ))
                 })?;
-            let new = loaded.doc.get_changes(&heads).len();
-            if new > 0 {
+            // A signature alone is no edit to report, but it may make one count: store it and
+            // recompute the rows all the same.
+            let arrived = loaded.doc.get_heads() != heads;
+            let new = super::signing::edits_since(&loaded.doc, &heads);
+            if arrived {
                 book.stage_changes(doc, &heads);
                 for row in book.rows_of(doc)? {
                     book.pending.summaries.push((row.kind, row.id, row.json));

@@ -113,21 +113,36 @@ impl Gridbook {
             },
             |tx| f(tx, ids),
         );
-        let (result, rows) = match outcome {
-            Ok(success) => success.result,
+        let ((result, rows), committed) = match outcome {
+            Ok(success) => (success.result, success.hash),
             Err(failure) => {
                 // Automerge rolled the transaction back; the document is as it was.
                 return Err(failure.error);
             }
         };
         self.touched.insert(doc_id.clone());
-        let change = target.get_last_local_change();
+        // An edit that changed nothing commits nothing: then there is nothing to sign.
+        let change = committed.and(target.get_last_local_change());
+        // Sign it (signing.rs): an empty change right after it, carrying the signature.
+        let signature = change.as_ref().map(|change| {
+            let message = self.key.sign_change(&change.hash());
+            target.empty_commit(
+                CommitOptions::default()
+                    .with_message(message)
+                    .with_time(time),
+            );
+            target.get_last_local_change()
+        });
         if loaded.checked.as_ref().is_some_and(|c| c.view.is_some())
             && let Some(change) = &change
         {
             loaded
                 .doc
-                .apply_changes([change.clone()])
+                .apply_changes(
+                    [Some(change.clone()), signature.flatten()]
+                        .into_iter()
+                        .flatten(),
+                )
                 .map_err(|e| Error::malformed(doc_id, e))?;
         }
         if let Some(change) = change

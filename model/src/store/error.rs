@@ -67,6 +67,16 @@ pub enum StoreError {
         /// Its schema version.
         schema: u32,
     },
+    /// Written before changes were signed: every device would ignore its changes.
+    #[error(
+        "the store {path} was written by a Gridbook that did not sign its changes (schema {schema}); every device now ignores unsigned changes, so it was left untouched: export its data with the Gridbook that wrote it (`gridbook export --format csv`), then import it on a device of this version"
+    )]
+    Unsigned {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        schema: u32,
+    },
     /// The key could not be made or the passphrase is unusable.
     #[error("{0}")]
     Key(CryptError),

@@ -7,10 +7,14 @@ use super::StoreError;
 use super::tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 4;
+pub const CURRENT: u32 = 5;
 
 /// The first schema whose values are sealed; older stores are refused (see `Store::open`).
 pub const SEALED: u32 = 4;
+
+/// The first schema whose documents' changes are all signed (`book/signing.rs`); older stores
+/// are refused: every device ignores their unsigned changes.
+pub const SIGNED: u32 = 5;
 
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
@@ -20,6 +24,7 @@ const MIGRATIONS: [Migration; CURRENT as usize] = [
     create_heads_v2,
     create_local_v3,
     sealed_v4,
+    signed_v5,
 ];
 
 fn create_tables_v1(tx: &WriteTransaction) -> Result<(), StoreError> {
@@ -47,6 +52,12 @@ fn create_local_v3(tx: &WriteTransaction) -> Result<(), StoreError> {
 /// stores reach this step, because a plain store is refused before migrating (sealing its
 /// values in place would leave the plain ones in redb's free pages).
 fn sealed_v4(_tx: &WriteTransaction) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// Schema 5: every change signed by its device. The tables keep their layout; only new stores
+/// reach this step (an older store's changes are unsigned, so it is refused).
+fn signed_v5(_tx: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 

@@ -127,6 +127,9 @@ impl Store {
             if schema < migrations::SEALED {
                 return Err(StoreError::Unencrypted { path, schema });
             }
+            if schema < migrations::SIGNED {
+                return Err(StoreError::Unsigned { path, schema });
+            }
             if schema == migrations::CURRENT {
                 for row in meta_table.iter()? {
                     let (key, _) = row?;
