@@ -7,6 +7,7 @@ pub mod data;
 pub mod decoders;
 pub mod naive;
 pub mod net;
+pub mod office;
 pub mod report;
 pub mod work;
 pub mod world;

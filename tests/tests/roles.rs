@@ -5,35 +5,12 @@
 
 use std::time::Instant;
 
-use automerge::transaction::{CommitOptions, Transactable as _};
+use automerge::transaction::Transactable as _;
 use automerge::{ObjType, ROOT, ReadDoc as _};
 use gridbook_model::access::{Act, RecordBody};
 use gridbook_model::vocab::{Category, MeetingLevel, Role};
-use gridbook_model::{DocId, Error, Gridbook, NeedEdit, NewMeeting, NewNeed, signing};
-use gridbook_tests::sync_all;
-
-/// Commits one change made and signed by `book`'s own device key straight on its copy of `doc`,
-/// bypassing the checks its Gridbook makes (as a modified client would), and stores it.
-fn tamper(
-    book: &mut Gridbook,
-    doc: &DocId,
-    message: &str,
-    f: impl FnOnce(&mut automerge::transaction::Transaction<'_>),
-) {
-    let mut copy = book.full_doc(doc).unwrap().unwrap().clone();
-    copy.transact_with::<_, _, automerge::AutomergeError, _>(
-        |_| CommitOptions::default().with_message(message.to_string()),
-        |tx| {
-            f(tx);
-            Ok(())
-        },
-    )
-    .unwrap();
-    // An altered client still holds its device's key, so it signs what it writes.
-    let change = copy.get_last_local_change().unwrap();
-    signing::sign_after(&mut copy, book.device(), &change, 0);
-    book.merge_doc(doc, &mut copy).unwrap();
-}
+use gridbook_model::{DocId, Error, Gridbook, NeedEdit, NewMeeting, NewNeed};
+use gridbook_tests::office::{Office, retitle, tamper};
 
 /// Writes a record signed by `book`'s own key into its directory, as a tampered client would.
 fn forge_record(book: &mut Gridbook, device: &str, act: Act, signer_secret: Option<[u8; 32]>) {
@@ -66,14 +43,6 @@ fn forge_record(book: &mut Gridbook, device: &str, act: Act, signer_secret: Opti
     });
 }
 
-fn retitle(book: &mut Gridbook, need: &gridbook_model::ids::NeedId, title: &str) {
-    let edit = NeedEdit {
-        title: Some(title.into()),
-        ..Default::default()
-    };
-    book.edit_need_fields(need, &edit).unwrap();
-}
-
 fn meeting() -> NewMeeting {
     NewMeeting {
         title: "停车位".into(),
@@ -87,82 +56,10 @@ fn meeting() -> NewMeeting {
     }
 }
 
-struct Office {
-    books: Vec<Gridbook>,
-}
-
-impl Office {
-    /// 0: the office (founder); 1: a grid worker; 2: a facilitator; 3: a grid worker to revoke.
-    fn new() -> Office {
-        let office = gridbook_tests::founded_office().unwrap();
-        let mut books = vec![office];
-        for (name, role) in [
-            ("李娜", Role::GridWorker),
-            ("陈静", Role::Facilitator),
-            ("王强", Role::GridWorker),
-        ] {
-            let tablet = Gridbook::in_memory().unwrap();
-            let member = books[0].add_member(name, role).unwrap();
-            books[0]
-                .add_device(&tablet.device().id_hex(), &member, role)
-                .unwrap();
-            books.push(tablet);
-        }
-        let mut o = Office { books };
-        o.sync_everyone();
-        o
-    }
-
-    fn sync(&mut self, a: usize, b: usize) {
-        let (lo, hi) = (a.min(b), a.max(b));
-        let (left, right) = self.books.split_at_mut(hi);
-        sync_all(&mut left[lo], &mut right[0], 20).unwrap();
-    }
-
-    fn sync_everyone(&mut self) {
-        for _ in 0..2 {
-            for i in 1..self.books.len() {
-                self.sync(0, i);
-            }
-        }
-    }
-
-    fn assert_converged(&mut self) {
-        let dumps: Vec<String> = self
-            .books
-            .iter_mut()
-            .map(|b| serde_json::to_string(&b.dump().unwrap()).unwrap())
-            .collect();
-        for (i, d) in dumps.iter().enumerate() {
-            assert_eq!(d, &dumps[0], "device {i}'s dump differs from the office's");
-        }
-        let ignored: Vec<Vec<String>> = self
-            .books
-            .iter_mut()
-            .map(|b| {
-                let mut v: Vec<String> = b
-                    .ignored_changes()
-                    .unwrap()
-                    .into_iter()
-                    .map(|i| i.change)
-                    .collect();
-                v.sort();
-                v
-            })
-            .collect();
-        for v in &ignored {
-            assert_eq!(v, &ignored[0], "every device ignores the same changes");
-        }
-        for b in &mut self.books {
-            assert_eq!(b.stale_summaries().unwrap(), Vec::<String>::new());
-        }
-    }
-}
-
 #[test]
 fn forged_records_and_edits_outside_a_role_are_ignored_everywhere_and_replicas_converge() {
     let started = Instant::now();
-    let mut o = Office::new();
+    let mut o = Office::founded();
     let founder = o.books[0].device().id_hex();
     let stranger = "11".repeat(32);
     let meeting = o.books[2].create_meeting(meeting()).unwrap();
@@ -271,7 +168,7 @@ fn forged_records_and_edits_outside_a_role_are_ignored_everywhere_and_replicas_c
 #[test]
 fn a_revoked_devices_later_changes_are_ignored_on_every_peer_even_relayed() {
     let started = Instant::now();
-    let mut o = Office::new();
+    let mut o = Office::founded();
     let need = o.books[3]
         .add_need(NewNeed::new(
             "独居老人需要送餐",
@@ -322,7 +219,7 @@ fn a_revoked_devices_later_changes_are_ignored_on_every_peer_even_relayed() {
 
 #[test]
 fn a_role_changes_without_re_inviting() {
-    let mut o = Office::new();
+    let mut o = Office::founded();
     let tablet = o.books[1].device().id_hex();
     let member = o.books[0]
         .membership()
@@ -344,7 +241,7 @@ fn a_role_changes_without_re_inviting() {
 
 #[test]
 fn the_audit_names_who_changed_a_residents_records_on_every_device() {
-    let mut o = Office::new();
+    let mut o = Office::founded();
     let enter = |book: &mut Gridbook, name: &str| {
         book.add_resident(gridbook_model::NewResident {
             name: name.into(),
@@ -394,7 +291,7 @@ fn the_audit_names_who_changed_a_residents_records_on_every_device() {
 #[test]
 fn a_facilitator_records_a_claim_but_no_other_need_edit() {
     use gridbook_tests::world::transition;
-    let mut o = Office::new();
+    let mut o = Office::founded();
     let (worker, facilitator) = (1, 2);
     let id = o.books[worker]
         .add_need(NewNeed::new("加装电梯", Category::Facilities, "zt-g3"))
@@ -461,7 +358,7 @@ fn a_facilitator_records_a_claim_but_no_other_need_edit() {
 #[test]
 fn exports_are_logged_for_the_office_and_nobody_logs_in_anothers_name() {
     use gridbook_model::ExportRecord;
-    let mut o = Office::new();
+    let mut o = Office::founded();
     let resident = o.books[0]
         .add_resident(gridbook_model::NewResident {
             name: "刘秀英".into(),
@@ -506,100 +403,6 @@ fn exports_are_logged_for_the_office_and_nobody_logs_in_anothers_name() {
             exports[0].what
         );
         assert_eq!(b.ignored_changes().unwrap().len(), 1, "device {i}");
-    }
-    o.assert_converged();
-}
-
-#[test]
-fn changes_written_as_another_device_or_as_the_genesis_are_ignored_everywhere() {
-    let mut o = Office::new();
-    let founder = o.books[0].device().id_hex();
-    let founder_actor = automerge::ActorId::from(o.books[0].device().public_bytes().as_slice());
-    let facilitator = automerge::ActorId::from(o.books[2].device().public_bytes().as_slice());
-    let need = o.books[0]
-        .add_need(NewNeed::new("楼道灯坏了", Category::Facilities, "zt-g3"))
-        .unwrap();
-    o.sync_everyone();
-    let needs_doc: DocId = o.books[1].need_summaries().unwrap()[0].doc.parse().unwrap();
-    // A genuine signature by the founder, to copy onto a forged change.
-    let directory = o.books[1].full_doc(&DocId::Directory).unwrap().unwrap();
-    let real_signature = directory
-        .get_changes_meta(&[])
-        .into_iter()
-        .filter(|m| m.actor.as_ref() == &founder_actor)
-        .find_map(|m| m.message.filter(|s| s.starts_with(signing::PREFIX)))
-        .unwrap()
-        .to_string();
-    // The grid worker's altered client writes as other devices: unsigned, signed with its own
-    // key, and followed by a copy of the founder's real signature; then as the genesis actor
-    // every device shares for a document's first change.
-    let w = &mut o.books[1];
-    let worker = w.device().clone();
-    let genesis_actor = {
-        let d = w.full_doc(&needs_doc).unwrap().unwrap();
-        d.get_changes_meta(&[])[0].actor.clone().into_owned()
-    };
-    let forgeries: [(&DocId, automerge::ActorId, &str); 4] = [
-        (&DocId::Directory, facilitator, "unsigned"),
-        (&DocId::Directory, founder_actor.clone(), "own key"),
-        (&needs_doc, founder_actor.clone(), "copied"),
-        (&needs_doc, genesis_actor, "genesis"),
-    ];
-    // Each on a copy of the documents as they were, so none builds on another.
-    let originals = [
-        w.full_doc(&DocId::Directory).unwrap().unwrap().clone(),
-        w.full_doc(&needs_doc).unwrap().unwrap().clone(),
-    ];
-    for (doc, actor, how) in forgeries {
-        let mut copy = originals[usize::from(*doc != DocId::Directory)].clone();
-        copy.set_actor(actor);
-        copy.transact::<_, _, automerge::AutomergeError>(|tx| {
-            if *doc == DocId::Directory {
-                let (_, grids) = tx.get(ROOT, "grids")?.unwrap();
-                let (_, g3) = tx.get(&grids, "zt-g3")?.unwrap();
-                tx.put(&g3, "name", format!("篡改网格 {how}"))
-            } else {
-                let (_, needs) = tx.get(ROOT, "needs")?.unwrap();
-                let (_, n) = tx.get(&needs, need.as_str())?.unwrap();
-                tx.put(&n, "title", format!("篡改 {how}"))
-            }
-        })
-        .unwrap();
-        let change = copy.get_last_local_change().unwrap();
-        match how {
-            "own key" => {
-                signing::sign_after(&mut copy, &worker, &change, 0);
-            }
-            "copied" => {
-                copy.empty_commit(CommitOptions::default().with_message(real_signature.clone()));
-            }
-            _ => {}
-        }
-        w.merge_doc(doc, &mut copy).unwrap();
-    }
-    o.sync_everyone();
-    // The founder goes on editing the documents holding changes made in its name.
-    retitle(&mut o.books[0], &need, "三楼楼道灯坏了");
-    o.sync_everyone();
-    for (i, b) in o.books.iter_mut().enumerate() {
-        assert_eq!(
-            b.resolve_grid("zt-g3").unwrap().1.name,
-            "第3网格",
-            "device {i}"
-        );
-        assert_eq!(b.need(&need).unwrap().title, "三楼楼道灯坏了", "device {i}");
-        let ignored = b.ignored_changes().unwrap();
-        assert_eq!(ignored.len(), 4, "device {i}: {ignored:#?}");
-        let unsigned = ignored
-            .iter()
-            .filter(|x| x.why.contains("not signed"))
-            .count();
-        let genesis = ignored
-            .iter()
-            .filter(|x| x.why.contains("first change"))
-            .count();
-        assert_eq!((unsigned, genesis), (3, 1), "device {i}: {ignored:#?}");
-        assert_eq!(ignored.iter().filter(|x| x.device == founder).count(), 2);
     }
     o.assert_converged();
 }
