@@ -138,6 +138,9 @@ pub struct Gridbook {
     /// Durable writes that stored document changes since the book was opened.
     revision: u64,
     access: access::AccessCache,
+    /// The documents whose changes were checked in full (enforce.rs), for tests.
+    #[cfg(test)]
+    full_checks: Vec<DocId>,
 }
 
 impl std::fmt::Debug for Gridbook {
@@ -306,6 +309,8 @@ impl Gridbook {
             depth: 0,
             revision: 0,
             access: access::AccessCache::default(),
+            #[cfg(test)]
+            full_checks: Vec::new(),
         })
     }
 

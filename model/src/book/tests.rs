@@ -2,6 +2,7 @@
 use super::*;
 use crate::vocab::Category;
 use crate::{NeedEdit, NewNeed, PlaceKind};
+use enforce::CHECKED_KIND;
 use write::COMPACT_AFTER_CHUNKS;
 
 #[test]
@@ -93,4 +94,67 @@ fn a_panic_inside_an_operation_stores_nothing_and_leaves_the_book_usable() {
     drop(book);
     let mut reread = Gridbook::open(dir.path(), &Passphrase::tests_only("test")).unwrap();
     assert!(reread.dump().unwrap().to_string().contains("中台社区"));
+}
+
+#[test]
+fn a_long_documents_clean_check_is_remembered_and_new_changes_are_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let pass = Passphrase::tests_only("test");
+    let (id, doc_id) = {
+        let mut book = Gridbook::open_or_create(dir.path(), &pass).unwrap();
+        book.init_network("凤凰台街道", "赵敏").unwrap();
+        book.add_place(PlaceKind::Community, None, "zt", "中台社区")
+            .unwrap();
+        book.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+            .unwrap();
+        let id = book
+            .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
+            .unwrap();
+        book.batch(|b| {
+            for i in 0..300 {
+                let edit = NeedEdit {
+                    title: Some(format!("送餐 {i}")),
+                    ..Default::default()
+                };
+                b.edit_need_fields(&id, &edit)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let doc_id = book.need_doc(&id).unwrap();
+        (id, doc_id)
+    };
+    // A fresh process checks the document in full once, and remembers it.
+    let mut book = Gridbook::open(dir.path(), &pass).unwrap();
+    let full = |book: &Gridbook| book.full_checks.iter().filter(|d| **d == doc_id).count();
+    book.need(&id).unwrap();
+    assert_eq!(full(&book), 1);
+    assert!(
+        book.store()
+            .local(CHECKED_KIND, &doc_id.to_string())
+            .unwrap()
+            .is_some()
+    );
+    drop(book);
+    // The next one does not check it again, and checks what arrives since: here an unsigned
+    // change made as this device.
+    let mut book = Gridbook::open(dir.path(), &pass).unwrap();
+    assert_eq!(book.need(&id).unwrap().title, "送餐 299");
+    assert_eq!(full(&book), 0, "the clean check was remembered");
+    let mut copy = book.full_doc(&doc_id).unwrap().unwrap().clone();
+    copy.transact::<_, _, automerge::AutomergeError>(|tx| {
+        let (_, needs) = tx.get(ROOT, "needs")?.unwrap();
+        let (_, need) = tx.get(&needs, id.as_str())?.unwrap();
+        tx.put(&need, "title", "未签名")
+    })
+    .unwrap();
+    book.merge_doc(&doc_id, &mut copy).unwrap();
+    assert_eq!(book.need(&id).unwrap().title, "送餐 299");
+    assert_eq!(book.ignored_changes().unwrap().len(), 1);
+    // The check of the new change found it unsigned, and the document was checked in full.
+    assert_eq!(full(&book), 1);
+    drop(book);
+    let mut book = Gridbook::open(dir.path(), &pass).unwrap();
+    assert_eq!(book.need(&id).unwrap().title, "送餐 299");
+    assert_eq!(book.ignored_changes().unwrap().len(), 1);
 }

@@ -1,7 +1,7 @@
 //! The read-time role check (`model/src/book/enforce.rs`) on one needs document of many
 //! changes, opened fresh from a file store: loading it, its first check when nothing is ignored
-//! (every change's metadata, no fork), and its first check with one ignored change (the fork at
-//! the accepted heads). `GRIDBOOK_BENCH_ONLY=roles` runs only these.
+//! (every change's metadata and signature, no fork), the check in the next process (remembered),
+//! and its first check with one ignored change (the fork at the accepted heads). `GRIDBOOK_BENCH_ONLY=roles` runs only these.
 
 use std::time::Instant;
 
@@ -50,6 +50,8 @@ pub fn bench_roles(report: &mut Report, changes: usize) -> Result<()> {
         (id, doc)
     };
     let (load, check) = open_and_check(dir.path(), &doc)?;
+    // The next process finds that clean check remembered (enforce.rs).
+    let (_, check_remembered) = open_and_check(dir.path(), &doc)?;
     // A change by a device with no grant, as a tampered client would write it.
     {
         let mut book = Gridbook::open(dir.path(), &gridbook_tests::bench_passphrase())?;
@@ -72,6 +74,7 @@ pub fn bench_roles(report: &mut Report, changes: usize) -> Result<()> {
     report.info("roles.document_changes", changes as f64, "changes");
     report.info("roles.load", load, "ms");
     report.info("roles.first_check_nothing_ignored", check, "ms");
+    report.info("roles.check_remembered", check_remembered, "ms");
     report.info("roles.first_check_one_ignored", check_ignored, "ms");
     Ok(())
 }
