@@ -5,20 +5,25 @@ use crate::{NeedEdit, NewNeed, PlaceKind};
 use enforce::CHECKED_KIND;
 use write::COMPACT_AFTER_CHUNKS;
 
+/// A new store in `dir` (passphrase "test") with a network, a grid and one need.
+fn office_with_a_need(dir: &Path) -> (Gridbook, crate::ids::NeedId) {
+    let mut book = Gridbook::open_or_create(dir, &Passphrase::tests_only("test")).unwrap();
+    book.init_network("凤凰台街道", "赵敏").unwrap();
+    book.add_place(PlaceKind::Community, None, "zt", "中台社区")
+        .unwrap();
+    book.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+        .unwrap();
+    let id = book
+        .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
+        .unwrap();
+    (book, id)
+}
+
 #[test]
 fn a_document_edited_past_the_chunk_limit_is_compacted_and_reloads_whole() {
     let dir = tempfile::tempdir().unwrap();
     let (id, dump) = {
-        let mut book =
-            Gridbook::open_or_create(dir.path(), &Passphrase::tests_only("test")).unwrap();
-        book.init_network("凤凰台街道", "赵敏").unwrap();
-        book.add_place(PlaceKind::Community, None, "zt", "中台社区")
-            .unwrap();
-        book.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
-            .unwrap();
-        let id = book
-            .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
-            .unwrap();
+        let (mut book, id) = office_with_a_need(dir.path());
         for i in 0..(COMPACT_AFTER_CHUNKS + 10) {
             let edit = NeedEdit {
                 title: Some(format!("送餐 {i}")),
@@ -101,15 +106,7 @@ fn a_long_documents_clean_check_is_remembered_and_new_changes_are_still_checked(
     let dir = tempfile::tempdir().unwrap();
     let pass = Passphrase::tests_only("test");
     let (id, doc_id) = {
-        let mut book = Gridbook::open_or_create(dir.path(), &pass).unwrap();
-        book.init_network("凤凰台街道", "赵敏").unwrap();
-        book.add_place(PlaceKind::Community, None, "zt", "中台社区")
-            .unwrap();
-        book.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
-            .unwrap();
-        let id = book
-            .add_need(NewNeed::new("送餐", Category::ElderlyCare, "zt-g3"))
-            .unwrap();
+        let (mut book, id) = office_with_a_need(dir.path());
         book.batch(|b| {
             for i in 0..300 {
                 let edit = NeedEdit {
