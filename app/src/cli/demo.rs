@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
+use gridbook_model::Gridbook;
+
 use super::Ctx;
 use crate::demo;
 
@@ -27,9 +29,26 @@ pub fn demo_dir() -> Result<PathBuf> {
 }
 
 /// Makes the demo data in `ctx`'s directory unless it is there already; tells stderr how it goes.
+/// Demo data an earlier Gridbook wrote, which this one refuses (its store format, or unsigned
+/// changes), is moved aside and made afresh: it is only a demo.
 pub fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
-    if ctx.data.join(gridbook_model::store::STORE_FILE).exists() {
-        return Ok(());
+    let file = ctx.data.join(gridbook_model::store::STORE_FILE);
+    if file.exists() {
+        use gridbook_model::store::StoreError;
+        let schema = match Gridbook::open(&ctx.data, &super::passphrase::demo()?) {
+            Err(gridbook_model::Error::Store(
+                StoreError::Unsigned { schema, .. } | StoreError::Unencrypted { schema, .. },
+            )) => schema,
+            // It opens, or fails for a reason the app reports when it opens it.
+            _ => return Ok(()),
+        };
+        let aside = file.with_extension(format!("redb.schema-{schema}"));
+        std::fs::rename(&file, &aside)
+            .with_context(|| format!("cannot move {} aside", file.display()))?;
+        eprintln!(
+            "the demo data was made by an earlier Gridbook (store schema {schema}): moved to {}, making it afresh",
+            aside.display()
+        );
     }
     run(ctx, scale).map(|summary| eprint!("{summary}"))
 }
