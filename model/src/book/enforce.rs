@@ -96,12 +96,20 @@ impl Gridbook {
                 .iter()
                 .all(|m| why_ignored(&loaded.doc, doc_id, membership, &signatures, m).is_none());
             if all_fine {
-                loaded.checked = Some(Checked {
-                    heads,
-                    policy,
-                    ignored: Vec::new(),
-                    view: None,
-                });
+                // Many changes checked since the remembered heads: remember the new ones.
+                let remember = new.len() >= REMEMBER_AFTER_CHANGES;
+                drop(new);
+                if remember {
+                    self.remember_check(doc_id, policy, &heads);
+                }
+                if let Some(loaded) = self.docs.get_mut(doc_id) {
+                    loaded.checked = Some(Checked {
+                        heads,
+                        policy,
+                        ignored: Vec::new(),
+                        view: None,
+                    });
+                }
                 return Ok(());
             }
         }

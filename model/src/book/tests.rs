@@ -19,6 +19,21 @@ fn office_with_a_need(dir: &Path) -> (Gridbook, crate::ids::NeedId) {
     (book, id)
 }
 
+/// Retitles `id` once for each number of `n`, in one batch.
+fn retitle_many(book: &mut Gridbook, id: &crate::ids::NeedId, n: std::ops::Range<u32>) {
+    book.batch(|b| {
+        for i in n {
+            let edit = NeedEdit {
+                title: Some(format!("送餐 {i}")),
+                ..Default::default()
+            };
+            b.edit_need_fields(id, &edit)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
 #[test]
 fn a_document_edited_past_the_chunk_limit_is_compacted_and_reloads_whole() {
     let dir = tempfile::tempdir().unwrap();
@@ -107,17 +122,7 @@ fn a_long_documents_clean_check_is_remembered_and_new_changes_are_still_checked(
     let pass = Passphrase::tests_only("test");
     let (id, doc_id) = {
         let (mut book, id) = office_with_a_need(dir.path());
-        book.batch(|b| {
-            for i in 0..300 {
-                let edit = NeedEdit {
-                    title: Some(format!("送餐 {i}")),
-                    ..Default::default()
-                };
-                b.edit_need_fields(&id, &edit)?;
-            }
-            Ok(())
-        })
-        .unwrap();
+        retitle_many(&mut book, &id, 0..300);
         let doc_id = book.need_doc(&id).unwrap();
         (id, doc_id)
     };
@@ -154,4 +159,40 @@ fn a_long_documents_clean_check_is_remembered_and_new_changes_are_still_checked(
     let mut book = Gridbook::open(dir.path(), &pass).unwrap();
     assert_eq!(book.need(&id).unwrap().title, "送餐 299");
     assert_eq!(book.ignored_changes().unwrap().len(), 1);
+}
+
+#[test]
+fn a_remembered_check_moves_on_once_many_changes_were_checked_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let pass = Passphrase::tests_only("test");
+    let (mut book, id) = office_with_a_need(dir.path());
+    retitle_many(&mut book, &id, 0..300);
+    let doc_id = book.need_doc(&id).unwrap();
+    drop(book);
+    let remembered = |book: &Gridbook| {
+        let value = book
+            .store()
+            .local(CHECKED_KIND, &doc_id.to_string())
+            .unwrap();
+        value.map(|v| v[32..].to_vec())
+    };
+    let heads = |book: &mut Gridbook| {
+        let doc = book.full_doc(&doc_id).unwrap().unwrap();
+        doc.get_heads()
+            .iter()
+            .flat_map(|h| h.0)
+            .collect::<Vec<u8>>()
+    };
+    let mut book = Gridbook::open(dir.path(), &pass).unwrap();
+    book.need(&id).unwrap();
+    let first = remembered(&book).expect("remembered after the full check");
+    assert_eq!(first, heads(&mut book));
+    // Own edits since, then a process that checks them (600 changes): it remembers anew.
+    retitle_many(&mut book, &id, 300..600);
+    drop(book);
+    let mut book = Gridbook::open(dir.path(), &pass).unwrap();
+    assert_eq!(remembered(&book).unwrap(), first);
+    book.need(&id).unwrap();
+    assert!(!book.full_checks.contains(&doc_id));
+    assert_eq!(remembered(&book).unwrap(), heads(&mut book));
 }
