@@ -124,25 +124,15 @@ impl Gridbook {
         // An edit that changed nothing commits nothing: then there is nothing to sign.
         let change = committed.and(target.get_last_local_change());
         // Sign it (signing.rs): an empty change right after it, carrying the signature.
-        let signature = change.as_ref().map(|change| {
-            let message = self.key.sign_change(&change.hash());
-            target.empty_commit(
-                CommitOptions::default()
-                    .with_message(message)
-                    .with_time(time),
-            );
-            target.get_last_local_change()
-        });
+        let signature = change
+            .as_ref()
+            .and_then(|change| super::signing::sign_after(target, &self.key, change, time));
         if loaded.checked.as_ref().is_some_and(|c| c.view.is_some())
             && let Some(change) = &change
         {
             loaded
                 .doc
-                .apply_changes(
-                    [Some(change.clone()), signature.flatten()]
-                        .into_iter()
-                        .flatten(),
-                )
+                .apply_changes([Some(change.clone()), signature].into_iter().flatten())
                 .map_err(|e| Error::malformed(doc_id, e))?;
         }
         if let Some(change) = change
