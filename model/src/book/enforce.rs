@@ -21,9 +21,9 @@
 //! verifies each signature once, then only the changes that arrive later; directory changes by
 //! non-admins are decoded to see which part they touch. A long document's clean check is kept
 //! in the store (device-local, sealed like everything else), so the next process starts from
-//! it: 10,000 edits took 1.26 s to check in full and 0.63 ms when remembered. Only a document that has ignored changes is forked at its accepted heads,
-//! and this device writes its own edits on that fork, so they never depend on an ignored change
-//! and are never ignored with it.
+//! it: 10,000 edits took 1.26 s to check in full and 0.63 ms when remembered. Only a document
+//! that has ignored changes is forked at its accepted heads, and this device writes its own
+//! edits on that fork, so they never depend on an ignored change and are never ignored with it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -331,7 +331,7 @@ pub(super) const CHECKED_KIND: &str = "checked";
 
 /// Documents with at least this many changes have a clean check remembered: below it a full
 /// check costs a few milliseconds (each change's metadata, each signature verified once:
-/// 10,000 edits, 20,000 changes with their signatures, took 1.0 s in the benchmark).
+/// 10,000 edits, 20,000 changes with their signatures, took 1.26 s in the benchmark).
 const REMEMBER_AFTER_CHANGES: usize = 512;
 
 /// The clean check this device remembers for `doc` under `policy`, if its heads are all in
