@@ -1,7 +1,7 @@
 //! The office's work on the 100k-needs store: the ledgers exported to XLSX (every kind) and
 //! CSV (needs), that CSV imported into a fresh network with the same places, and a bundle of
 //! everything made and imported on a listed tablet, with its size against the lower bound (the
-//! sum of the documents' saves).
+//! sum of the documents' saves), and the tablet then revoked as lost (what an admin waits for).
 
 use std::path::Path;
 use std::time::Instant;
@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 use gridbook_model::Gridbook;
 use gridbook_model::vocab::Role;
 use gridbook_tests::data::{Rng, make_directory};
-use gridbook_tests::report::Report;
+use gridbook_tests::report::{Report, ms};
 
 /// The seed `bench_bulk` makes its places with: the fresh network gets the same ones.
 pub const PLACES_SEED: u64 = 0x6e65_6564;
@@ -113,5 +113,14 @@ pub fn bench_office(report: &mut Report, data: &Path, total: usize) -> Result<()
         bail!("the bundle brought nothing: {said}");
     }
     report.info("office.bundle_import", s, "s");
+
+    // The tablet is lost: the admin revokes it on the office, just opened (nothing loaded).
+    eprintln!("office: revoke the tablet…");
+    let mut book = Gridbook::open(data, &gridbook_tests::bench_passphrase())?;
+    let documents = book.doc_ids()?.len();
+    let t = Instant::now();
+    book.revoke(&tablet_id, "tablet lost")?;
+    report.info("office.revoke_device", ms(t.elapsed()), "ms");
+    report.info("office.documents", documents as f64, "documents");
     Ok(())
 }
