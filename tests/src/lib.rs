@@ -2,6 +2,7 @@
 //! messages, deterministic data (a directory of communities and grids, needs with realistic
 //! Chinese titles, a bulk plan spread over months), and the benchmark report.
 
+pub mod actor_index;
 pub mod crash_disk;
 pub mod data;
 pub mod decoders;

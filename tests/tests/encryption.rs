@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use gridbook_model::store::tables::{
-    CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES,
+    ACTOR_SEQS, CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES,
 };
 use gridbook_model::store::{STORE_FILE, Store, StoreError};
 use gridbook_model::vocab::Category;
@@ -139,6 +139,7 @@ fn raw_rows(file: &Path) -> Vec<(String, String, Vec<u8>)> {
     str_table!(HEADS);
     str_table!(SYNC_STATES);
     str_table!(LOCAL);
+    str_table!(ACTOR_SEQS);
     let known = [
         META.name(),
         SNAPSHOTS.name(),
@@ -147,6 +148,7 @@ fn raw_rows(file: &Path) -> Vec<(String, String, Vec<u8>)> {
         HEADS.name(),
         SYNC_STATES.name(),
         LOCAL.name(),
+        ACTOR_SEQS.name(),
     ];
     for name in names {
         assert!(

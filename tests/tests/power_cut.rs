@@ -1,8 +1,9 @@
 //! Storage-level crash safety: a device's Gridbook on a redb backend whose power is cut at a
 //! random write (the write torn, later ones failing, unsynced writes surviving at random).
 //! After every cut the store opens, every document loads, every record an operation
-//! acknowledged is there, every summary row equals its recomputation, the device keeps its
-//! key, and new records never reuse an id.
+//! acknowledged is there, every summary row equals its recomputation, the actor index equals
+//! what loading every document gives (it is written in the same transaction as the changes),
+//! the device keeps its key, and new records never reuse an id.
 //!
 //! `GRIDBOOK_POWER_CUTS` sets how many cuts (default 200), `GRIDBOOK_POWER_SEED` the seed.
 
@@ -87,6 +88,8 @@ fn check(image: Vec<u8>, acked: &Acked) -> std::result::Result<(), String> {
     if !stale.is_empty() {
         return Err(format!("stale summary rows {stale:?}"));
     }
+    let me = book.device().id_hex();
+    gridbook_tests::actor_index::check(&mut book, &[me])?;
     if book.resolve_grid("zt-g3").is_ok() {
         let fresh = book
             .add_need(NewNeed::new("断电后", Category::Parking, "zt-g3"))

@@ -25,7 +25,9 @@
 //! **Eras.** Each record also carries `seen`: for each document, the highest sequence number of
 //! the target device's changes the signer held. A change by that device is judged by the record
 //! whose era it falls in: the last record that had not seen it. A revoked device's changes count
-//! only as far as its revoker had them; everything else it writes is ignored.
+//! only as far as its revoker had them; everything else it writes is ignored. A derived actor
+//! of the device (its key and a suffix) numbers its changes apart, so `seen` counts each under
+//! its own key ([`seen_key`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -66,7 +68,9 @@ pub struct RecordBody {
     pub signer: String,
     /// The ids of the records the signer held when it signed (sorted).
     pub after: Vec<String>,
-    /// Per document id: the highest sequence number of `device`'s changes the signer held.
+    /// Per document id: the highest sequence number of `device`'s changes the signer held;
+    /// and per document and derived actor of the device, the same for that actor's changes
+    /// (keyed as [`seen_key`] says).
     pub seen: BTreeMap<String, u64>,
     /// When, by the signer's clock (shown, never used to order).
     pub at: i64,
@@ -153,6 +157,20 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 fn key_of(hex_key: &str) -> Option<VerifyingKey> {
     let bytes: [u8; 32] = unhex(hex_key)?.try_into().ok()?;
     VerifyingKey::from_bytes(&bytes).ok()
+}
+
+/// The key of a record's `seen` entry for a device's actor in document `doc`: the document id
+/// for the device's own actor (its key), `<doc>#<suffix>` for a derived actor (its key
+/// followed by `suffix`, lowercase hex; see `book/enforce.rs`). Derived actors number their
+/// changes apart from the device's own, so each needs its own count. Records made before
+/// derived actors had entries have none: their changes are then judged as made after every
+/// record, by the device's latest standing.
+pub fn seen_key(doc: &str, suffix: &str) -> String {
+    if suffix.is_empty() {
+        doc.to_string()
+    } else {
+        format!("{doc}#{suffix}")
+    }
 }
 
 /// One device's standing, from the valid records about it.
@@ -268,7 +286,8 @@ impl Membership {
         h.finalize().into()
     }
 
-    /// How the change number `seq` of `device` in document `doc` is judged.
+    /// How the change number `seq` of `device` is judged, in document `doc` for its own actor
+    /// or under `doc`'s [`seen_key`] for a derived one.
     pub fn standing(&self, device: &str, doc: &str, seq: u64) -> Standing {
         let Some(status) = self.devices.get(device) else {
             return Standing::Stranger;

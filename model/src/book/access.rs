@@ -11,7 +11,7 @@ use automerge::transaction::Transactable as _;
 use automerge::{ChangeHash, ObjType, ROOT, ReadDoc};
 
 use super::Gridbook;
-use crate::access::{AccessRecord, Act, Membership, RecordBody};
+use crate::access::{AccessRecord, Act, Membership, RecordBody, seen_key};
 use crate::directory::Device;
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
@@ -250,33 +250,60 @@ impl Gridbook {
         })
     }
 
-    /// For each document this device holds: the highest sequence number of `device`'s changes.
-    fn seen_changes_of(&mut self, device: &str) -> Result<BTreeMap<String, u64>> {
-        let actor = automerge::ActorId::from(
-            data_encoding::HEXLOWER
-                .decode(device.as_bytes())
-                .unwrap_or_default(),
-        );
+    /// What a grant or revocation of `device` signed here now records as `seen`: for each
+    /// document this device holds, the highest sequence number of `device`'s changes
+    /// ([`crate::access::seen_key`]: one entry for its own actor, one for each of its derived
+    /// actors). Read from the store's actor index and this operation's pending write, so no
+    /// document is loaded: an urgent revocation (a lost tablet) costs the same on an office
+    /// holding thousands of documents as on a new one.
+    pub fn seen_changes_of(&self, device: &str) -> Result<BTreeMap<String, u64>> {
         let mut seen = BTreeMap::new();
-        for id in self.doc_ids()? {
-            if !self.load(&id)? {
-                continue;
+        let mut note = |actor: &str, doc: &str, seq: u64| {
+            if let Some(suffix) = actor.strip_prefix(device) {
+                let n = seen.entry(seen_key(doc, suffix)).or_insert(0);
+                *n = seq.max(*n);
             }
-            let Some(loaded) = self.docs.get(&id) else {
-                continue;
-            };
-            let max = loaded
-                .doc
-                .get_changes_meta(&[])
-                .iter()
-                .filter(|m| *m.actor == actor)
-                .map(|m| m.seq)
-                .max();
-            if let Some(max) = max {
-                seen.insert(id.to_string(), max);
-            }
+        };
+        for (actor, doc, seq) in self.store.actor_seqs(device)? {
+            note(&actor, &doc, seq);
+        }
+        for (actor, doc, seq) in &self.pending.actor_seqs {
+            note(&actor.to_hex_string(), &doc.to_string(), *seq);
         }
         Ok(seen)
+    }
+
+    /// The documents this device holds changes of any of `devices` (public keys) in, by any
+    /// of their actors: from the actor index and the pending write, loading no document.
+    pub(super) fn docs_written_by(
+        &self,
+        devices: &std::collections::HashSet<Vec<u8>>,
+    ) -> Result<std::collections::BTreeSet<DocId>> {
+        let mut docs = std::collections::BTreeSet::new();
+        for device in devices {
+            for (_, doc, _) in self
+                .store
+                .actor_seqs(&data_encoding::HEXLOWER.encode(device))?
+            {
+                docs.insert(doc.parse::<DocId>().map_err(|_| {
+                    crate::store::StoreError::BadDocument {
+                        doc: doc.clone(),
+                        detail: "unknown document id in the actor index".into(),
+                    }
+                })?);
+            }
+        }
+        docs.extend(
+            self.pending
+                .actor_seqs
+                .iter()
+                .filter(|(actor, _, _)| {
+                    let bytes = actor.to_bytes();
+                    devices.contains(&bytes[..bytes.len().min(32)])
+                })
+                .map(|(_, doc, _)| doc.clone()),
+        );
+        Ok(docs)
     }
 
     /// The devices of the network with a verified grant (revoked ones included), keyed by

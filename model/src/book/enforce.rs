@@ -305,20 +305,13 @@ impl Gridbook {
         if changed.is_empty() {
             return Ok(());
         }
-        for id in self.doc_ids()? {
+        // The actor index says which documents hold their changes: no other is loaded.
+        for id in self.docs_written_by(&changed)? {
             if id == DocId::Directory || !self.load(&id)? {
                 continue;
             }
-            let touched = self.docs.get(&id).is_some_and(|l| {
-                l.doc.get_changes_meta(&[]).iter().any(|m| {
-                    let bytes = m.actor.to_bytes();
-                    changed.contains(&bytes[..bytes.len().min(32)])
-                })
-            });
-            if touched {
-                for row in self.rows_of(&id)? {
-                    self.pending.summaries.push((row.kind, row.id, row.json));
-                }
+            for row in self.rows_of(&id)? {
+                self.pending.summaries.push((row.kind, row.id, row.json));
             }
         }
         Ok(())
@@ -401,14 +394,12 @@ fn judge(
         });
     }
     let device = device_of(actor);
-    // A derived actor's changes are not numbered in the device's own sequence that records'
-    // `seen` counts: they are judged by the device's latest standing (revoked: ignored).
-    let seq = if actor.to_bytes().len() > 32 {
-        u64::MAX
-    } else {
-        seq
-    };
-    match membership.standing(&device, &doc_id.to_string(), seq) {
+    // A derived actor numbers its changes apart from the device's own: records count them
+    // under their own key (a record without that key judges them by the latest standing).
+    let bytes = actor.to_bytes();
+    let suffix = data_encoding::HEXLOWER.encode(bytes.get(32..).unwrap_or_default());
+    let key = crate::access::seen_key(&doc_id.to_string(), &suffix);
+    match membership.standing(&device, &key, seq) {
         Standing::Stranger => Some("its device holds no valid grant in this network".into()),
         Standing::Revoked => Some("its device had been revoked".into()),
         Standing::Role(Role::Admin) => None,

@@ -58,6 +58,7 @@ impl Loaded {
     /// grown too many or too large, a new snapshot that replaces them.
     pub(super) fn stage(&mut self, since: &[automerge::ChangeHash]) -> Staged {
         let heads = encode_heads(self.doc.get_heads());
+        let actor_seqs = actor_seqs(&self.doc, since);
         let bytes = if self.wants_compaction() {
             self.chunks = 0;
             self.snapshot_ops = self.ops();
@@ -66,14 +67,32 @@ impl Loaded {
             self.chunks += 1;
             StagedBytes::Chunk(self.doc.save_after(since))
         };
-        Staged { heads, bytes }
+        Staged {
+            heads,
+            bytes,
+            actor_seqs,
+        }
     }
+}
+
+/// The highest sequence number of each actor's changes after `since` in `doc`: what the
+/// store's actor index (`store/actor_index.rs`) learns when they are stored. Reads the
+/// changes' metadata only.
+fn actor_seqs(doc: &Automerge, since: &[automerge::ChangeHash]) -> Vec<(ActorId, u64)> {
+    let mut highest: std::collections::HashMap<ActorId, u64> = Default::default();
+    for change in doc.get_changes_meta(since) {
+        let seq = highest.entry(change.actor.into_owned()).or_default();
+        *seq = (*seq).max(change.seq);
+    }
+    highest.into_iter().collect()
 }
 
 /// A document's new changes, ready for the pending write.
 pub(super) struct Staged {
     heads: Vec<u8>,
     bytes: StagedBytes,
+    /// Its actors' highest sequence numbers among them, for the actor index.
+    actor_seqs: Vec<(ActorId, u64)>,
 }
 
 pub(super) enum StagedBytes {
@@ -163,7 +182,16 @@ impl Gridbook {
         self.push_staged(doc_id, staged);
     }
 
+    /// Puts staged changes in the pending write, with what the actor index learns from them:
+    /// written in the same transaction, so the index never runs ahead of or behind the
+    /// documents (see `store::tables::ACTOR_SEQS`).
     pub(super) fn push_staged(&mut self, doc_id: &DocId, staged: Staged) {
+        self.pending.actor_seqs.extend(
+            staged
+                .actor_seqs
+                .into_iter()
+                .map(|(actor, seq)| (actor, doc_id.clone(), seq)),
+        );
         self.pending.heads.retain(|(d, _)| d != doc_id);
         self.pending.heads.push((doc_id.clone(), staged.heads));
         match staged.bytes {
@@ -185,6 +213,9 @@ impl Gridbook {
         doc.set_actor(ActorId::from(self.key.public.as_slice()));
         // The genesis change is stored like any other, so it syncs and reloads.
         self.pending.chunks.push((doc_id.clone(), doc.save()));
+        for (actor, seq) in actor_seqs(&doc, &[]) {
+            self.pending.actor_seqs.push((actor, doc_id.clone(), seq));
+        }
         self.docs.insert(doc_id.clone(), Loaded::new(doc, 1));
         if *doc_id != DocId::Directory {
             self.catalog(doc_id)?;

@@ -4,7 +4,9 @@
 use redb::WriteTransaction;
 
 use super::StoreError;
-use super::tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta};
+use super::tables::{
+    ACTOR_SEQS, CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES, meta,
+};
 
 /// The schema version this build writes.
 pub const CURRENT: u32 = 5;
@@ -55,9 +57,11 @@ fn sealed_v4(_tx: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Schema 5: every change signed by its device. The tables keep their layout; only new stores
-/// reach this step (an older store's changes are unsigned, so it is refused).
-fn signed_v5(_tx: &WriteTransaction) -> Result<(), StoreError> {
+/// Schema 5: every change signed by its device, and the actor index (`ACTOR_SEQS`). Only new
+/// stores reach this step (an older store's changes are unsigned, so it is refused): the index
+/// starts empty along with the documents, and needs no filling from existing ones.
+fn signed_v5(tx: &WriteTransaction) -> Result<(), StoreError> {
+    tx.open_table(ACTOR_SEQS)?;
     Ok(())
 }
 

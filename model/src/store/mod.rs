@@ -9,6 +9,7 @@
 //! safety is untouched. Keys (ids) stay in the clear; `sealing.rs` lists exactly what does. A
 //! value that does not verify is [`StoreError::Corrupt`], never data.
 
+mod actor_index;
 pub mod crypt;
 mod error;
 mod migrations;
@@ -48,6 +49,10 @@ pub struct WriteBatch {
     pub heads: Vec<(DocId, Vec<u8>)>,
     /// Device-local records to set, or to delete when `None`: (kind, key, bytes).
     pub local: Vec<(&'static str, String, Option<Vec<u8>>)>,
+    /// The highest sequence number of an actor's changes in a document, for the actor index
+    /// ([`tables::ACTOR_SEQS`]): (actor, document, seq). A row is raised to `seq`, never
+    /// lowered, so entries may repeat and come in any order.
+    pub actor_seqs: Vec<(automerge::ActorId, DocId, u64)>,
 }
 
 impl WriteBatch {
@@ -60,6 +65,7 @@ impl WriteBatch {
             && self.sync_states.is_empty()
             && self.heads.is_empty()
             && self.local.is_empty()
+            && self.actor_seqs.is_empty()
     }
 }
 
@@ -404,6 +410,7 @@ impl Store {
                         None => local.remove((*kind, key.as_str()))?,
                     };
                 }
+                self.raise_actor_seqs(&tx, &batch.actor_seqs)?;
             }
             tx.commit()?;
             Ok(())

@@ -3,14 +3,15 @@
 //!
 //! What stays in the clear, and why:
 //! - the keys of every table: document ids (`needs/zt/2026-11`), record ids (`N-K7Q2ZD-12`),
-//!   device ids (public keys), kinds and chunk numbers. They are ids, not personal data, and
-//!   redb must compare them to find rows;
+//!   device ids (public keys) and Automerge actors, kinds and chunk numbers. They are ids, not
+//!   personal data, and redb must compare them to find rows;
 //! - three meta values needed before the passphrase is known: the format marker, the schema
 //!   version and the lock itself (Argon2id's cost and salt, and the sealed store key).
 //!
 //! Everything else — snapshots, chunks, summaries, heads, sync states, device-local rows, the
-//! device's secret key, the member using the device, the id counter — is sealed with the row's
-//! table and key as associated data, so a value copied to another row does not open.
+//! actor index's numbers, the device's secret key, the member using the device, the id
+//! counter — is sealed with the row's table and key as associated data, so a value copied to
+//! another row does not open.
 
 use redb::{ReadableTable, TableHandle, WriteTransaction};
 

@@ -7,6 +7,20 @@
 
 use redb::TableDefinition;
 
+/// Which actors wrote how much of which document: the highest sequence number of each actor's
+/// changes in each document this device holds, keyed by (actor, document id); the value is
+/// that number, u64 big-endian (sealed like every value). The actor is its whole id in hex: a
+/// device's key (64 digits), a derived actor's key and suffix (`book/enforce.rs`), or a
+/// genesis actor. A device's actors are the keys that begin with its id, so one range read
+/// answers "what of this device does this store hold" — the `seen` of a grant or revocation
+/// (`book/access.rs`) — without loading a document.
+///
+/// Kept with every write of changes, in the same transaction as the chunks or snapshot that
+/// hold them, so a crash leaves the index and the documents alike (both before, or both
+/// after). Only ever raised: documents never lose changes. Schema 5; stores older than that
+/// are refused, so it never needs filling from existing documents.
+pub const ACTOR_SEQS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("actor-seqs-v5");
+
 /// Store-wide facts: format marker, schema version, this device's key, id sequence.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-v1");
 
