@@ -166,8 +166,9 @@ fn a_store_file_redb_panics_on_is_reported_damaged() {
     // panic with "Malformed allocator state" while opening it
     // (tree_store/page_store/page_manager.rs:1806). Gridbook now says the store is damaged.
     // (Patches are offsets into the test office's file: when what it holds changes, the
-    // offsets are found again by scanning single-byte patches for the same redb panic.)
-    let patches = [0x00, 0x00, 0x30, 0x22, 0x73];
+    // offsets are found again by scanning single-byte patches for the same redb panic: the
+    // actor index's table moved this one from 0x3022 to 0x4022.)
+    let patches = [0x00, 0x00, 0x40, 0x22, 0x73];
     let e = gridbook_tests::decoders::open_store_file(&patches).unwrap_err();
     assert!(e.to_string().contains("is damaged"), "{e}");
     assert!(gridbook_tests::decoders::open_store_file(&[]).is_ok());
@@ -176,10 +177,11 @@ fn a_store_file_redb_panics_on_is_reported_damaged() {
 #[test]
 fn a_store_file_redb_panics_on_while_seeking_is_reported_damaged() {
     // Found by `cargo fuzz run store_file` (artifact crash-26ea0e29…): one patch, XOR 0x73 at
-    // offset 0x3000 of the test office's file, makes redb 4.6 reach `unreachable!()` in
-    // `btree_cursor.rs:167` (descend_to_position) while seeking. The panic stays inside the
+    // offset 0x4000 of the test office's file (0x3000 before the actor index's table moved
+    // the pages), makes redb 4.6 reach `unreachable!()` in `btree_cursor.rs:167`
+    // (descend_to_position) while seeking. The panic stays inside the
     // store's guard: opening or reading fails with "damaged", nothing panics out.
-    let patch = [0x00, 0x00, 0x30, 0x00, 0x73];
+    let patch = [0x00, 0x00, 0x40, 0x00, 0x73];
     let outcome = std::panic::catch_unwind(|| store_file(&patch));
     assert!(outcome.is_ok(), "the panic escaped Gridbook's API");
     let damaged = match gridbook_tests::decoders::open_store_file(&patch) {
@@ -216,10 +218,11 @@ fn a_store_redb_panicked_on_is_never_handed_to_redb_again_not_even_to_close() {
     // broken: its page cache is half-updated and its locks poisoned, so every later call
     // panics again, and closing it can panic twice over, which aborts the process whatever
     // catches it. Here redb panics while reading a key that is no longer UTF-8 (XOR 0xe9 at
-    // offset 0x4019 of the test office's file). From then on every read is "damaged" without
+    // offset 0x700d of the test office's file; found again by scanning when the actor index's
+    // table moved the pages). From then on every read is "damaged" without
     // calling redb, and the store is dropped without closing the database.
     count_panics();
-    let patch = [0x00, 0x00, 0x40, 0x19, 0xe9];
+    let patch = [0x00, 0x00, 0x70, 0x0d, 0xe9];
     let mut book = gridbook_tests::decoders::open_store_file(&patch).expect("it opens");
     let before = PANICS.with(std::cell::Cell::get);
     let first = book.dump().expect_err("the damaged page").to_string();
