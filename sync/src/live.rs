@@ -230,6 +230,10 @@ impl Live {
                 if result.is_ok() || conn.close_reason().is_some() {
                     break;
                 }
+                // A session refused because the peer was revoked meanwhile: say so and stop.
+                if self.cut_off_if_revoked(peer).await {
+                    return;
+                }
                 tokio::time::sleep(SETTLE).await;
                 result = transport::dial_on(&self.book, conn, Vec::new()).await;
             }
@@ -244,7 +248,10 @@ impl Live {
             }
             self.report(peer, result);
             if failed {
-                conn.close(1u32.into(), b"a live push failed");
+                // Revoked during the push: the peer hears why (code 410), not just "failed".
+                if !self.cut_off_if_revoked(peer).await {
+                    conn.close(1u32.into(), b"a live push failed");
+                }
                 return;
             }
         }

@@ -289,8 +289,10 @@ async fn told_why(node: &mut Node) -> String {
             .await
             .expect("the revoked device was told why")
             .expect("the node runs");
+        // The close's reason ("revoked: <reason>"); a session the office refused mid-way may
+        // report its own error first.
         if let NodeEvent::Session(Err(e)) = event
-            && e.contains("revoked")
+            && e.contains("revoked: ")
         {
             return e;
         }

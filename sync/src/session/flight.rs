@@ -30,8 +30,12 @@ impl Session {
         if self.phase != Phase::Speaking {
             return Ok(None);
         }
-        // Once the peer has said hello (the connection hook refused non-members before that).
-        if self.peer_documents.is_some() {
+        // Once the peer has said hello (the connection hook refused non-members before that);
+        // a dialer from the start: on a live connection it opens sessions long after the hook
+        // let the peer in, and its first flight may already carry changes (a live push opened
+        // just as a revocation was written sent the revocation to the revoked device, 2 runs in
+        // 80 of membership.rs).
+        if self.peer_documents.is_some() || self.side == super::Side::Dialer {
             self.still_member(book)?;
         }
         let peer = self.peer_hex.clone();
