@@ -296,6 +296,23 @@ fn the_dialer_hears_why_the_acceptor_refused() {
     let mut other = Gridbook::in_memory().unwrap();
     other.init_network("别的街道", "王五").unwrap();
     let o_key = *other.device().public_bytes();
+    // A dialer sends nothing past its hello to a device its network has not admitted.
+    let refused = Session::dial(&mut office, o_key);
+    assert!(
+        matches!(refused, Err(SessionError::NotAMember(_))),
+        "{refused:?}"
+    );
+    // Admitted by the office, but a device of another network: it refuses, and says why.
+    let member = office
+        .add_member("王五", gridbook_model::vocab::Role::GridWorker)
+        .unwrap();
+    office
+        .add_device(
+            &other.device().id_hex(),
+            &member,
+            gridbook_model::vocab::Role::GridWorker,
+        )
+        .unwrap();
     let (mut dialer, hello) = Session::dial(&mut office, o_key).unwrap();
     let mut acceptor = Session::accept(&mut other, *office.device().public_bytes()).unwrap();
     let e = acceptor.receive(&mut other, &hello).unwrap_err();

@@ -31,11 +31,13 @@ impl Session {
             return Ok(None);
         }
         // Once the peer has said hello (the connection hook refused non-members before that);
-        // a dialer from the start: on a live connection it opens sessions long after the hook
-        // let the peer in, and its first flight may already carry changes (a live push opened
-        // just as a revocation was written sent the revocation to the revoked device, 2 runs in
-        // 80 of membership.rs).
-        if self.peer_documents.is_some() || self.side == super::Side::Dialer {
+        // a dialer from its first frame after its hello: on a live connection it opens sessions
+        // long after the hook let the peer in, and its first flight may already carry changes
+        // (a live push opened just as a revocation was written sent the revocation to the
+        // revoked device, 2 runs in 80 of membership.rs). The hello itself carries no data and
+        // lets a peer of another network answer why it refuses.
+        let dialer_past_hello = self.side == super::Side::Dialer && self.hello.is_none();
+        if self.peer_documents.is_some() || dialer_past_hello {
             self.still_member(book)?;
         }
         let peer = self.peer_hex.clone();
