@@ -296,7 +296,7 @@ fn the_dialer_hears_why_the_acceptor_refused() {
     let mut other = Gridbook::in_memory().unwrap();
     other.init_network("别的街道", "王五").unwrap();
     let o_key = *other.device().public_bytes();
-    // A dialer sends nothing past its hello to a device its network has not admitted.
+    // A dialer refuses to open a session with a device its network has not admitted.
     let refused = Session::dial(&mut office, o_key);
     assert!(
         matches!(refused, Err(SessionError::NotAMember(_))),

@@ -34,8 +34,7 @@ impl Session {
         // a dialer from its first frame after its hello: on a live connection it opens sessions
         // long after the hook let the peer in, and its first flight may already carry changes
         // (a live push opened just as a revocation was written sent the revocation to the
-        // revoked device, 2 runs in 80 of membership.rs). The hello itself carries no data and
-        // lets a peer of another network answer why it refuses.
+        // revoked device, 2 runs in 80 of membership.rs). Its hello carries no documents.
         let dialer_past_hello = self.side == super::Side::Dialer && self.hello.is_none();
         if self.peer_documents.is_some() || dialer_past_hello {
             self.still_member(book)?;
