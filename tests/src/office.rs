@@ -31,6 +31,22 @@ pub fn tamper(
     book.merge_doc(doc, &mut copy).unwrap();
 }
 
+/// Asserts that device `i` (`book`) shows grid zt-g3 under its own name and `need` titled
+/// `title`: what the tampering in these tests tries to change.
+pub fn assert_untouched(
+    book: &mut Gridbook,
+    need: &gridbook_model::ids::NeedId,
+    title: &str,
+    i: usize,
+) {
+    assert_eq!(
+        book.resolve_grid("zt-g3").unwrap().1.name,
+        "第3网格",
+        "device {i}"
+    );
+    assert_eq!(book.need(need).unwrap().title, title, "device {i}");
+}
+
 /// Retitles `need` through the app's own edit.
 pub fn retitle(book: &mut Gridbook, need: &gridbook_model::ids::NeedId, title: &str) {
     let edit = NeedEdit {

@@ -65,6 +65,18 @@ pub(super) struct Checked {
     pub(super) view: Option<Automerge>,
 }
 
+impl Checked {
+    /// A check that ignored nothing.
+    fn clean(heads: Vec<ChangeHash>, policy: [u8; 32]) -> Self {
+        Checked {
+            heads,
+            policy,
+            ignored: Vec::new(),
+            view: None,
+        }
+    }
+}
+
 impl Gridbook {
     /// Brings a loaded document's check up to date (a no-op when nothing changed).
     pub(super) fn check(&mut self, doc_id: &DocId) -> Result<()> {
@@ -99,17 +111,7 @@ impl Gridbook {
                 // Many changes checked since the remembered heads: remember the new ones.
                 let remember = new.len() >= REMEMBER_AFTER_CHANGES;
                 drop(new);
-                if remember {
-                    self.remember_check(doc_id, policy, &heads);
-                }
-                if let Some(loaded) = self.docs.get_mut(doc_id) {
-                    loaded.checked = Some(Checked {
-                        heads,
-                        policy,
-                        ignored: Vec::new(),
-                        view: None,
-                    });
-                }
+                self.keep_check(doc_id, Checked::clean(heads, policy), remember);
                 return Ok(());
             }
         }
@@ -188,18 +190,24 @@ impl Gridbook {
         };
         let clean_and_long = ignored.is_empty() && metas.len() >= REMEMBER_AFTER_CHANGES;
         drop(metas);
-        if clean_and_long {
-            self.remember_check(doc_id, policy, &heads);
+        let checked = Checked {
+            heads,
+            policy,
+            ignored,
+            view,
+        };
+        self.keep_check(doc_id, checked, clean_and_long);
+        Ok(())
+    }
+
+    /// Sets a loaded document's check; `remember` keeps it in the store too.
+    fn keep_check(&mut self, doc_id: &DocId, checked: Checked, remember: bool) {
+        if remember {
+            self.remember_check(doc_id, checked.policy, &checked.heads);
         }
         if let Some(loaded) = self.docs.get_mut(doc_id) {
-            loaded.checked = Some(Checked {
-                heads,
-                policy,
-                ignored,
-                view,
-            });
+            loaded.checked = Some(checked);
         }
-        Ok(())
     }
 
     /// Keeps a clean check of a long document in the store (device-local), so the next process
@@ -348,12 +356,7 @@ fn remembered(
     heads
         .iter()
         .all(|h| doc.get_change_meta_by_hash(h).is_some())
-        .then_some(Checked {
-            heads,
-            policy,
-            ignored: Vec::new(),
-            view: None,
-        })
+        .then_some(Checked::clean(heads, policy))
 }
 
 /// Why the change `m` of `doc` does not count, its dependencies aside, or `None` when it does:
