@@ -83,3 +83,25 @@ pub fn founded(data: &Path) {
         ],
     );
 }
+
+/// `args` run on `data`, their standard output read as JSON.
+pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(data, args)).expect("valid JSON")
+}
+
+/// The demo network at scale 1, made once per test binary; tests only read it (and log
+/// their exports in its directory, so no test compares its dump across others' work).
+pub fn demo() -> &'static Path {
+    static DEMO: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        ok(dir.path(), &["demo", "--scale", "1"]);
+        dir
+    })
+    .path()
+}
+
+/// A new empty directory.
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary directory")
+}
