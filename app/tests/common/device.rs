@@ -1,0 +1,153 @@
+//! A device for the process-level tests: a data directory and the binary run on it.
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+/// A data directory and the binary to run on it.
+pub struct Device {
+    /// Its data directory.
+    pub dir: tempfile::TempDir,
+}
+
+impl Device {
+    pub fn new() -> Self {
+        Device {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    pub fn data(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        super::command()
+            .args(args)
+            .env("GRIDBOOK_DATA", self.data())
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run gridbook")
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "gridbook {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8 output")
+    }
+
+    /// Runs a command that must fail; returns its exit code and stderr, after checking that it
+    /// printed nothing on stdout and exactly one line on stderr.
+    pub fn fails(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        assert!(!out.status.success(), "gridbook {args:?} succeeded");
+        assert!(
+            out.stdout.is_empty(),
+            "gridbook {args:?} printed on stdout: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let err = String::from_utf8(out.stderr).expect("UTF-8 errors");
+        assert_eq!(err.lines().count(), 1, "not one line: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+        (out.status.code().unwrap_or(-1), err)
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).expect("valid JSON")
+    }
+
+    /// A network with community zt, grid zt-g3 and building zt-g3-b12.
+    pub fn founded() -> Self {
+        let d = Device::new();
+        d.ok(&["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"]);
+        assert_eq!(
+            d.ok(&[
+                "directory",
+                "add",
+                "community",
+                "--code",
+                "zt",
+                "--name",
+                "中台社区"
+            ]),
+            "zt\n"
+        );
+        assert_eq!(
+            d.ok(&[
+                "directory",
+                "add",
+                "grid",
+                "--in",
+                "zt",
+                "--code",
+                "g3",
+                "--name",
+                "第3网格"
+            ]),
+            "zt-g3\n"
+        );
+        assert_eq!(
+            d.ok(&[
+                "directory",
+                "add",
+                "building",
+                "--in",
+                "第3网格",
+                "--code",
+                "b12",
+                "--name",
+                "12号楼"
+            ]),
+            "zt-g3-b12\n"
+        );
+        d
+    }
+
+    /// A new device this one (an admin) grants the grid-worker role for a new member 李娜;
+    /// with its device id.
+    pub fn grant_tablet(&self) -> (Device, String) {
+        let tablet = Device::new();
+        let tablet_id = tablet.ok(&["device", "id"]).trim().to_string();
+        let worker = self.ok(&["member", "add", "--name", "李娜", "--role", "grid-worker"]);
+        self.ok(&[
+            "grant",
+            &tablet_id,
+            "--role",
+            "grid-worker",
+            "--member",
+            worker.trim(),
+        ]);
+        (tablet, tablet_id)
+    }
+
+    pub fn add_need(&self) -> String {
+        let out = self.ok(&[
+            "need",
+            "add",
+            "--title",
+            "独居老人需要送餐",
+            "--category",
+            "老年关爱",
+            "--grid",
+            "zt-g3",
+            "--building",
+            "b12",
+            "--name",
+            "张大爷",
+            "--phone",
+            "13812341234",
+        ]);
+        let id = out.trim_end_matches('\n');
+        assert!(
+            id.starts_with("N-") && !id.contains(char::is_whitespace),
+            "{out:?}"
+        );
+        id.to_string()
+    }
+}
