@@ -7,6 +7,7 @@ use std::process::Stdio;
 use serde_json::Value;
 
 mod common;
+use common::Bounded as _;
 use common::device::Device;
 
 #[test]
@@ -225,8 +226,7 @@ fn no_subcommand_opens_the_app_or_says_in_one_line_why_it_cannot() {
         .env("GRIDBOOK_DATA", d.data())
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
+        .bounded_output();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
@@ -244,8 +244,7 @@ fn demo_uses_its_own_directory_never_the_real_data() {
     let founded = common::command()
         .args(["init", "--subdistrict", "演示街道", "--name", "演示"])
         .env("GRIDBOOK_DATA", demo.data())
-        .output()
-        .unwrap();
+        .bounded_output();
     assert!(founded.status.success());
     let run = |args: &[&str]| {
         common::command()
@@ -254,8 +253,7 @@ fn demo_uses_its_own_directory_never_the_real_data() {
             .env("GRIDBOOK_DEMO_DATA", demo.data())
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
-            .output()
-            .unwrap()
+            .bounded_output()
     };
     let status = run(&["--demo", "status", "--json"]);
     assert!(status.status.success());

@@ -9,6 +9,7 @@
 //! times.
 
 mod common;
+use common::Bounded as _;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
@@ -42,7 +43,7 @@ fn command(data: &Path, args: &[&str]) -> Command {
 }
 
 fn ok(data: &Path, args: &[&str]) -> String {
-    let out = command(data, args).output().expect("run gridbook");
+    let out = command(data, args).bounded_output();
     assert!(
         out.status.success(),
         "gridbook {args:?} failed: {}",
@@ -287,7 +288,7 @@ fn syncs_killed_at_random_moments_on_either_side_lose_nothing() {
     let mut must = [BTreeSet::new(), BTreeSet::new()];
     let serve = Serve::start(office);
     let t = Instant::now();
-    let out = serve.sync(tablet).output().expect("sync");
+    let out = serve.sync(tablet).bounded_output();
     assert!(
         out.status.success(),
         "first sync: {}",
@@ -365,7 +366,7 @@ fn syncs_killed_at_random_moments_on_either_side_lose_nothing() {
     }
     // After all that, one clean sync brings both sides together.
     let serve = Serve::start(office);
-    let out = serve.sync(tablet).output().expect("sync");
+    let out = serve.sync(tablet).bounded_output();
     assert!(
         out.status.success(),
         "last sync: {}",

@@ -7,6 +7,7 @@
 //! test (not in tests/tests) because it runs the `gridbook` binary inside the namespaces.
 
 mod common;
+use common::Bounded as _;
 use common::netns::{Netns, ip, office_and_listed_tablet};
 use common::ok;
 
@@ -77,8 +78,7 @@ fn two_devices_in_two_namespaces_find_each_other_by_key_and_sync() {
     let started = Instant::now();
     let out =
         ns.b.gridbook(tablet.path(), &["sync", "--once", "--bind", "0.0.0.0:0"])
-            .output()
-            .expect("run gridbook sync in a namespace");
+            .bounded_output();
     let took = started.elapsed();
     let said = String::from_utf8_lossy(&out.stdout).to_string();
     let _ = serve.kill();

@@ -5,6 +5,7 @@
 #![cfg(unix)]
 
 mod common;
+use common::Bounded as _;
 use common::{founded, gridbook, ok};
 
 use std::io::{BufRead, BufReader};
@@ -165,8 +166,7 @@ fn an_owner_that_never_answers_does_not_hang_a_command() {
         .env("GRIDBOOK_DATA", data)
         .env("GRIDBOOK_OWNER_TIMEOUT_MS", "500")
         .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
+        .bounded_output();
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

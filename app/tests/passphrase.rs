@@ -2,6 +2,7 @@
 //! `gridbook passphrase` changes it and keeps every record, the test-only cost is named.
 
 mod common;
+use common::Bounded as _;
 use common::{command, ok};
 
 use std::path::Path;
@@ -13,8 +14,7 @@ fn run_with(data: &Path, passphrase: &str, args: &[&str]) -> Output {
         .env("GRIDBOOK_DATA", data)
         .env("GRIDBOOK_PASSPHRASE", passphrase)
         .env_remove("RUST_LOG")
-        .output()
-        .expect("run gridbook")
+        .bounded_output()
 }
 
 fn founded() -> tempfile::TempDir {
@@ -55,8 +55,7 @@ fn a_new_passphrase_keeps_the_data_and_the_old_one_stops_working() {
         .args(["passphrase"])
         .env("GRIDBOOK_DATA", dir.path())
         .env("GRIDBOOK_NEW_PASSPHRASE", "新的密码 2027")
-        .output()
-        .unwrap();
+        .bounded_output();
     assert!(
         out.status.success(),
         "{}",
@@ -73,8 +72,7 @@ fn a_new_passphrase_keeps_the_data_and_the_old_one_stops_working() {
         .env("GRIDBOOK_DATA", dir.path())
         .env("GRIDBOOK_PASSPHRASE", "wrong")
         .env("GRIDBOOK_NEW_PASSPHRASE", "x")
-        .output()
-        .unwrap();
+        .bounded_output();
     assert_eq!(refused.status.code(), Some(1));
     assert!(
         run_with(dir.path(), "新的密码 2027", &["dump"])
@@ -90,8 +88,7 @@ fn only_tests_may_ask_for_the_cheap_kdf_and_by_its_name() {
         .args(["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"])
         .env("GRIDBOOK_DATA", dir.path())
         .env("GRIDBOOK_KDF", "cheap")
-        .output()
-        .unwrap();
+        .bounded_output();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(

@@ -23,6 +23,7 @@
 //! tests/tests) because it runs the `gridbook` binary inside the namespaces.
 
 mod common;
+use common::Bounded as _;
 use common::netns::{Netns, ip, office_and_listed_tablet};
 use common::ok;
 
@@ -253,8 +254,7 @@ fn two_devices_that_cannot_reach_each_other_sync_through_a_self_hosted_relay() {
                 &office_serve.ticket.to_string(),
             ],
         )
-        .output()
-        .expect("run gridbook sync in namespace B");
+        .bounded_output();
     let first = started.elapsed();
     let said = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(

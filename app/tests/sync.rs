@@ -2,7 +2,7 @@
 //! `gridbook sync` on another. Nothing leaves 127.0.0.1 (no relay, no lookup, no discovery).
 
 mod common;
-use common::{gridbook, ok};
+use common::{Running, gridbook, ok};
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -176,7 +176,7 @@ fn a_listed_device_syncs_the_demo_network_and_an_edit_and_a_stranger_is_refused(
 }
 
 /// Runs `gridbook invite` until it prints its ticket; returns the running process and the ticket.
-fn start_invite(data: &Path, member: &str) -> (Child, String) {
+fn start_invite(data: &Path, member: &str) -> (Running, String) {
     let mut child = common::command()
         .args([
             "invite",
@@ -204,7 +204,7 @@ fn start_invite(data: &Path, member: &str) -> (Child, String) {
             eprintln!("invite: {line}");
         }
     });
-    (child, ticket)
+    (Running(child), ticket)
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn an_invited_device_joins_syncs_and_lists_its_peers_and_the_ticket_is_single_us
     eprintln!("join: {joined}");
     assert!(joined.starts_with("joined "), "{joined}");
     // The inviter stops once the new device has synced.
-    let status = inviter.wait().unwrap();
+    let status = common::wait_bounded(&mut inviter.0, "invite");
     assert!(status.success(), "invite exited with {status}");
     assert!(ok(office.path(), &["dump"]) == ok(tablet.path(), &["dump"]));
 
@@ -262,7 +262,7 @@ fn an_invited_device_joins_syncs_and_lists_its_peers_and_the_ticket_is_single_us
         .expect("a ticket line")
         .trim()
         .to_string();
-    let mut serve = common::command()
+    let serve = common::command()
         .args(["serve", "--bind", &bind, "--no-discovery"])
         .env("GRIDBOOK_DATA", office.path())
         .env_remove("RUST_LOG")
@@ -270,6 +270,7 @@ fn an_invited_device_joins_syncs_and_lists_its_peers_and_the_ticket_is_single_us
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start gridbook serve");
+    let serve = Running(serve);
     let mut joined = gridbook(late.path(), &["join", &ticket, "--bind", "127.0.0.1:0"]);
     for _ in 0..50 {
         if joined.status.success() || !String::from_utf8_lossy(&joined.stderr).contains("reach") {
@@ -286,8 +287,7 @@ fn an_invited_device_joins_syncs_and_lists_its_peers_and_the_ticket_is_single_us
     );
     let again = tempfile::tempdir().unwrap();
     let out = gridbook(again.path(), &["join", &ticket, "--bind", "127.0.0.1:0"]);
-    let _ = serve.kill();
-    let _ = serve.wait();
+    drop(serve);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

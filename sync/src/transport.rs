@@ -90,6 +90,7 @@ pub(crate) async fn drive(
     recv: &mut RecvStream,
 ) -> Result<Report, NodeError> {
     loop {
+        let mut wrote = false;
         loop {
             let (back, frame) = book
                 .call(move |b| {
@@ -99,13 +100,22 @@ pub(crate) async fn drive(
                 .await?;
             session = back;
             match frame {
-                Ok(Some(bytes)) => write(send, &bytes).await?,
+                Ok(Some(bytes)) => {
+                    write(send, &bytes).await?;
+                    wrote = true;
+                }
                 Ok(None) => break,
                 Err(e) => return Err(abort(send, e).await),
             }
         }
         if session.is_over() {
             let _ = send.finish();
+            if wrote {
+                // This side's flight ended the session: wait until the peer has it all, for
+                // the caller may close the connection next, and a QUIC close drops whatever
+                // the peer has not acknowledged (the peer then never sees `Done`).
+                let _ = tokio::time::timeout(TURN_TIMEOUT, send.stopped()).await;
+            }
             return Ok(session.report().clone());
         }
         let frame = match read_frame(recv).await {

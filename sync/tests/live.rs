@@ -1,6 +1,6 @@
 //! Live sync over real iroh on loopback: once two devices have synced over a connection they
 //! keep, an edit on either side reaches the other within seconds, with no new dial; and a peer
-//! that goes away is noticed.
+//! that goes away is noticed. A one-off sync closes without cutting off its last frame.
 
 mod common;
 
@@ -38,6 +38,13 @@ async fn converged(a: &Book, b: &Book, limit: Duration) -> Duration {
     started.elapsed()
 }
 
+/// A node for `book` on loopback.
+async fn node(book: &Book) -> Node {
+    Node::spawn(book.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
 /// Sessions the node reported so far (all of them must have succeeded).
 async fn sessions(node: &mut Node) -> usize {
     let mut n = 0;
@@ -58,12 +65,8 @@ async fn edits_on_either_side_are_pushed_while_connected() {
     let (office, tablet) = office_and_tablet();
     let (office, _t1) = Book::spawn(office);
     let (tablet, _t2) = Book::spawn(tablet);
-    let mut office_node = Node::spawn(office.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let mut tablet_node = Node::spawn(tablet.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let mut office_node = node(&office).await;
+    let mut tablet_node = node(&tablet).await;
     let addr = office_node.bound()[0];
     let first = tablet_node
         .sync_live(EndpointAddr::new(office_node.id()).with_ip_addr(addr))
@@ -132,4 +135,50 @@ async fn edits_on_either_side_are_pushed_while_connected() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tablet_node.shutdown().await;
+}
+
+/// A one-off sync (`gridbook sync`, `join`) closes its connection as soon as its session ends.
+/// When the dialer's own flight ended it (`Done`), the close must wait until the acceptor has
+/// that flight: a QUIC close drops what the peer has not acknowledged, and an acceptor that
+/// never sees `Done` reports the session broken (`gridbook invite` then waited on for an hour).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_acceptor_sees_every_one_off_session_complete() {
+    const SESSIONS: usize = 40;
+    let (office, tablet) = office_and_tablet();
+    let (office, _t1) = Book::spawn(office);
+    let (tablet, _t2) = Book::spawn(tablet);
+    let mut office_node = node(&office).await;
+    let tablet_node = node(&tablet).await;
+    let addr = EndpointAddr::new(office_node.id()).with_ip_addr(office_node.bound()[0]);
+    // The first session brings the tablet its network.
+    tablet_node.sync_addr(addr.clone()).await.unwrap();
+    office_node.next_event().await.expect("the node runs");
+    let mut dialer_done = 0;
+    for i in 0..SESSIONS {
+        // A new need at the office each time: the office's answer carries it, and the
+        // tablet's `Done` is the session's last frame.
+        office
+            .call(move |b| b.add_need(NewNeed::new(format!("需求{i}"), Category::Other, "zt-g3")))
+            .await
+            .unwrap()
+            .unwrap();
+        let report = tablet_node.sync_addr(addr.clone()).await.unwrap();
+        assert!(report.complete, "{report:?}");
+        dialer_done += usize::from(report.flights_sent > report.flights_received);
+        let event = tokio::time::timeout(Duration::from_secs(10), office_node.next_event())
+            .await
+            .expect("the office reports the session")
+            .expect("the node runs");
+        match event {
+            NodeEvent::Session(Ok(r)) => assert!(r.complete, "session {i}: {r:?}"),
+            other => panic!("session {i} at the office: {other:?}"),
+        }
+    }
+    assert!(dialer_done > 0, "no session ended with the dialer's flight");
+    eprintln!(
+        "{SESSIONS} sessions, {dialer_done} ended by the dialer's Done: all complete at the office"
+    );
+    assert_eq!(digest(&office).await, digest(&tablet).await);
+    tablet_node.shutdown().await;
+    office_node.shutdown().await;
 }

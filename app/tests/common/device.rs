@@ -5,6 +5,8 @@ use std::process::Output;
 
 use serde_json::Value;
 
+use super::Bounded as _;
+
 /// A data directory and the binary to run on it.
 pub struct Device {
     /// Its data directory.
@@ -27,8 +29,7 @@ impl Device {
             .args(args)
             .env("GRIDBOOK_DATA", self.data())
             .env_remove("RUST_LOG")
-            .output()
-            .expect("run gridbook")
+            .bounded_output()
     }
 
     /// Runs a command that must succeed; returns its stdout.

@@ -6,8 +6,10 @@
 pub mod device;
 pub mod netns;
 
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The binary under test. `GRIDBOOK_TEST_BIN` overrides it: with a target directory shared by
 /// several worktrees, another build can replace `target/debug/gridbook` while tests run.
@@ -36,8 +38,90 @@ pub fn gridbook(data: &Path, args: &[&str]) -> Output {
         .env("GRIDBOOK_DISCOVERY", "off")
         .env_remove("GRIDBOOK_BIND")
         .env_remove("RUST_LOG")
-        .output()
-        .expect("run gridbook")
+        .bounded_output()
+}
+
+/// How long one command may run in these tests. One that runs longer is killed and fails its
+/// test with what it printed, instead of stalling the whole run until CI's limit.
+pub const DEADLINE: Duration = Duration::from_secs(180);
+
+/// What [`Command::output`] does, bounded by [`DEADLINE`].
+pub trait Bounded {
+    fn bounded_output(&mut self) -> Output;
+}
+
+impl Bounded for Command {
+    fn bounded_output(&mut self) -> Output {
+        let what = format!("{:?}", self.get_args().collect::<Vec<_>>());
+        let child = self
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start gridbook {what}: {e}"));
+        finish(child, &what)
+    }
+}
+
+/// Waits for `child` like [`Child::wait_with_output`] (its piped output read meanwhile); at
+/// [`DEADLINE`] it kills it and panics with what it printed.
+pub fn finish(mut child: Child, what: &str) -> Output {
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let status = wait_or_kill(&mut child);
+    let output = Output {
+        status: status.unwrap_or_else(|| child.wait().expect("reap gridbook")),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    };
+    if status.is_none() {
+        panic!(
+            "gridbook {what} ran for over {DEADLINE:?} and was killed; it printed:\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    output
+}
+
+/// Waits for `child` to exit; at [`DEADLINE`] kills it and panics.
+pub fn wait_bounded(child: &mut Child, what: &str) -> ExitStatus {
+    wait_or_kill(child)
+        .unwrap_or_else(|| panic!("gridbook {what} ran for over {DEADLINE:?} and was killed"))
+}
+
+/// Waits for `child` to exit, or kills it at [`DEADLINE`] (and says `None`).
+fn wait_or_kill(child: &mut Child) -> Option<ExitStatus> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for gridbook") {
+            return Some(status);
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A child process killed when dropped, so a failing test leaves nothing running.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Runs `gridbook ARGS` on `data`, which must succeed, and returns its stdout.
