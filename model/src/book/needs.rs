@@ -490,12 +490,9 @@ impl Gridbook {
 
     /// Every need's summary row, in id order.
     pub fn need_summaries(&self) -> Result<Vec<NeedSummary>> {
-        let mut out = Vec::new();
-        self.store.for_each_summary(summary::NEED, |b| {
-            out.push(serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e))?);
-            Ok::<_, Error>(())
-        })?;
-        Ok(out)
+        self.store.decode_summaries(summary::NEED, |b| {
+            serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e))
+        })
     }
 
     /// Open needs past their due day on `today`, most overdue first.

@@ -15,6 +15,7 @@ mod error;
 mod migrations;
 mod open;
 mod sealing;
+mod summary_rows;
 pub mod tables;
 
 pub use error::StoreError;
@@ -225,31 +226,6 @@ impl Store {
                 )?);
             }
             Ok(out)
-        })
-    }
-
-    /// Calls `f` with every summary row of one kind, as stored JSON bytes, in id order, one row
-    /// opened at a time: no copy of every row first (100k needs are ~45 MB of rows).
-    pub fn for_each_summary<E: From<StoreError>>(
-        &self,
-        kind: &str,
-        mut f: impl FnMut(&[u8]) -> Result<(), E>,
-    ) -> Result<(), E> {
-        self.guard(|| {
-            let tx = self.db().begin_read().map_err(StoreError::from)?;
-            let table = tx.open_table(SUMMARIES).map_err(StoreError::from)?;
-            for stored in table.range((kind, "")..).map_err(StoreError::from)? {
-                let (k, v) = stored.map_err(StoreError::from)?;
-                let (k_kind, id) = k.value();
-                if k_kind != kind {
-                    break;
-                }
-                f(&self.unseal(
-                    &row(&SUMMARIES, &[kind.as_bytes(), id.as_bytes()]),
-                    v.value(),
-                )?)?;
-            }
-            Ok(())
         })
     }
 

@@ -152,6 +152,48 @@ fn a_value_moved_to_another_row_is_damage_never_data() {
         store.summaries("need").unwrap_err(),
         StoreError::Corrupt { .. }
     ));
+    let decoded = store.decode_summaries("need", |b| Ok::<_, StoreError>(b.to_vec()));
+    assert!(matches!(decoded.unwrap_err(), StoreError::Corrupt { .. }));
+}
+
+#[test]
+fn rows_decoded_on_every_core_come_back_in_id_order_and_only_of_their_kind() {
+    let store = Store::in_memory().unwrap();
+    // Several batches per decoding thread, and rows of other kinds on either side.
+    let ids: Vec<String> = (0..10_000).map(|n| format!("N-{n:05}")).collect();
+    let mut summaries: Vec<_> = ids
+        .iter()
+        .map(|id| ("need", id.clone(), id.as_bytes().to_vec()))
+        .collect();
+    summaries.push(("meeting", "M-1".into(), b"M-1".to_vec()));
+    summaries.push(("volunteer", "V-1".into(), b"V-1".to_vec()));
+    store
+        .write(WriteBatch {
+            summaries,
+            ..Default::default()
+        })
+        .unwrap();
+    let decoded = store
+        .decode_summaries("need", |b| {
+            Ok::<_, StoreError>(String::from_utf8(b.to_vec()).unwrap())
+        })
+        .unwrap();
+    assert_eq!(decoded, ids);
+    // A row the decoder refuses ends the read with its error.
+    #[derive(Debug, PartialEq)]
+    struct Refused(String);
+    impl From<StoreError> for Refused {
+        fn from(e: StoreError) -> Self {
+            Refused(e.to_string())
+        }
+    }
+    let refused = store.decode_summaries("need", |b| match b {
+        b"N-07777" => Err(Refused("row N-07777".into())),
+        _ => Ok(()),
+    });
+    assert_eq!(refused.unwrap_err(), Refused("row N-07777".into()));
+    let none = store.decode_summaries("project", |_| Ok::<_, StoreError>(()));
+    assert!(none.unwrap().is_empty());
 }
 
 #[test]
