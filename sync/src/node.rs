@@ -6,9 +6,12 @@
 //! no address lookup (no DNS, no pkarr), no port mapping, a minimal net report, and IP sockets
 //! bound only where the caller says. A device binds [`DEFAULT_BIND`]; tests bind `127.0.0.1:0`.
 //! No relay, unless the network's directory names its own (see docs/relay.md): then the device
-//! keeps a connection to it, probes only it, and dials every peer through it as well.
+//! keeps a connection to it, probes only it, and dials every peer through it as well. The relay
+//! can change while the node runs ([`Node::set_relay`]): the endpoint's relay map starts empty
+//! rather than disabled, and an empty map contacts nothing.
 
 use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use iroh::endpoint::{
@@ -16,7 +19,7 @@ use iroh::endpoint::{
     PortmapperConfig, QuicTransportConfig, Side as QuicSide, presets,
 };
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
-use iroh::{Endpoint, RelayMap, RelayMode, SecretKey};
+use iroh::{Endpoint, RelayConfig, RelayMap, RelayMode, SecretKey};
 use iroh_mdns_address_lookup::{DiscoveryEvent, MdnsAddressLookup};
 
 pub use iroh::{EndpointAddr, EndpointId, RelayUrl};
@@ -90,6 +93,9 @@ pub enum NodeError {
     /// The inviting device refused to pair, or pairing broke off.
     #[error("pairing failed: {0}")]
     Pairing(String),
+    /// A relay was set on a node started without a relay transport.
+    #[error("this peer was started without a relay and cannot take one while it runs: restart it")]
+    NoRelayTransport,
     /// The session ended with an error.
     #[error(transparent)]
     Session(#[from] SessionError),
@@ -162,6 +168,11 @@ pub struct NodeOptions {
     pub discovery: bool,
     /// A relay server to reach peers on other networks through, when online.
     pub relay: Option<RelayUrl>,
+    /// Whether a relay can be set while the node runs ([`Node::set_relay`]), even if it
+    /// starts with none. A long-running node (the app) wants this; a one-off command does not:
+    /// iroh then keeps a relay transport with an empty map, which contacts nothing but logs an
+    /// error ("relay_recv_channel closed") when the node shuts down.
+    pub relay_can_change: bool,
 }
 
 impl NodeOptions {
@@ -171,7 +182,14 @@ impl NodeOptions {
             bind,
             discovery: false,
             relay: None,
+            relay_can_change: false,
         }
+    }
+
+    /// With a relay that can be set, changed or cleared while the node runs.
+    pub fn relay_can_change(mut self) -> NodeOptions {
+        self.relay_can_change = true;
+        self
     }
 
     /// With LAN discovery on or off.
@@ -199,15 +217,18 @@ async fn endpoint(
     let secret = book.call(|b| *b.device().secret_bytes()).await?;
     let bind = options.bind;
     let bind_err = |detail: String| NodeError::Bind { addr: bind, detail };
+    // An empty map rather than none when the relay can change: one can be added while the
+    // node runs (`Node::set_relay`), and an empty map contacts nothing.
     let relay = match &options.relay {
         Some(url) => RelayMode::Custom(RelayMap::from(url.clone())),
+        None if options.relay_can_change => RelayMode::Custom(RelayMap::empty()),
         None => RelayMode::Disabled,
     };
     // A device takes a relay as its home (connects to it and can be reached there) only once a
     // probe timed it. iroh-relay serves QUIC address discovery only when configured to, so the
     // HTTPS probe (a GET to the network's own relay, nothing else) is what finds it.
     let mut net_report = NetReportConfig::minimal();
-    net_report.https_probes = options.relay.is_some();
+    net_report.https_probes = options.relay.is_some() || options.relay_can_change;
     let endpoint = Endpoint::builder(presets::Minimal)
         .relay_mode(relay)
         .clear_address_lookup()
@@ -266,7 +287,16 @@ pub struct Node {
     pairings: mpsc::UnboundedReceiver<Result<Joined, String>>,
     mdns: Option<MdnsAddressLookup>,
     live: Live,
-    relay: Option<RelayUrl>,
+    relay: Relay,
+    /// Whether the endpoint has a relay transport (see [`NodeOptions::relay_can_change`]).
+    can_relay: bool,
+}
+
+/// The relay server a node uses, shared with its dialers: it can change while the node runs.
+type Relay = Arc<RwLock<Option<RelayUrl>>>;
+
+fn current(relay: &Relay) -> Option<RelayUrl> {
+    relay.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 impl Node {
@@ -278,6 +308,7 @@ impl Node {
     /// Starts a peer for `book` as `options` say.
     pub async fn start(book: Book, options: NodeOptions) -> Result<Node, NodeError> {
         let (endpoint, mdns) = endpoint(&book, &options).await?;
+        let can_relay = options.relay.is_some() || options.relay_can_change;
         let (tx, reports) = mpsc::unbounded_channel();
         let (pair_tx, pairings) = mpsc::unbounded_channel();
         let live = Live::new(book.clone(), tx);
@@ -298,8 +329,43 @@ impl Node {
             pairings,
             mdns,
             live,
-            relay: options.relay,
+            relay: Arc::new(RwLock::new(options.relay)),
+            can_relay,
         })
+    }
+
+    /// Uses `relay` from now on instead of the one it had (the directory's relay changed, or
+    /// an invite names the inviting device's): peers on other networks are reached through it
+    /// and it becomes this device's home, with no restart. Connections open stay open.
+    ///
+    /// Only a node started with a relay or [`NodeOptions::relay_can_change`] has a relay
+    /// transport: on any other this says no and changes nothing.
+    pub async fn set_relay(&self, relay: Option<RelayUrl>) -> Result<(), NodeError> {
+        if !self.can_relay {
+            return Err(NodeError::NoRelayTransport);
+        }
+        let old = std::mem::replace(
+            &mut *self.relay.write().unwrap_or_else(|e| e.into_inner()),
+            relay.clone(),
+        );
+        if old == relay {
+            return Ok(());
+        }
+        let endpoint = self.router.endpoint();
+        if let Some(new) = relay {
+            endpoint
+                .insert_relay(new.clone(), Arc::new(RelayConfig::from(new)))
+                .await;
+        }
+        if let Some(old) = old {
+            endpoint.remove_relay(&old).await;
+        }
+        Ok(())
+    }
+
+    /// The relay server this node uses, if any.
+    pub fn relay(&self) -> Option<RelayUrl> {
+        current(&self.relay)
     }
 
     /// This device's endpoint id (its device id).
@@ -338,8 +404,14 @@ impl Node {
                 addr = addr.with_ip_addr(a);
             }
         }
-        if let Some(relay) = endpoint.addr().relay_urls().next().or(self.relay.as_ref()) {
-            addr = addr.with_relay_url(relay.clone());
+        if let Some(relay) = endpoint
+            .addr()
+            .relay_urls()
+            .next()
+            .cloned()
+            .or(self.relay())
+        {
+            addr = addr.with_relay_url(relay);
         }
         EndpointTicket::new(addr)
     }
@@ -412,7 +484,7 @@ pub struct Dialer {
     book: Book,
     live: Live,
     mdns: Option<MdnsAddressLookup>,
-    relay: Option<RelayUrl>,
+    relay: Relay,
 }
 
 impl Dialer {
@@ -481,7 +553,7 @@ impl Dialer {
         &self,
         addr: EndpointAddr,
     ) -> Result<(Connection, Result<Report, NodeError>), NodeError> {
-        let addr = with_home_relay(addr, self.relay.as_ref());
+        let addr = with_home_relay(addr, current(&self.relay).as_ref());
         let peer = addr.id;
         let ips: Vec<SocketAddr> = addr.ip_addrs().copied().collect();
         let conn = match self.endpoint.connect(addr, ALPN).await {

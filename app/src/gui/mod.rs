@@ -363,6 +363,12 @@ impl GridbookApp {
             Event::Peers(peers) => data.peers = peers,
             Event::Relay(relay) => {
                 self.settings.relay_loaded(relay.as_deref());
+                // The node follows the directory: a relay set in Settings, or by another
+                // device and synced here, is used at once.
+                if self.net.is_some() {
+                    self.net_commands
+                        .push(net::NetCommand::UseRelay(relay.clone()));
+                }
                 data.relay = relay;
             }
             Event::Report(report) => data.report = Some(*report),

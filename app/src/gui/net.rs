@@ -10,7 +10,9 @@
 //! - It listens where `gridbook serve` would (0.0.0.0:7777, `GRIDBOOK_BIND`, discovery unless
 //!   `GRIDBOOK_DISCOVERY=off`); when that port is taken (a `serve` on another data directory),
 //!   it takes any free port rather than not syncing at all.
-//! - It uses the relay server the directory names (Settings), as `serve` does.
+//! - It uses the relay server the directory names (Settings), as `serve` does, and follows it
+//!   when it changes (set in Settings or synced from another device) with no restart. Joining
+//!   uses the relay the invite ticket names until the directory arrives.
 //! - "Sync now" keeps each connection open afterwards (`Node::sync_live`), as accepted ones
 //!   are: while two devices stay in reach, each pushes its new edits to the other at once. The
 //!   worker tells the node after each of its own commands (`Notifier`).
@@ -46,6 +48,8 @@ pub enum NetCommand {
     },
     /// Join the network of an invite ticket (a device with no network yet).
     Join(String),
+    /// Use this relay server from now on, or none (the directory's relay changed).
+    UseRelay(Option<String>),
 }
 
 /// One peer's part of a "sync now".
@@ -223,7 +227,8 @@ fn run(
             options.relay(relay)
         } else {
             options
-        };
+        }
+        .relay_can_change();
         let mut node = match start_node(book.clone(), options).await {
             Ok(node) => node,
             Err(e) => return send(NetEvent::StartFailed(format!("{e:#}"))),
@@ -289,6 +294,14 @@ async fn obey(node: &Node, book: &Book, command: NetCommand, send: &dyn Fn(NetEv
             let joined = join(node, book, ticket.trim()).await;
             send(NetEvent::Joined(joined.map_err(|e| format!("{e:#}"))));
         }
+        NetCommand::UseRelay(relay) => match relay.map(|url| url.parse()).transpose() {
+            Ok(relay) => {
+                if let Err(e) = node.set_relay(relay).await {
+                    tracing::warn!("{e}");
+                }
+            }
+            Err(e) => tracing::warn!("the directory's relay is not a URL: {e}"),
+        },
     }
 }
 
@@ -336,6 +349,13 @@ async fn sync_now(
 /// as the person using this device.
 async fn join(node: &Node, book: &Book, ticket: &str) -> anyhow::Result<String> {
     let ticket: InviteTicket = ticket.parse()?;
+    // The inviting device may be on another network: its ticket names the relay that reaches
+    // it (the directory's relay, arriving with the first sync, takes over afterwards).
+    if node.relay().is_none()
+        && let Some(relay) = ticket.endpoint.endpoint_addr().relay_urls().next()
+    {
+        node.set_relay(Some(relay.clone())).await?;
+    }
     let grant = node.join(&ticket).await?;
     let report = node
         .sync_addr(ticket.endpoint.endpoint_addr().clone())
