@@ -66,33 +66,7 @@ impl Device {
     /// A network with community zt, grid zt-g3 and building zt-g3-b12.
     pub fn founded() -> Self {
         let d = Device::new();
-        d.ok(&["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"]);
-        assert_eq!(
-            d.ok(&[
-                "directory",
-                "add",
-                "community",
-                "--code",
-                "zt",
-                "--name",
-                "中台社区"
-            ]),
-            "zt\n"
-        );
-        assert_eq!(
-            d.ok(&[
-                "directory",
-                "add",
-                "grid",
-                "--in",
-                "zt",
-                "--code",
-                "g3",
-                "--name",
-                "第3网格"
-            ]),
-            "zt-g3\n"
-        );
+        super::founded(d.data());
         assert_eq!(
             d.ok(&[
                 "directory",

@@ -141,32 +141,28 @@ pub fn founded(data: &Path) {
         data,
         &["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"],
     );
-    ok(
-        data,
-        &[
-            "directory",
-            "add",
-            "community",
-            "--code",
-            "zt",
-            "--name",
-            "中台社区",
-        ],
-    );
-    ok(
-        data,
-        &[
-            "directory",
-            "add",
-            "grid",
-            "--in",
-            "zt",
-            "--code",
-            "g3",
-            "--name",
-            "第3网格",
-        ],
-    );
+    let community = [
+        "directory",
+        "add",
+        "community",
+        "--code",
+        "zt",
+        "--name",
+        "中台社区",
+    ];
+    assert_eq!(ok(data, &community), "zt\n");
+    let grid = [
+        "directory",
+        "add",
+        "grid",
+        "--in",
+        "zt",
+        "--code",
+        "g3",
+        "--name",
+        "第3网格",
+    ];
+    assert_eq!(ok(data, &grid), "zt-g3\n");
 }
 
 /// `args` run on `data`, their standard output read as JSON.
