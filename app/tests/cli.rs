@@ -349,7 +349,7 @@ fn commands_run_at_once_take_turns() {
         })
         .collect();
     for child in children {
-        let out = child.wait_with_output().expect("gridbook ran");
+        let out = common::finish(child, "need add");
         assert!(
             out.status.success(),
             "{}",

@@ -383,7 +383,7 @@ fn sync_with_no_peer_dials_the_known_one_and_two_serves_keep_each_other_live() {
     tablet_serve.stop();
 
     // A fresh device fetches the demo (its store applies it for seconds in a debug build); its
-    // process is killed (SIGKILL: no goodbye) one second into that session. The office's side
+    // process is killed (SIGKILL: no goodbye) 0.3 s into that session. The office's side
     // of the session ends with a one-line error within the connection's idle timeout (8 s),
     // not after a 30 s turn timeout; the fresh device's store is whole and, synced again,
     // converges.
@@ -406,12 +406,25 @@ fn sync_with_no_peer_dials_the_known_one_and_two_serves_keep_each_other_live() {
             "--no-discovery",
         ])
         .env("GRIDBOOK_DATA", fresh.path())
-        .env_remove("RUST_LOG")
+        .env("RUST_LOG", "gridbook_sync::transport=debug")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start gridbook sync");
-    std::thread::sleep(std::time::Duration::from_secs(1));
+    // Killed once its session is open (a loaded machine can take seconds to get there), while
+    // the office is still sending the demo.
+    let (opened, open) = std::sync::mpsc::channel();
+    let log = BufReader::new(cut.stderr.take().expect("stderr"));
+    std::thread::spawn(move || {
+        for line in log.lines().map_while(Result::ok) {
+            if line.contains("session open") {
+                let _ = opened.send(());
+            }
+        }
+    });
+    open.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the fresh device opened a session within 60 s");
+    std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(
         cut.try_wait().unwrap().is_none(),
         "the sync ended before the kill"

@@ -6,9 +6,10 @@
 //! no address lookup (no DNS, no pkarr), no port mapping, a minimal net report, and IP sockets
 //! bound only where the caller says. A device binds [`DEFAULT_BIND`]; tests bind `127.0.0.1:0`.
 //! No relay, unless the network's directory names its own (see docs/relay.md): then the device
-//! keeps a connection to it, probes only it, and dials every peer through it as well. The relay
-//! can change while the node runs ([`Node::set_relay`]): the endpoint's relay map starts empty
-//! rather than disabled, and an empty map contacts nothing.
+//! keeps a connection to it, probes only it, and dials every peer through it as well. On a node
+//! started with [`NodeOptions::relay_can_change`] (the app's) the relay can change while it runs
+//! ([`Node::set_relay`]): its relay map starts empty rather than disabled, and an empty map
+//! contacts nothing.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};

@@ -28,6 +28,7 @@ pub(crate) async fn dial_on(
             Ok(Err(e)) => return Err(connect_err(refusal(conn).unwrap_or(e.to_string()))),
             Err(_) => return Err(NodeError::Timeout),
         };
+        tracing::debug!(peer = %peer.fmt_short(), "session open");
         let peer_key = *peer.as_bytes();
         let session = book.call(move |b| Session::open(b, peer_key)).await??;
         match drive(book, session, &mut send, &mut recv).await {
