@@ -18,6 +18,7 @@
 
 mod actor;
 pub mod bundle;
+mod dialer;
 pub mod invite;
 mod known;
 mod live;
