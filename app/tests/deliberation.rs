@@ -37,41 +37,24 @@ fn a_grid_council_votes_and_the_tally_decides() {
     let m = m.trim();
     let motion = d.ok(&["meeting", "motion", m, "--text", "划14个编号车位"]);
     let motion = motion.trim();
-    let first = d.ok(&[
-        "meeting",
-        "vote",
-        m,
-        "--motion",
-        motion,
-        "--resident",
-        &liu,
-        "--choice",
-        "赞成",
-    ]);
+    let vote = |resident: &str, choice: &str| {
+        d.ok(&[
+            "meeting",
+            "vote",
+            m,
+            "--motion",
+            motion,
+            "--resident",
+            resident,
+            "--choice",
+            choice,
+        ])
+    };
+    let first = vote(&liu, "赞成");
     assert!(first.contains("no quorum"), "{first}");
     // Recording the same resident again replaces, never adds.
-    d.ok(&[
-        "meeting",
-        "vote",
-        m,
-        "--motion",
-        motion,
-        "--resident",
-        &liu,
-        "--choice",
-        "for",
-    ]);
-    d.ok(&[
-        "meeting",
-        "vote",
-        m,
-        "--motion",
-        motion,
-        "--resident",
-        &sun,
-        "--choice",
-        "against",
-    ]);
+    vote(&liu, "for");
+    vote(&sun, "against");
     let last = d.ok(&[
         "meeting", "count", m, "--motion", motion, "--choice", "for", "--count", "4",
     ]);

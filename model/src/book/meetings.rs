@@ -525,10 +525,6 @@ impl Gridbook {
 
     /// Every meeting's summary row.
     pub fn meeting_summaries(&self) -> Result<Vec<MeetingSummary>> {
-        self.store
-            .summaries(summary::MEETING)?
-            .iter()
-            .map(|b| serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e)))
-            .collect()
+        self.summary_rows(summary::MEETING)
     }
 }

@@ -431,6 +431,16 @@ impl Gridbook {
         Ok(self.store.summary(kind, id)?)
     }
 
+    /// Every stored summary row of `kind`, decoded, in id order (decoded on every core).
+    pub(crate) fn summary_rows<T>(&self, kind: &str) -> Result<Vec<T>>
+    where
+        T: serde::de::DeserializeOwned + Send,
+    {
+        self.store.decode_summaries(kind, |b| {
+            serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e))
+        })
+    }
+
     /// Writes raw meta values (device-local settings) durably.
     pub(crate) fn write_meta(&self, key: &'static str, value: Vec<u8>) -> Result<()> {
         Ok(self.store.write(WriteBatch {

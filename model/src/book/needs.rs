@@ -490,9 +490,7 @@ impl Gridbook {
 
     /// Every need's summary row, in id order.
     pub fn need_summaries(&self) -> Result<Vec<NeedSummary>> {
-        self.store.decode_summaries(summary::NEED, |b| {
-            serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e))
-        })
+        self.summary_rows(summary::NEED)
     }
 
     /// Open needs past their due day on `today`, most overdue first.

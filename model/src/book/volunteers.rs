@@ -257,11 +257,7 @@ impl Gridbook {
 
     /// Every activity's summary row.
     pub fn activity_summaries(&self) -> Result<Vec<ActivitySummary>> {
-        self.store
-            .summaries(ACTIVITY)?
-            .iter()
-            .map(|b| serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e)))
-            .collect()
+        self.summary_rows(ACTIVITY)
     }
 
     /// Records that a volunteer served at an activity for `minutes`, earning `points`. The
@@ -455,10 +451,6 @@ impl Gridbook {
 
     /// Every volunteer's summary row.
     pub fn volunteer_summaries(&self) -> Result<Vec<VolunteerSummary>> {
-        self.store
-            .summaries(summary::VOLUNTEER)?
-            .iter()
-            .map(|b| serde_json::from_slice(b).map_err(|e| Error::malformed("summaries", e)))
-            .collect()
+        self.summary_rows(summary::VOLUNTEER)
     }
 }

@@ -210,23 +210,7 @@ impl Store {
 
     /// Every summary row of one kind, as stored JSON bytes, in id order.
     pub fn summaries(&self, kind: &str) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.guard(|| {
-            let tx = self.db().begin_read()?;
-            let table = tx.open_table(SUMMARIES)?;
-            let mut out = Vec::new();
-            for stored in table.range((kind, "")..)? {
-                let (k, v) = stored?;
-                let (k_kind, id) = k.value();
-                if k_kind != kind {
-                    break;
-                }
-                out.push(self.unseal(
-                    &row(&SUMMARIES, &[kind.as_bytes(), id.as_bytes()]),
-                    v.value(),
-                )?);
-            }
-            Ok(out)
-        })
+        self.decode_summaries(kind, |b| Ok(b.to_vec()))
     }
 
     /// One summary row.
