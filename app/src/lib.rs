@@ -11,7 +11,9 @@
 
 mod cli;
 mod demo;
+mod fonts;
 mod gui;
+mod i18n;
 
 pub use gui::bench;
 

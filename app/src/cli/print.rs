@@ -157,7 +157,7 @@ fn page(title: &str, landscape: bool, embed_font: bool, body: &str) -> String {
     let face = if embed_font {
         format!(
             "@font-face {{ font-family: 'Gridbook Noto Sans SC'; src: url(data:font/otf;base64,{}) format('opentype'); }}\n",
-            data_encoding::BASE64.encode(crate::gui::fonts::BUNDLED)
+            data_encoding::BASE64.encode(crate::fonts::BUNDLED)
         )
     } else {
         String::new()

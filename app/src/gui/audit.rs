@@ -7,7 +7,7 @@ use egui::Ui;
 use gridbook_model::AuditEntry;
 
 use super::Data;
-use super::i18n::tr;
+use crate::i18n::tr;
 use super::widgets::{chip, inline_field};
 use super::worker::Command;
 

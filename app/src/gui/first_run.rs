@@ -4,7 +4,7 @@
 
 use egui::Ui;
 
-use super::i18n::tr;
+use crate::i18n::tr;
 use super::net::NetCommand;
 use super::widgets::{big_button, text_area, text_field};
 use super::worker::{Command, Refusal};

@@ -5,7 +5,7 @@ use egui::Ui;
 use gridbook_model::HistoryEntry;
 use gridbook_model::vocab::Stage;
 
-use super::i18n::{tr, vocab};
+use crate::i18n::{tr, vocab};
 
 /// Draws the history, folded (a need's history is read, not worked on).
 pub fn section(ui: &mut Ui, history: &[HistoryEntry]) {

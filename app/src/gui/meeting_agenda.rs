@@ -11,7 +11,7 @@ use gridbook_model::ids::{DecisionId, MeetingId, NeedId, TopicId};
 use gridbook_model::vocab::Stage;
 
 use super::Data;
-use super::i18n::{tr, vocab};
+use crate::i18n::{tr, vocab};
 use super::widgets::{big_button, inline_field, text_area};
 use super::worker::Command;
 

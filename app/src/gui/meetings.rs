@@ -10,7 +10,7 @@ use gridbook_model::meeting::Outcome;
 use gridbook_model::vocab::Choice;
 
 use super::Data;
-use super::i18n::{tr, vocab};
+use crate::i18n::{tr, vocab};
 use super::meeting_agenda::AgendaForms;
 use super::widgets::chip;
 use super::worker::{Command, Refusal};

@@ -6,11 +6,9 @@
 //! worker's answers arrive through an inbox that requests a repaint.
 
 pub mod bench;
-pub mod i18n;
 
 mod audit;
 mod first_run;
-pub(crate) mod fonts;
 mod history;
 mod meeting_agenda;
 mod meetings;
@@ -41,7 +39,8 @@ use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::{DirectoryView, HistoryEntry, MeetingView, Resident};
 use serde::{Deserialize, Serialize};
 
-use i18n::{Language, tr};
+use crate::fonts;
+use crate::i18n::{self, Language, tr};
 use rows::{NeedFilter, NeedStats};
 use worker::{Command, Event, Origin, Worker};
 

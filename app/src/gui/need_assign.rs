@@ -7,7 +7,7 @@ use gridbook_model::ids::{MemberId, NeedId};
 use gridbook_model::need::Need;
 
 use super::Data;
-use super::i18n::tr;
+use crate::i18n::tr;
 use super::worker::Command;
 
 /// The form's state, for one need.

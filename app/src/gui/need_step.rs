@@ -8,7 +8,7 @@ use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, ProjectKind, Route, Stage,
 };
 
-use super::i18n::{tr, vocab};
+use crate::i18n::{tr, vocab};
 use super::widgets::{chip, text_area, text_field, vocab_chips};
 use super::worker::Command;
 

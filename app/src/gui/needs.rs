@@ -7,7 +7,7 @@ use gridbook_model::ids::NeedId;
 use gridbook_model::need::{Need, mask_phone};
 use gridbook_model::vocab::{Category, Level, Stage, Vocabulary};
 
-use super::i18n::{tr, vocab};
+use crate::i18n::{tr, vocab};
 use super::need_step::{StepForm, stepper};
 use super::rows::{NeedFilter, SortBy};
 use super::widgets::{chip, inline_field};

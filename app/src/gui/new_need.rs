@@ -7,7 +7,7 @@ use gridbook_model::NewNeed;
 use gridbook_model::ids::{NeedId, ResidentId};
 use gridbook_model::vocab::{Category, Source};
 
-use super::i18n::tr;
+use crate::i18n::tr;
 use super::widgets::{chip, text_field, vocab_chips};
 use super::worker::{Command, Refusal};
 use super::{Data, State};

@@ -14,7 +14,7 @@ use gridbook_model::time::Day;
 use gridbook_model::vocab::{MeetingLevel, ProjectKind};
 
 use super::Data;
-use super::i18n::{tr, vocab};
+use crate::i18n::{tr, vocab};
 use super::rows::NeedStats;
 use super::widgets::{big_button, chip};
 use super::worker::{Command, Refusal};

@@ -3,7 +3,7 @@
 
 use egui::Ui;
 
-use super::i18n::{Language, tr, vocab};
+use crate::i18n::{Language, tr, vocab};
 use super::widgets::{chip, inline_field};
 use super::worker::Command;
 use super::{Data, State};

@@ -12,7 +12,7 @@ use gridbook_sync::Report;
 use gridbook_sync::peers::PeerView;
 
 use super::Data;
-use super::i18n::{tr, vocab};
+use crate::i18n::{tr, vocab};
 use super::net::{NetCommand, NetEvent, PeerOutcome};
 use super::widgets::{big_button, chip};
 

@@ -14,9 +14,10 @@ use egui::Ui;
 use gridbook_model::store::{STORE_FILE, Store, StoreError};
 use gridbook_model::{KdfCost, Passphrase};
 
-use super::i18n::{self, tr};
+use crate::i18n::{self, tr};
 use super::widgets::big_button;
-use super::{GridbookApp, STATE_KEY, State, fonts};
+use super::{GridbookApp, STATE_KEY, State};
+use crate::fonts;
 
 /// The idle time after which the app locks, unless Settings say otherwise.
 pub const DEFAULT_LOCK_MINUTES: u32 = 10;

@@ -8,7 +8,7 @@ use gridbook_model::ids::{ActivityId, VolunteerId};
 use gridbook_model::vocab::MovementKind;
 use gridbook_model::{ActivitySummary, DocId, Gridbook, VolunteerView};
 
-use super::i18n::tr;
+use crate::i18n::tr;
 use super::widgets::{big_button, chip, inline_field};
 use super::worker::{Command, Refusal};
 use super::{Data, State};

@@ -47,7 +47,7 @@ pub fn vocab_chips<V: gridbook_model::vocab::Vocabulary + PartialEq>(
     ui.horizontal_wrapped(|ui| {
         for &v in values {
             let selected = *current == Some(v);
-            if chip(ui, selected, super::i18n::vocab(v)).clicked() {
+            if chip(ui, selected, crate::i18n::vocab(v)).clicked() {
                 *current = Some(v);
                 changed = true;
             }

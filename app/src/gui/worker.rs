@@ -12,7 +12,7 @@ use gridbook_model::summary::NeedSummary;
 use gridbook_model::vocab::MovementKind;
 use gridbook_model::{DirectoryView, Error, Gridbook};
 
-use super::i18n::tr;
+use crate::i18n::tr;
 use super::reports::{ReportQuery, ReportShown};
 use super::rows::{NeedFilter, NeedStats};
 use super::volunteers::Roster;

@@ -1,4 +1,4 @@
-//! The one i18n layer: every string the GUI shows comes from `locales/app.yml` through
+//! The one i18n layer: every string the GUI and the CLI show comes from `locales/` through
 //! [`rust_i18n`], in the language the app's state names.
 //!
 //! rust-i18n keeps one global locale; the GUI instead passes the locale to every lookup from a
@@ -58,12 +58,12 @@ pub fn language() -> Language {
 /// Looks `key` up in the current language; `tr!("key", name = value)` fills `%{name}`.
 macro_rules! tr {
     ($key:expr) => {
-        rust_i18n::t!($key, locale = $crate::gui::i18n::language().locale()).into_owned()
+        rust_i18n::t!($key, locale = $crate::i18n::language().locale()).into_owned()
     };
     ($key:expr, $($name:ident = $value:expr),+ $(,)?) => {
         rust_i18n::t!(
             $key,
-            locale = $crate::gui::i18n::language().locale(),
+            locale = $crate::i18n::language().locale(),
             $($name = $value),+
         )
         .into_owned()

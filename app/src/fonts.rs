@@ -5,7 +5,7 @@
 use egui::{FontData, FontFamily, FontInsert, FontPriority, InsertFontFamily};
 
 /// Noto Sans CJK SC Regular, subset to GB2312, ASCII and the punctuation the UI uses (OFL).
-pub(crate) const BUNDLED: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-GB2312.otf");
+pub(crate) const BUNDLED: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-GB2312.otf");
 
 /// Installed fonts with CJK coverage, best first, with the face to use in a collection.
 const SYSTEM_FALLBACKS: &[(&str, u32)] = &[
