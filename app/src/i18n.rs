@@ -24,7 +24,7 @@ impl Language {
     /// Every language, in the order the settings list them.
     pub const ALL: [Language; 2] = [Language::Chinese, Language::English];
 
-    /// The locale name in `locales/app.yml`.
+    /// The locale name in `app/locales/*.yml`.
     pub fn locale(self) -> &'static str {
         match self {
             Language::Chinese => "zh-CN",

@@ -10,14 +10,19 @@
 //! private to the crate.
 
 mod cli;
+mod data;
 mod demo;
 mod fonts;
 mod gui;
 mod i18n;
+mod office;
+mod owner;
+mod peer;
+mod text;
 
 pub use gui::bench;
 
-// Every UI string, zh-CN (the default) and en, compiled in from locales/app.yml.
+// Every UI string, zh-CN (the default) and en, compiled in from locales/*.yml (one file per page).
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
 use std::io::{IsTerminal, Write};
@@ -39,6 +44,24 @@ where
 {
     let cli = cli::Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{e}"))?;
     cli::run_unlocked(cli, Some(passphrase))
+}
+
+/// Runs a command line forwarded to the app over the owner socket (`owner.rs`) on the store its
+/// worker holds open; `sync` is refused there, being the Sync page's business. The crate root
+/// joins the app (`gui`) to the commands (`cli`), which do not import each other.
+pub(crate) fn run_forwarded_in_app(
+    book: &mut gridbook_model::Gridbook,
+    data: std::path::PathBuf,
+    args: &[String],
+) -> anyhow::Result<String> {
+    let cli =
+        cli::Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
+    if matches!(cli.command, Some(cli::Command::Sync(_))) {
+        anyhow::bail!(
+            "the app holds this data directory: sync from its Sync page, or close it first"
+        );
+    }
+    cli::run_lent(book, data, cli)
 }
 
 /// The `gridbook` command: runs it and says how it went.

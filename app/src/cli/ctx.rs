@@ -10,7 +10,8 @@ use anyhow::{Context as _, Result};
 use gridbook_model::store::StoreError;
 use gridbook_model::{Gridbook, Passphrase};
 
-use super::{BookRef, demo, owner, passphrase};
+use super::{BookRef, demo, passphrase};
+use crate::owner;
 
 /// What every command gets: where the data is, and, in the process that owns the store
 /// (`serve`), the store it has open.
@@ -25,7 +26,7 @@ pub struct Ctx<'a> {
 
 /// `gridbook --demo` with no command: makes the demo data if it is not there yet.
 pub fn prepare_demo() -> Result<PathBuf> {
-    let mut ctx = Ctx::new(demo::demo_dir()?);
+    let mut ctx = Ctx::new(crate::data::demo_dir()?);
     ctx.demo = true;
     demo::ensure(&ctx, 1)?;
     Ok(ctx.data)

@@ -1,6 +1,5 @@
 //! `gridbook demo` and `gridbook --demo`: a demo network, made once, never in the user's data.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -9,24 +8,6 @@ use gridbook_model::Gridbook;
 
 use super::Ctx;
 use crate::demo;
-
-/// Where `--demo` keeps its data: beside the real data directory, never in it.
-pub fn demo_dir() -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("GRIDBOOK_DEMO_DATA") {
-        return Ok(PathBuf::from(dir));
-    }
-    let dirs = directories::ProjectDirs::from("org", "Gridbook", "gridbook").context(
-        "this system has no home directory to keep demo data in: set GRIDBOOK_DEMO_DATA",
-    )?;
-    let real = dirs.data_dir();
-    let name = format!(
-        "{}-demo",
-        real.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("gridbook")
-    );
-    Ok(real.with_file_name(name))
-}
 
 /// Makes the demo data in `ctx`'s directory unless it is there already; tells stderr how it goes.
 /// Demo data an earlier Gridbook wrote, which this one refuses (its store format, or unsigned

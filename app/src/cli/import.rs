@@ -16,8 +16,8 @@ use gridbook_model::need::normalize_phone;
 use gridbook_model::time::{Day, Timestamp};
 use gridbook_model::{Gridbook, NewNeed, NewResident, NewVolunteer};
 
-use super::sheet::{self, ReadSheet};
 use super::{Ctx, output};
+use crate::office::sheet::{self, ReadSheet};
 
 /// `gridbook import`.
 #[derive(Debug, Args)]

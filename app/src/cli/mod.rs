@@ -21,14 +21,13 @@ pub mod demo;
 mod directory;
 mod dump;
 pub(crate) mod export;
-mod export_log;
 mod import;
 mod init;
+mod lent;
 mod meeting;
 mod member;
 mod need;
 mod output;
-pub mod owner;
 mod pairing;
 mod parse;
 pub mod passphrase;
@@ -36,7 +35,6 @@ mod peers;
 mod print;
 mod report;
 mod resident;
-mod sheet;
 mod status;
 pub(crate) mod sync;
 mod volunteer;
@@ -44,6 +42,7 @@ mod volunteer;
 use std::cell::RefCell;
 use std::path::PathBuf;
 
+pub use crate::owner::one_line;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 pub use ctx::{Ctx, data_dir, prepare_demo};
@@ -53,7 +52,7 @@ use gridbook_model::time::Day;
 use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
 };
-pub use owner::{BookRef, one_line};
+pub use lent::{BookRef, run_lent};
 pub use parse::vocab;
 use parse::yes_no;
 
@@ -515,7 +514,7 @@ pub fn run_unlocked(cli: Cli, passphrase: Option<Passphrase>) -> Result<String> 
         anyhow::bail!("no subcommand given");
     };
     let mut ctx = Ctx::new(if cli.demo {
-        demo::demo_dir()?
+        crate::data::demo_dir()?
     } else {
         data_dir(cli.data)?
     });
@@ -528,7 +527,7 @@ pub fn run_unlocked(cli: Cli, passphrase: Option<Passphrase>) -> Result<String> 
     // While `serve` holds this directory, it runs the command (see owner.rs).
     let args: Option<Vec<String>> = std::env::args_os().map(|a| a.into_string().ok()).collect();
     if let Some(args) = args
-        && let owner::Forwarded::Ran(result) = owner::forward(&ctx.data, &args)
+        && let crate::owner::Forwarded::Ran(result) = crate::owner::forward(&ctx.data, &args)
     {
         return result;
     }

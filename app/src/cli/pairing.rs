@@ -20,8 +20,9 @@ use gridbook_sync::Book;
 use gridbook_sync::invite::{self, DEFAULT_INVITE_TTL, InviteTicket};
 use gridbook_sync::node::{DEFAULT_BIND, Node, NodeEvent};
 
-use super::sync::{NetArgs, print_event, runtime, summary};
+use super::sync::{NetArgs, print_event, summary};
 use super::{Ctx, vocab};
+use crate::peer::runtime;
 
 /// `gridbook invite`.
 #[derive(Debug, Args)]
@@ -136,8 +137,8 @@ pub fn invite(ctx: &Ctx, args: InviteArgs) -> Result<String> {
 pub fn join(ctx: &Ctx, args: JoinArgs) -> Result<String> {
     let ticket: InviteTicket = args.ticket.parse()?;
     let mut book = match ctx.open_or_create()? {
-        super::owner::BookRef::Own(book) => *book,
-        super::owner::BookRef::Lent(_) => anyhow::bail!(
+        super::BookRef::Own(book) => *book,
+        super::BookRef::Lent(_) => anyhow::bail!(
             "gridbook serve runs on this data directory, which already belongs to a network: join with another --data directory"
         ),
     };

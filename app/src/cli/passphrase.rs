@@ -19,26 +19,12 @@ use anyhow::{Result, bail};
 use gridbook_model::{KdfCost, Passphrase};
 
 use super::Ctx;
-
-/// The demo network's passphrase when `GRIDBOOK_PASSPHRASE` is not set.
-pub const DEMO_PASSPHRASE: &str = "gridbook-demo";
+use crate::data::{DEMO_PASSPHRASE, kdf_cost};
 
 /// The variable that gives the passphrase.
 const ENV: &str = "GRIDBOOK_PASSPHRASE";
 /// The variable that gives the new passphrase to `gridbook passphrase`.
 const ENV_NEW: &str = "GRIDBOOK_NEW_PASSPHRASE";
-
-/// The Argon2id cost new stores get: OWASP's, or the cheap one `GRIDBOOK_KDF=tests-only` asks
-/// for.
-pub fn kdf_cost() -> Result<KdfCost> {
-    match std::env::var("GRIDBOOK_KDF") {
-        Err(_) => Ok(KdfCost::OWASP),
-        Ok(v) if v == "tests-only" => Ok(KdfCost::TESTS_ONLY),
-        Ok(v) => bail!(
-            "GRIDBOOK_KDF={v} is not understood: leave it unset (tests may set it to tests-only)"
-        ),
-    }
-}
 
 fn from_env(var: &str) -> Result<Option<Passphrase>> {
     match std::env::var(var) {

@@ -128,7 +128,7 @@ pub fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
     };
     std::fs::write(&out, html).with_context(|| format!("cannot write {}", out.display()))?;
     if let Some(record) = logged {
-        super::export_log::log(&mut book, record, &[], &out)?;
+        crate::office::export_log::log(&mut book, record, &[], &out)?;
     }
     Ok(format!(
         "wrote {} ({what}): open it in a browser and print\n",

@@ -19,20 +19,20 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
 use gridbook_model::Gridbook;
 use gridbook_model::vocab::Role;
 use gridbook_sync::node::{
-    DEFAULT_BIND, Dialer, EndpointAddr, EndpointId, EndpointTicket, Node, NodeEvent, NodeOptions,
-    RelayUrl,
+    DEFAULT_BIND, EndpointAddr, EndpointTicket, Node, NodeEvent, NodeOptions, RelayUrl,
 };
-use gridbook_sync::peers::peer_record;
 use gridbook_sync::{Book, Report};
 
-use super::{Ctx, owner, vocab};
+use super::{Ctx, run_lent, vocab};
+use crate::owner;
+use crate::peer::{self, Peer, runtime};
 
 /// Where a command that opens an endpoint listens, and whether it looks for peers.
 #[derive(Debug, Args)]
@@ -47,24 +47,10 @@ pub struct NetArgs {
 }
 
 impl NetArgs {
-    /// Whether LAN discovery is on: unless `--no-discovery` or `GRIDBOOK_DISCOVERY=off`.
-    pub fn discovery(&self) -> bool {
-        let env_off = std::env::var("GRIDBOOK_DISCOVERY").is_ok_and(|v| {
-            matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "off" | "0" | "no" | "false"
-            )
-        });
-        !(self.no_discovery || env_off)
-    }
-
-    /// The node's options: the given address or `default_bind`, and discovery.
+    /// The node's options: the given address or `default_bind`, and discovery unless
+    /// `--no-discovery` or `GRIDBOOK_DISCOVERY=off`.
     pub fn options(&self, default_bind: &str) -> Result<NodeOptions> {
-        let bind = match self.bind {
-            Some(b) => b,
-            None => default_bind.parse()?,
-        };
-        Ok(NodeOptions::new(bind).discovery(self.discovery()))
+        peer::options(self.bind, self.no_discovery, default_bind)
     }
 }
 
@@ -115,14 +101,7 @@ pub enum DeviceCommand {
     },
 }
 
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
-}
-
+/// One session's report on one line: what moved, how, how long.
 pub(super) fn summary(r: &Report) -> String {
     let path = match r.relayed {
         Some(true) => ", through the relay",
@@ -192,38 +171,36 @@ pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
     let (handle, thread) = Book::spawn(book);
     let rt = runtime()?;
     let result = rt.block_on(async {
-        let mut node = Node::start(handle.clone(), options).await?;
-        let dialling = tokio::spawn(dial_around(node.dialer(), node.id(), handle.clone()));
+        let mut peer = Peer::start(handle.clone(), options, peer::dial_every_from_env()).await?;
         // Commands on this data directory come here while serve runs (owner.rs).
         let commands = owner::OwnerSocket::bind(&ctx.data)
             .map_err(|e| tracing::warn!("{e:#}"))
             .ok();
         {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "device   {}", node.id())?;
-            for addr in node.bound() {
+            writeln!(out, "device   {}", peer.node().id())?;
+            for addr in peer.node().bound() {
                 writeln!(out, "listening {addr}")?;
             }
-            writeln!(out, "ticket   {}", node.ticket())?;
+            writeln!(out, "ticket   {}", peer.node().ticket())?;
             out.flush()?;
         }
         loop {
             tokio::select! {
                 biased;
                 _ = tokio::signal::ctrl_c() => break,
-                event = node.next_event() => match event {
+                event = peer.next_event() => match event {
                     Some(e) => print_event(&e)?,
                     None => break,
                 },
                 client = owner::next_client(commands.as_ref()) => match client {
-                    Ok(client) => run_forwarded(client, &handle, &node, &ctx.data).await?,
+                    Ok(client) => run_forwarded(client, &handle, peer.node(), &ctx.data).await?,
                     Err(e) => tracing::warn!("cannot accept a command: {e}"),
                 },
             }
         }
         drop(commands);
-        dialling.abort();
-        node.shutdown().await;
+        peer.shutdown().await;
         anyhow::Ok(())
     });
     drop(rt);
@@ -245,118 +222,6 @@ pub(super) fn print_event(event: &NodeEvent) -> Result<()> {
     }
     out.flush()?;
     Ok(())
-}
-
-/// How long `sync` with no `--peer` listens for devices on the local network.
-const DISCOVERY_WAIT: Duration = Duration::from_secs(3);
-
-/// The peers to dial: the one given, or every known device with an address and every device
-/// found on the local network.
-pub(crate) async fn targets(
-    node: &Node,
-    book: &Book,
-    args: &SyncArgs,
-) -> Result<Vec<EndpointAddr>> {
-    if let Some(peer) = &args.peer {
-        if let Ok(ticket) = peer.parse::<EndpointTicket>() {
-            return Ok(vec![ticket.endpoint_addr().clone()]);
-        }
-        let id: EndpointId = peer.trim().parse().with_context(|| {
-            format!("--peer {peer}: neither a ticket nor a device id (64 hex digits)")
-        })?;
-        let hex = id.to_string();
-        let known = book.call(move |b| peer_record(b, &hex)).await??;
-        let mut addr = EndpointAddr::new(id);
-        match args.addr {
-            Some(a) => addr = addr.with_ip_addr(a),
-            None => {
-                for a in known.map(|r| r.addrs).unwrap_or_default() {
-                    addr = addr.with_ip_addr(a);
-                }
-            }
-        }
-        return Ok(vec![addr]);
-    }
-    known_and_found(&node.dialer(), node.id(), book, DISCOVERY_WAIT).await
-}
-
-/// Every device the directory lists that has a known address, and every device announced on
-/// the local network within `wait`, this one excepted.
-async fn known_and_found(
-    dialer: &Dialer,
-    me: EndpointId,
-    book: &Book,
-    wait: Duration,
-) -> Result<Vec<EndpointAddr>> {
-    let known = book
-        .call(
-            |b| -> gridbook_model::Result<Vec<(String, Vec<SocketAddr>)>> {
-                let mut out = Vec::new();
-                for (device, _) in b.devices()? {
-                    let addrs = peer_record(b, &device)?
-                        .map(|r| r.addrs)
-                        .unwrap_or_default();
-                    out.push((device, addrs));
-                }
-                Ok(out)
-            },
-        )
-        .await??;
-    let mut out: Vec<EndpointAddr> = Vec::new();
-    for (device, addrs) in known {
-        let Ok(id) = device.parse::<EndpointId>() else {
-            continue;
-        };
-        if id == me || addrs.is_empty() {
-            continue;
-        }
-        let mut addr = EndpointAddr::new(id);
-        for a in addrs {
-            addr = addr.with_ip_addr(a);
-        }
-        out.push(addr);
-    }
-    for id in dialer.discover(wait).await {
-        if id != me && !out.iter().any(|a| a.id == id) {
-            out.push(EndpointAddr::new(id));
-        }
-    }
-    Ok(out)
-}
-
-/// How often `serve` dials the devices it knows or finds that it is not connected to.
-fn dial_every() -> Duration {
-    std::env::var("GRIDBOOK_DIAL_EVERY_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map_or(Duration::from_secs(30), Duration::from_millis)
-}
-
-/// `serve`'s own dialling: now and every [`dial_every`], every known or discovered device
-/// that has no live connection with this one is dialled and kept live.
-async fn dial_around(dialer: Dialer, me: EndpointId, book: Book) {
-    let mut every = tokio::time::interval(dial_every());
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every.tick().await;
-        let targets = match known_and_found(&dialer, me, &book, DISCOVERY_WAIT).await {
-            Ok(t) => t,
-            Err(e) => {
-                tracing::warn!("cannot list the peers to dial: {e:#}");
-                continue;
-            }
-        };
-        for addr in targets {
-            if dialer.is_live(addr.id) {
-                continue;
-            }
-            let id = addr.id;
-            match dialer.sync_live(addr).await {
-                Ok(r) => print_event(&NodeEvent::Session(Ok(r))).unwrap_or(()),
-                Err(e) => tracing::info!(peer = %id.fmt_short(), "not reached: {e}"),
-            }
-        }
-    }
 }
 
 /// Syncs once with the given peer, or with every known and discovered one; one line per peer;
@@ -384,7 +249,7 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<String> {
 /// other, and reports what moved: one line per peer.
 async fn sync_via(node: &Node, book: &Book, args: &SyncArgs) -> Result<String> {
     let mut lines = Vec::new();
-    for addr in targets(node, book, args).await? {
+    for addr in peer::targets(node, book, args.peer.as_deref(), args.addr).await? {
         let started = Instant::now();
         let id = addr.id;
         let r = node.sync_addr(addr).await;
@@ -463,7 +328,7 @@ async fn run_forwarded(
         }) => sync_via(node, book, &sync).await,
         Ok(cli) => {
             let data = data.to_path_buf();
-            book.call(move |b| owner::run_lent(b, data, cli))
+            book.call(move |b| run_lent(b, data, cli))
                 .await
                 .unwrap_or_else(|e| Err(e.into()))
         }

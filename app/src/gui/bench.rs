@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use egui::{Event, Modifiers, MouseWheelUnit, RawInput, TouchPhase, pos2, vec2};
 
-use super::{GridbookApp, Page, State};
+use super::{GridbookApp, State};
 
 /// What one frame did.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +39,7 @@ impl Headless {
     ) -> Headless {
         let ctx = egui::Context::default();
         let state = State {
-            page: Page::Needs,
+            page: super::pages::needs::ID.to_string(),
             ..State::default()
         };
         let app = GridbookApp::new(&ctx, data_dir, passphrase, state);
@@ -106,9 +106,11 @@ impl Headless {
     /// Types a search into the needs list's filter, as the search field does.
     pub fn search(&mut self, text: &str) {
         self.app.state.filter.text = text.to_string();
-        self.app.commands.push(super::worker::Command::FilterNeeds(
-            self.app.state.filter.clone(),
-        ));
+        self.app
+            .commands
+            .push(super::messages::Command::FilterNeeds(
+                self.app.state.filter.clone(),
+            ));
     }
 
     /// Whether the worker is still on a command (opening the store, filtering).

@@ -19,11 +19,14 @@ use gridbook_model::{
 
 use gridbook_sync::peers::PeerView;
 
-use super::meeting_agenda::AgendaEdit;
-use super::reports::{ReportQuery, ReportShown};
+use gridbook_model::ids::{DecisionId, TopicId};
+use gridbook_model::report::Report;
+use gridbook_model::scope::Scope;
+use gridbook_model::time::Day;
+use gridbook_model::{ActivitySummary, VolunteerView};
+
 use super::rows::{NeedFilter, NeedStats};
-use super::volunteers::Roster;
-use crate::cli::export::{Format, What};
+use crate::office::{Format, What};
 
 /// What the UI asks of the store.
 #[derive(Debug)]
@@ -67,7 +70,7 @@ pub enum Command {
     /// Compute the office's report for a period and place.
     LoadReport(ReportQuery),
     /// Read the audit trail of one resident, or of every record.
-    LoadAudit(super::audit::AuditOf),
+    LoadAudit(AuditOf),
     /// Export the ledgers of a report's scope to a file in the data directory's `exports`.
     Export {
         /// The period and place.
@@ -209,8 +212,8 @@ pub enum Event {
     AgendaSaved,
     /// A community's roster, activities and balances.
     Volunteers(Box<Roster>),
-    /// A volunteers-page edit was saved durably (what, in words).
-    VolunteerSaved(String),
+    /// A volunteers-page edit was saved durably.
+    VolunteerSaved(VolunteerSaved),
     /// Something was refused; nothing was written.
     Refused(Origin, Refusal),
     /// The devices this one knows, for the sync page.
@@ -220,7 +223,7 @@ pub enum Event {
     /// The report asked for.
     Report(Box<ReportShown>),
     /// The audit trail asked for, oldest first (causal order per document).
-    Audit(super::audit::AuditOf, Vec<gridbook_model::AuditEntry>),
+    Audit(AuditOf, Vec<gridbook_model::AuditEntry>),
     /// An export was written: what and where, in words.
     Exported(String),
     /// The command is finished (one per command, after its other events).
@@ -234,4 +237,133 @@ impl std::fmt::Debug for StoreJob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("StoreJob")
     }
+}
+
+/// The periods offered, counted back from today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Period {
+    /// Everything.
+    #[default]
+    All,
+    /// From the first of this month.
+    ThisMonth,
+    /// The last three calendar months, this one included.
+    Quarter,
+    /// From the first of January.
+    ThisYear,
+}
+
+impl Period {
+    /// Every period, in the order the reports page offers them.
+    pub const ALL: [Period; 4] = [
+        Period::All,
+        Period::ThisMonth,
+        Period::Quarter,
+        Period::ThisYear,
+    ];
+
+    /// The first day of the period, given today (`None`: no bound).
+    pub fn from(self, today: Day) -> Option<Day> {
+        let month = today.month();
+        let first = |s: String| s.parse::<Day>().ok();
+        match self {
+            Period::All => None,
+            Period::ThisMonth => first(format!("{month}-01")),
+            Period::Quarter => {
+                let (y, m) = month.split_once('-')?;
+                let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+                let back = y * 12 + (m - 1) - 2;
+                first(format!("{:04}-{:02}-01", back / 12, back % 12 + 1))
+            }
+            Period::ThisYear => first(format!("{}-01-01", &month[..4])),
+        }
+    }
+}
+
+/// What the report covers: a period and a place (a community, or a grid in it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReportQuery {
+    /// The period.
+    pub period: Period,
+    /// A community code.
+    pub community: Option<String>,
+    /// A grid id.
+    pub grid: Option<String>,
+}
+
+impl ReportQuery {
+    /// The model's scope for this query, given today.
+    pub fn scope(&self, today: Day) -> Scope {
+        Scope {
+            from: self.period.from(today),
+            to: None,
+            community: self.community.clone(),
+            grid: self.grid.clone(),
+        }
+    }
+}
+
+/// A computed report, as the worker sends it.
+#[derive(Debug)]
+pub struct ReportShown {
+    /// What was asked.
+    pub query: ReportQuery,
+    /// The office's numbers.
+    pub report: Report,
+    /// Needs per stage and category in the same scope.
+    pub stats: NeedStats,
+}
+
+/// What the audit section shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditOf {
+    /// Every resident's and need's record.
+    Everything,
+    /// One resident (id).
+    Resident(String),
+}
+
+/// An edit of a meeting's agenda, minutes or decisions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgendaEdit {
+    /// Put a topic on the agenda, optionally linked to a need.
+    AddTopic(String, Option<NeedId>),
+    /// The topic was settled at this meeting.
+    Settle(TopicId),
+    /// Send the topic to the next level up.
+    Escalate(TopicId),
+    /// Put a motion to the vote (passing at two thirds if set).
+    AddMotion(String, bool),
+    /// Replace the minutes with this text.
+    SetMinutes(String),
+    /// Record a decision.
+    AddDecision(String),
+    /// Add a follow-up action (text, owner) to a decision.
+    AddFollowUp(DecisionId, String, Option<String>),
+}
+
+/// What the page shows of one community, loaded by the worker.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    /// The community's code.
+    pub community: String,
+    /// Its volunteers with their balances.
+    pub volunteers: Vec<VolunteerView>,
+    /// Its activities, latest first.
+    pub activities: Vec<ActivitySummary>,
+    /// The month of `stars` (`YYYY-MM`).
+    pub month: String,
+    /// Who served most this month: name and minutes.
+    pub stars: Vec<(String, i64)>,
+}
+
+/// What a volunteers-page edit saved (the page words it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum VolunteerSaved {
+    /// An activity was started (its title).
+    Activity(String),
+    /// A volunteer's service was recorded.
+    Service,
+    /// A redemption was recorded.
+    Redemption,
 }

@@ -22,7 +22,7 @@
 use std::net::SocketAddr;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use gridbook_model::time::Timestamp;
 use gridbook_model::vocab::Role;
@@ -31,8 +31,8 @@ use gridbook_sync::node::{Node, NodeEvent, NodeOptions};
 use gridbook_sync::{Book, Report};
 use tokio::sync::{mpsc, oneshot};
 
-use super::worker::{Command, StoreJob};
-use crate::cli::sync::{NetArgs, SyncArgs, runtime, targets};
+use super::messages::{Command, StoreJob};
+use crate::peer::{self, Peer, runtime};
 
 /// What the UI asks of the node.
 #[derive(Debug)]
@@ -62,7 +62,7 @@ pub struct PeerOutcome {
 }
 
 /// What the node tells the UI.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum NetEvent {
     /// Listening: this device's id and addresses.
     Started {
@@ -109,23 +109,12 @@ pub struct Net {
     thread: Option<JoinHandle<()>>,
 }
 
-/// The node's options from the environment, as `gridbook serve` reads them.
-pub fn options_from_env() -> anyhow::Result<NodeOptions> {
-    let net = NetArgs {
-        bind: std::env::var("GRIDBOOK_BIND")
-            .ok()
-            .map(|b| b.parse())
-            .transpose()?,
-        no_discovery: false,
-    };
-    net.options(gridbook_sync::node::DEFAULT_BIND)
-}
-
 impl Net {
     /// Starts the node; its store jobs go to the worker through `worker`, and `repaint` is
     /// called after every event.
     pub fn start(
         options: NodeOptions,
+        dial_every: Duration,
         worker: Sender<Command>,
         repaint: impl Fn() + Send + 'static,
     ) -> Net {
@@ -139,7 +128,7 @@ impl Net {
                     let _ = outbox.send(event);
                     repaint();
                 };
-                run(options, worker, inbox, stopped, &send);
+                run(options, dial_every, worker, inbox, stopped, &send);
             })
             .ok();
         Net {
@@ -176,22 +165,9 @@ impl Drop for Net {
     }
 }
 
-/// Starts the node on `options`, or on any free port when that address is taken.
-async fn start_node(book: Book, options: NodeOptions) -> anyhow::Result<Node> {
-    match Node::start(book.clone(), options.clone()).await {
-        Ok(node) => Ok(node),
-        Err(first) if options.bind.port() != 0 => {
-            let mut any_port = options;
-            any_port.bind.set_port(0);
-            tracing::warn!("cannot listen where asked ({first}); taking any free port");
-            Ok(Node::start(book, any_port).await?)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 fn run(
     options: NodeOptions,
+    dial_every: Duration,
     worker: Sender<Command>,
     mut inbox: mpsc::UnboundedReceiver<NetCommand>,
     mut stopped: oneshot::Receiver<()>,
@@ -229,13 +205,13 @@ fn run(
             options
         }
         .relay_can_change();
-        let mut node = match start_node(book.clone(), options).await {
-            Ok(node) => node,
+        let mut peer = match Peer::start(book.clone(), options, dial_every).await {
+            Ok(peer) => peer,
             Err(e) => return send(NetEvent::StartFailed(format!("{e:#}"))),
         };
         send(NetEvent::Started {
-            id: hex(node.id().as_bytes()),
-            addrs: node.bound(),
+            id: hex(peer.node().id().as_bytes()),
+            addrs: peer.node().bound(),
         });
         loop {
             tokio::select! {
@@ -244,10 +220,10 @@ fn run(
                     let Some(command) = command else { break };
                     tokio::select! {
                         _ = &mut stopped => break,
-                        () = obey(&node, &book, command, send) => {}
+                        () = obey(peer.node(), &book, command, send) => {}
                     }
                 }
-                event = node.next_event() => {
+                event = peer.next_event() => {
                     let Some(event) = event else { break };
                     match event {
                         NodeEvent::Session(r) => send(NetEvent::Session(r)),
@@ -257,7 +233,7 @@ fn run(
                 }
             }
         }
-        node.shutdown().await;
+        peer.shutdown().await;
     });
     drop(book);
     drop(rt);
@@ -312,16 +288,7 @@ async fn sync_now(
     book: &Book,
     send: &dyn Fn(NetEvent),
 ) -> anyhow::Result<Vec<PeerOutcome>> {
-    let args = SyncArgs {
-        peer: None,
-        addr: None,
-        once: true,
-        net: NetArgs {
-            bind: None,
-            no_discovery: false,
-        },
-    };
-    let peers = targets(node, book, &args).await?;
+    let peers = peer::targets(node, book, None, None).await?;
     let mut outcomes = Vec::new();
     send(NetEvent::Syncing {
         peers: peers.len(),

@@ -1,7 +1,7 @@
 //! The app as the one owner of its data directory: while it is open, command lines on the same
 //! directory (`gridbook need add …` in a terminal beside it) are forwarded to it over the
-//! owner socket (`cli::owner`) and run by the worker on the store it holds, exactly as `serve`
-//! runs them; the views then show the change.
+//! owner socket (`crate::owner`) and run by the worker on the store it holds, exactly as
+//! `serve` runs them; the pages then show the change.
 //!
 //! A small thread with its own single-threaded tokio runtime listens; each command line goes
 //! to the worker as a [`Command::Forwarded`] with a channel for the answer. The listener stops,
@@ -10,8 +10,8 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{Sender, channel};
 
-use super::worker::Command;
-use crate::cli::owner;
+use super::messages::Command;
+use crate::owner;
 
 /// Stops the listener when dropped.
 pub struct Listener {
@@ -113,26 +113,20 @@ async fn answer(mut client: owner::Client, worker: &Sender<Command>) {
     client.answer(result).await;
 }
 
-/// Runs a forwarded command line on the worker's store (on the worker thread).
+/// Runs a forwarded command line on the worker's store (on the worker thread); `sync` is the
+/// Sync page's business.
 pub fn run(
     book: &mut gridbook_model::Gridbook,
     data: PathBuf,
     args: &[String],
 ) -> anyhow::Result<String> {
-    let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(args)
-        .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
-    if matches!(cli.command, Some(crate::cli::Command::Sync(_))) {
-        anyhow::bail!(
-            "the app holds this data directory: sync from its Sync page, or close it first"
-        );
-    }
-    owner::run_lent(book, data, cli)
+    crate::run_forwarded_in_app(book, data, args)
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::super::testing::{Fixture, settle};
-    use crate::cli::owner::{Forwarded, forward};
+    use crate::owner::{Forwarded, forward};
     use egui_kittest::kittest::Queryable;
 
     #[test]
@@ -161,7 +155,7 @@ mod tests {
         assert!(h.query_by_label("终端里记下的民需").is_some());
         drop(h);
         // Closed: the socket is gone and commands open the store themselves.
-        assert!(!fx.path().join(crate::cli::owner::SOCKET_FILE).exists());
+        assert!(!fx.path().join(crate::owner::SOCKET_FILE).exists());
         assert!(matches!(forward(&fx.path(), &args), Forwarded::NoOwner));
     }
 }

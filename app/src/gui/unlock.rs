@@ -14,44 +14,10 @@ use egui::Ui;
 use gridbook_model::store::{STORE_FILE, Store, StoreError};
 use gridbook_model::{KdfCost, Passphrase};
 
-use crate::i18n::{self, tr};
 use super::widgets::big_button;
 use super::{GridbookApp, STATE_KEY, State};
 use crate::fonts;
-
-/// The idle time after which the app locks, unless Settings say otherwise.
-pub const DEFAULT_LOCK_MINUTES: u32 = 10;
-
-/// The idle time after which the app locks, in minutes (0: never), set in Settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct LockAfter(pub u32);
-
-impl Default for LockAfter {
-    fn default() -> Self {
-        LockAfter(DEFAULT_LOCK_MINUTES)
-    }
-}
-
-/// The choices Settings offer, in minutes (0: never).
-const LOCK_CHOICES: [u32; 5] = [2, 5, 10, 30, 0];
-
-/// The Settings row that sets the idle time.
-pub fn lock_settings(ui: &mut Ui, lock_after: &mut LockAfter) {
-    ui.label(tr!("settings.lock_after"));
-    ui.horizontal_wrapped(|ui| {
-        for minutes in LOCK_CHOICES {
-            let text = if minutes == 0 {
-                tr!("settings.lock_never")
-            } else {
-                tr!("settings.lock_minutes", n = minutes)
-            };
-            if super::widgets::chip(ui, lock_after.0 == minutes, text).clicked() {
-                lock_after.0 = minutes;
-            }
-        }
-    });
-}
+use crate::i18n::{self, tr};
 
 /// What checking a passphrase found.
 enum Checked {
@@ -80,7 +46,7 @@ impl UnlockView {
             repeat: String::new(),
             message: None,
             checking: None,
-            demo: crate::cli::demo::demo_dir().is_ok_and(|demo| demo == data_dir),
+            demo: crate::data::demo_dir().is_ok_and(|demo| demo == data_dir),
         }
     }
 
@@ -104,7 +70,7 @@ impl UnlockView {
         if self.demo {
             ui.label(tr!(
                 "unlock.demo",
-                passphrase = crate::cli::passphrase::DEMO_PASSPHRASE
+                passphrase = crate::data::DEMO_PASSPHRASE
             ));
         }
         ui.add_space(12.0);
@@ -147,7 +113,7 @@ impl UnlockView {
             return;
         }
         self.message = None;
-        let cost = crate::cli::passphrase::kdf_cost().unwrap_or(KdfCost::OWASP);
+        let cost = crate::data::kdf_cost().unwrap_or(KdfCost::OWASP);
         let passphrase = Passphrase::new(std::mem::take(&mut self.passphrase)).with_cost(cost);
         self.repeat.clear();
         let (tx, rx) = channel();

@@ -3,6 +3,9 @@
 
 use egui::{Response, TextEdit, Ui};
 
+use super::messages::Refusal;
+use crate::i18n::{tr, vocab};
+
 /// A one-line text field under its label.
 pub fn text_field(ui: &mut Ui, label: &str, value: &mut String) -> Response {
     let label = ui.label(label);
@@ -47,7 +50,7 @@ pub fn vocab_chips<V: gridbook_model::vocab::Vocabulary + PartialEq>(
     ui.horizontal_wrapped(|ui| {
         for &v in values {
             let selected = *current == Some(v);
-            if chip(ui, selected, crate::i18n::vocab(v)).clicked() {
+            if chip(ui, selected, vocab(v)).clicked() {
                 *current = Some(v);
                 changed = true;
             }
@@ -60,4 +63,29 @@ pub fn vocab_chips<V: gridbook_model::vocab::Vocabulary + PartialEq>(
 pub fn big_button(ui: &mut Ui, text: impl Into<String>) -> bool {
     ui.add(egui::Button::new(text.into()).min_size(egui::vec2(160.0, 44.0)))
         .clicked()
+}
+
+/// A refusal in the current language.
+pub fn refusal_text(refusal: &Refusal) -> String {
+    let reason = match refusal {
+        Refusal::WrongStage { from, to } => {
+            tr!("refused.wrong_stage", from = vocab(*from), to = vocab(*to))
+        }
+        Refusal::Missing(field) => tr!("refused.missing", field = field_label(field)),
+        Refusal::Other(text) => text.clone(),
+    };
+    tr!("common.refused", reason = reason)
+}
+
+/// The form label of a field the model names by its command-line flag.
+fn field_label(flag: &str) -> String {
+    if flag.starts_with("--claimant-name") {
+        tr!("form.claimant_name")
+    } else if flag.starts_with("--evaluation") {
+        tr!("form.evaluation")
+    } else if flag.starts_with("--kind") {
+        tr!("form.project_kind")
+    } else {
+        flag.to_string()
+    }
 }

@@ -3,10 +3,18 @@
 
 use egui::Ui;
 
+use crate::gui::data::Data;
+use crate::gui::messages::Command;
+use crate::gui::state::State;
+use crate::gui::widgets::{chip, inline_field};
 use crate::i18n::{Language, tr, vocab};
-use super::widgets::{chip, inline_field};
-use super::worker::Command;
-use super::{Data, State};
+
+use crate::gui::messages::Event;
+use crate::gui::page::{Cx, Page};
+use crate::gui::state::LockAfter;
+
+/// The page's id (`GRIDBOOK_START_PAGE=settings`).
+pub(crate) const ID: &str = "settings";
 
 /// The settings page's own state: the relay field as typed.
 #[derive(Default)]
@@ -99,7 +107,7 @@ fn show(ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
         });
         ui.add_space(12.0);
     }
-    super::unlock::lock_settings(ui, &mut state.lock_after);
+    lock_settings(ui, &mut state.lock_after);
     ui.add_space(12.0);
     ui.label(tr!("settings.data"));
     if let Some(dir) = &data.data_dir {
@@ -107,17 +115,56 @@ fn show(ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
     }
 }
 
+impl Page for SettingsView {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> Option<String> {
+        Some(tr!("nav.settings"))
+    }
+
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        SettingsView::show(self, ui, cx.state, cx.data, cx.cmds);
+    }
+
+    fn event(&mut self, event: &Event) {
+        if let Event::Relay(relay) = event {
+            self.relay_loaded(relay.as_deref());
+        }
+    }
+}
+
+/// The choices Settings offer, in minutes (0: never).
+const LOCK_CHOICES: [u32; 5] = [2, 5, 10, 30, 0];
+
+/// The Settings row that sets the idle time.
+fn lock_settings(ui: &mut Ui, lock_after: &mut LockAfter) {
+    ui.label(tr!("settings.lock_after"));
+    ui.horizontal_wrapped(|ui| {
+        for minutes in LOCK_CHOICES {
+            let text = if minutes == 0 {
+                tr!("settings.lock_never")
+            } else {
+                tr!("settings.lock_minutes", n = minutes)
+            };
+            if chip(ui, lock_after.0 == minutes, text).clicked() {
+                lock_after.0 = minutes;
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::Page;
-    use super::super::testing::{Fixture, settle, tap};
+    use crate::gui::testing::{Fixture, settle, tap};
     use egui_kittest::kittest::Queryable;
 
     #[test]
     fn the_relay_is_checked_then_kept_in_the_directory() {
         let fx = Fixture::new();
-        let mut h = fx.harness_with(|s| s.page = Page::Settings);
-        super::super::testing::type_into(&mut h, "地址", "not a url");
+        let mut h = fx.harness_with(|s| s.page = super::ID.into());
+        crate::gui::testing::type_into(&mut h, "地址", "not a url");
         tap(&mut h, "保存中继");
         settle(&mut h);
         assert!(h.query_by_label_contains("不是中继地址").is_some());
@@ -139,7 +186,7 @@ mod tests {
     #[test]
     fn switching_language_relabels_the_app() {
         let fx = Fixture::new();
-        let mut h = fx.harness_with(|s| s.language = super::Language::English);
+        let mut h = fx.harness_with(|s| s.language = crate::i18n::Language::English);
         assert!(h.query_by_label("Needs").is_some());
         tap(&mut h, "Settings");
         settle(&mut h);
@@ -158,6 +205,6 @@ mod tests {
         assert!(
             h.query_by_label("台账号").is_some() || h.query_by_label_contains("显示").is_some()
         );
-        assert_eq!(h.state().state.page, Page::Needs);
+        assert_eq!(h.state().state.page, crate::gui::pages::needs::ID);
     }
 }

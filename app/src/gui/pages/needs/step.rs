@@ -8,9 +8,9 @@ use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, ProjectKind, Route, Stage,
 };
 
+use crate::gui::messages::Command;
+use crate::gui::widgets::{chip, text_area, text_field, vocab_chips};
 use crate::i18n::{tr, vocab};
-use super::widgets::{chip, text_area, text_field, vocab_chips};
-use super::worker::Command;
 
 /// The fields of the next step, as far as they are filled in.
 #[derive(Default)]

@@ -13,7 +13,7 @@ use gridbook_model::{ExportRecord, Gridbook};
 use gridbook_sync::seal;
 
 /// Logs `record` (its device and time filled in by the model), encrypted to `encrypt_to`.
-pub(super) fn log(
+pub(crate) fn log(
     book: &mut Gridbook,
     record: ExportRecord,
     encrypt_to: &[String],
@@ -27,7 +27,7 @@ pub(super) fn log(
 }
 
 /// The age recipients `given` names, each checked before anything is written.
-pub(super) fn recipients(given: &[String]) -> Result<Vec<seal::Recipient>> {
+pub(crate) fn recipients(given: &[String]) -> Result<Vec<seal::Recipient>> {
     given
         .iter()
         .map(|r| seal::recipient(r).map_err(anyhow::Error::from))
@@ -35,7 +35,7 @@ pub(super) fn recipients(given: &[String]) -> Result<Vec<seal::Recipient>> {
 }
 
 /// Writes `plain` to `out`, sealed to `recipients` when there are any; says how it was sealed.
-pub(super) fn save(out: &Path, plain: &[u8], recipients: &[seal::Recipient]) -> Result<String> {
+pub(crate) fn save(out: &Path, plain: &[u8], recipients: &[seal::Recipient]) -> Result<String> {
     let (bytes, said) = if recipients.is_empty() {
         (plain.to_vec(), String::new())
     } else {
@@ -54,7 +54,7 @@ pub(super) fn save(out: &Path, plain: &[u8], recipients: &[seal::Recipient]) -> 
 }
 
 /// The filters of an export, in words, for the log.
-pub(super) fn describe(scope: &Scope) -> String {
+pub(crate) fn describe(scope: &Scope) -> String {
     let mut parts = Vec::new();
     if let Some(f) = scope.from {
         parts.push(format!("from {f}"));
@@ -76,7 +76,7 @@ pub(super) fn describe(scope: &Scope) -> String {
 }
 
 /// The residents (ids) the needs `needs` were recorded for.
-pub(super) fn residents_of(book: &mut Gridbook, needs: &[NeedSummary]) -> Result<Vec<String>> {
+pub(crate) fn residents_of(book: &mut Gridbook, needs: &[NeedSummary]) -> Result<Vec<String>> {
     let mut by_doc: std::collections::BTreeMap<&str, Vec<_>> = Default::default();
     for n in needs {
         by_doc.entry(n.doc.as_str()).or_default().push(n.id.clone());
@@ -91,7 +91,7 @@ pub(super) fn residents_of(book: &mut Gridbook, needs: &[NeedSummary]) -> Result
 
 /// How many records a document holds, and the residents (ids) among them, for the export log:
 /// needs and their residents in a needs document, the register in the directory.
-pub(super) fn records_in(book: &mut Gridbook, doc_id: &DocId) -> Result<(usize, Vec<String>)> {
+pub(crate) fn records_in(book: &mut Gridbook, doc_id: &DocId) -> Result<(usize, Vec<String>)> {
     Ok(match doc_id {
         DocId::Directory => {
             let residents: Vec<String> = book.residents()?.into_keys().collect();

@@ -5,67 +5,18 @@
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use gridbook_model::ids::{ActivityId, VolunteerId};
-use gridbook_model::vocab::MovementKind;
-use gridbook_model::{ActivitySummary, DocId, Gridbook, VolunteerView};
 
+use crate::gui::data::Data;
+use crate::gui::messages::{Command, Refusal, Roster};
+use crate::gui::state::State;
+use crate::gui::widgets::{big_button, chip, inline_field};
 use crate::i18n::tr;
-use super::widgets::{big_button, chip, inline_field};
-use super::worker::{Command, Refusal};
-use super::{Data, State};
 
-/// Star volunteers shown per month.
-const STARS: usize = 5;
+use crate::gui::messages::{Event, Origin, VolunteerSaved};
+use crate::gui::page::{Cx, Page};
 
-/// What the page shows of one community, loaded by the worker.
-#[derive(Debug, Clone)]
-pub struct Roster {
-    /// The community's code.
-    pub community: String,
-    /// Its volunteers with their balances.
-    pub volunteers: Vec<VolunteerView>,
-    /// Its activities, latest first.
-    pub activities: Vec<ActivitySummary>,
-    /// The month of `stars` (`YYYY-MM`).
-    pub month: String,
-    /// Who served most this month: name and minutes.
-    pub stars: Vec<(String, i64)>,
-}
-
-impl Roster {
-    /// Reads a community's page from the store.
-    pub fn load(book: &mut Gridbook, community: &str) -> gridbook_model::Result<Roster> {
-        let volunteers = book.balances(community)?;
-        let mut activities: Vec<ActivitySummary> = book
-            .activity_summaries()?
-            .into_iter()
-            .filter(|a| {
-                matches!(a.doc.parse::<DocId>(), Ok(DocId::Timebank { community: c, .. }) if c == community)
-            })
-            .collect();
-        activities.sort_by(|a, b| b.day.cmp(&a.day).then_with(|| b.id.cmp(&a.id)));
-        // The latest month anyone served (this month on a live device; demo and imported
-        // data end earlier), so the stars are never an empty list over a full ledger.
-        let month = book
-            .movements(community)?
-            .iter()
-            .filter(|(_, m)| m.kind == MovementKind::Earn)
-            .map(|(_, m)| m.at.day().month())
-            .max()
-            .unwrap_or_else(|| book.now().day().month());
-        let stars = book
-            .star_volunteers(community, &month, STARS)?
-            .into_iter()
-            .map(|(v, minutes)| (v.name, minutes))
-            .collect();
-        Ok(Roster {
-            community: community.to_string(),
-            volunteers,
-            activities,
-            month,
-            stars,
-        })
-    }
-}
+/// The page's id (`GRIDBOOK_START_PAGE=volunteers`).
+pub(crate) const ID: &str = "volunteers";
 
 /// The page's own state: the volunteer picked and the forms being filled.
 #[derive(Default)]
@@ -79,23 +30,29 @@ pub struct VolunteersView {
     redeem_note: String,
     new_activity: String,
     message: Option<Result<String, String>>,
+    /// The community whose roster was asked for and has not arrived.
+    asked: Option<String>,
 }
 
 impl VolunteersView {
     /// The worker refused the last edit; nothing was written.
     pub fn refused(&mut self, refusal: Refusal) {
-        self.message = Some(Err(super::needs::refusal_text(&refusal)));
+        self.message = Some(Err(crate::gui::widgets::refusal_text(&refusal)));
     }
 
     /// The last edit was saved.
-    pub fn saved(&mut self, what: String) {
+    pub fn saved(&mut self, what: &VolunteerSaved) {
         self.service_hours.clear();
         self.service_points.clear();
         self.redeem_hours.clear();
         self.redeem_points.clear();
         self.redeem_note.clear();
         self.new_activity.clear();
-        self.message = Some(Ok(what));
+        self.message = Some(Ok(match what {
+            VolunteerSaved::Activity(title) => tr!("volunteers.activity_saved", title = title),
+            VolunteerSaved::Service => tr!("volunteers.service_saved"),
+            VolunteerSaved::Redemption => tr!("volunteers.redeem_saved"),
+        }));
     }
 
     /// Draws the page.
@@ -361,16 +318,53 @@ fn amounts(hours: &str, points: &str, points_follow_hours: bool) -> Result<(i64,
     Ok((minutes, points))
 }
 
+impl Page for VolunteersView {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> Option<String> {
+        Some(tr!("nav.volunteers"))
+    }
+
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        VolunteersView::show(self, ui, cx.state, cx.data, cx.cmds);
+    }
+
+    /// Balances change with every movement: a visit reloads them.
+    fn opened(&mut self, data: &mut Data, _cmds: &mut Vec<Command>) {
+        data.volunteers = None;
+    }
+
+    fn request(&mut self, state: &State, data: &Data, cmds: &mut Vec<Command>) {
+        if let Some(c) = &state.volunteer_community
+            && data.volunteers.as_ref().map(|r| &r.community) != Some(c)
+            && self.asked.as_ref() != Some(c)
+        {
+            self.asked = Some(c.clone());
+            cmds.push(Command::LoadVolunteers(c.clone()));
+        }
+    }
+
+    fn event(&mut self, event: &Event) {
+        match event {
+            Event::Volunteers(_) => self.asked = None,
+            Event::VolunteerSaved(what) => self.saved(what),
+            Event::Refused(Origin::Volunteers, refusal) => self.refused(refusal.clone()),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::Page;
-    use super::super::testing::{Fixture, settle, tap, type_into};
+    use crate::gui::testing::{Fixture, settle, tap, type_into};
     use egui_kittest::kittest::Queryable;
 
     #[test]
     fn a_lead_records_service_and_a_redemption_and_sees_the_balance() {
         let fx = Fixture::new();
-        let mut h = fx.harness_with(|s| s.page = Page::Volunteers);
+        let mut h = fx.harness_with(|s| s.page = super::ID.into());
         settle(&mut h);
         tap(&mut h, "周志强");
         settle(&mut h);
@@ -413,7 +407,7 @@ mod tests {
     #[test]
     fn an_empty_activity_title_is_refused_and_a_new_activity_is_listed() {
         let fx = Fixture::new();
-        let mut h = fx.harness_with(|s| s.page = Page::Volunteers);
+        let mut h = fx.harness_with(|s| s.page = super::ID.into());
         settle(&mut h);
         tap(&mut h, "新增活动");
         settle(&mut h);

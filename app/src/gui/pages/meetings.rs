@@ -9,11 +9,19 @@ use gridbook_model::ids::{MeetingId, MotionId};
 use gridbook_model::meeting::Outcome;
 use gridbook_model::vocab::Choice;
 
-use super::Data;
+use crate::gui::data::Data;
 use crate::i18n::{tr, vocab};
-use super::meeting_agenda::AgendaForms;
-use super::widgets::chip;
-use super::worker::{Command, Refusal};
+use agenda::AgendaForms;
+
+mod agenda;
+use crate::gui::messages::{Command, Refusal};
+use crate::gui::widgets::chip;
+
+use crate::gui::messages::{Event, Origin};
+use crate::gui::page::{Cx, Page};
+
+/// The page's id (`GRIDBOOK_START_PAGE=meetings`).
+pub(crate) const ID: &str = "meetings";
 
 /// The meetings page's own state.
 #[derive(Default)]
@@ -33,7 +41,7 @@ impl MeetingsView {
 
     /// The worker refused the last edit.
     pub fn refused(&mut self, refusal: Refusal) {
-        self.refusal = Some(super::needs::refusal_text(&refusal));
+        self.refusal = Some(crate::gui::widgets::refusal_text(&refusal));
     }
 
     /// Draws the page.
@@ -251,15 +259,37 @@ impl CmpToken for gridbook_model::vocab::MeetingLevel {
     }
 }
 
+impl Page for MeetingsView {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> Option<String> {
+        Some(tr!("nav.meetings"))
+    }
+
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        MeetingsView::show(self, ui, cx.data, cx.cmds);
+    }
+
+    fn event(&mut self, event: &Event) {
+        match event {
+            Event::AgendaSaved => self.saved(),
+            Event::Refused(Origin::Meeting, refusal) => self.refused(refusal.clone()),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fixture, settle, tap};
+    use crate::gui::testing::{Fixture, settle, tap};
     use egui_kittest::kittest::Queryable;
 
     #[test]
     fn two_attendees_vote_and_the_tally_and_outcome_show_it() {
         let fx = Fixture::new();
-        let mut h = fx.harness_with(|s| s.page = super::super::Page::Meetings);
+        let mut h = fx.harness_with(|s| s.page = super::ID.into());
         // The latest meeting opens by itself.
         settle(&mut h);
         assert!(h.query_by_label("阳光17停车议事").is_some());

@@ -24,7 +24,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use gridbook_model::Gridbook;
 use serde::{Deserialize, Serialize};
 
 /// The socket's file name in the data directory.
@@ -64,33 +63,6 @@ struct Answer {
 /// The socket of the owner of `data`.
 pub fn socket_path(data: &Path) -> PathBuf {
     data.join(SOCKET_FILE)
-}
-
-/// The store a command works on: opened by the command, or lent by the owner.
-pub enum BookRef<'a> {
-    /// Opened by this command (boxed: a `Gridbook` is large, the other variant a pointer).
-    Own(Box<Gridbook>),
-    /// The owner's open store.
-    Lent(&'a mut Gridbook),
-}
-
-impl std::ops::Deref for BookRef<'_> {
-    type Target = Gridbook;
-    fn deref(&self) -> &Gridbook {
-        match self {
-            BookRef::Own(b) => b,
-            BookRef::Lent(b) => b,
-        }
-    }
-}
-
-impl std::ops::DerefMut for BookRef<'_> {
-    fn deref_mut(&mut self) -> &mut Gridbook {
-        match self {
-            BookRef::Own(b) => b,
-            BookRef::Lent(b) => b,
-        }
-    }
 }
 
 /// The error and its causes on one line, without repeating a cause its parent already quotes:
@@ -326,22 +298,5 @@ pub async fn next_client(socket: Option<&OwnerSocket>) -> std::io::Result<Client
     match socket {
         Some(s) => s.next().await,
         None => std::future::pending().await,
-    }
-}
-
-/// Runs a forwarded command line on the owner's open store (on the store's thread). A panic
-/// in the command is answered as an internal error and leaves the owner running.
-pub fn run_lent(book: &mut Gridbook, data: PathBuf, cli: super::Cli) -> anyhow::Result<String> {
-    let Some(command) = cli.command else {
-        anyhow::bail!("no subcommand given");
-    };
-    let ctx = super::Ctx::lent(data, book);
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        super::dispatch(ctx, command)
-    })) {
-        Ok(result) => result,
-        Err(_) => anyhow::bail!(
-            "internal error in the serve process while running the command, please report it"
-        ),
     }
 }

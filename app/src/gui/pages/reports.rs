@@ -9,99 +9,23 @@
 use egui::Ui;
 use egui_plot::{Bar, BarChart, Plot};
 use gridbook_model::report::{NeedCounts, Report};
-use gridbook_model::scope::Scope;
-use gridbook_model::time::Day;
 use gridbook_model::vocab::{MeetingLevel, ProjectKind};
 
-use super::Data;
+use crate::gui::data::Data;
+use crate::gui::messages::{Command, Period, Refusal, ReportQuery};
+use crate::gui::rows::NeedStats;
+use crate::gui::widgets::{big_button, chip};
 use crate::i18n::{tr, vocab};
-use super::rows::NeedStats;
-use super::widgets::{big_button, chip};
-use super::worker::{Command, Refusal};
-use crate::cli::export::{Format, What};
+use crate::office::{Format, What};
 
-/// The periods offered, counted back from today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Period {
-    /// Everything.
-    #[default]
-    All,
-    /// From the first of this month.
-    ThisMonth,
-    /// The last three calendar months, this one included.
-    Quarter,
-    /// From the first of January.
-    ThisYear,
-}
+mod audit;
 
-impl Period {
-    const ALL: [Period; 4] = [
-        Period::All,
-        Period::ThisMonth,
-        Period::Quarter,
-        Period::ThisYear,
-    ];
+use crate::gui::messages::{Event, Origin};
+use crate::gui::page::{Cx, Page};
+use crate::gui::state::State;
 
-    fn label(self) -> String {
-        match self {
-            Period::All => tr!("reports.all_time"),
-            Period::ThisMonth => tr!("reports.this_month"),
-            Period::Quarter => tr!("reports.three_months"),
-            Period::ThisYear => tr!("reports.this_year"),
-        }
-    }
-
-    /// The first day of the period, given today (`None`: no bound).
-    pub fn from(self, today: Day) -> Option<Day> {
-        let month = today.month();
-        let first = |s: String| s.parse::<Day>().ok();
-        match self {
-            Period::All => None,
-            Period::ThisMonth => first(format!("{month}-01")),
-            Period::Quarter => {
-                let (y, m) = month.split_once('-')?;
-                let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
-                let back = y * 12 + (m - 1) - 2;
-                first(format!("{:04}-{:02}-01", back / 12, back % 12 + 1))
-            }
-            Period::ThisYear => first(format!("{}-01-01", &month[..4])),
-        }
-    }
-}
-
-/// What the report covers: a period and a place (a community, or a grid in it).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ReportQuery {
-    /// The period.
-    pub period: Period,
-    /// A community code.
-    pub community: Option<String>,
-    /// A grid id.
-    pub grid: Option<String>,
-}
-
-impl ReportQuery {
-    /// The model's scope for this query, given today.
-    pub fn scope(&self, today: Day) -> Scope {
-        Scope {
-            from: self.period.from(today),
-            to: None,
-            community: self.community.clone(),
-            grid: self.grid.clone(),
-        }
-    }
-}
-
-/// A computed report, as the worker sends it.
-#[derive(Debug)]
-pub struct ReportShown {
-    /// What was asked.
-    pub query: ReportQuery,
-    /// The office's numbers.
-    pub report: Report,
-    /// Needs per stage and category in the same scope.
-    pub stats: NeedStats,
-}
+/// The page's id (`GRIDBOOK_START_PAGE=reports`).
+pub(crate) const ID: &str = "reports";
 
 /// The page's own state.
 #[derive(Default)]
@@ -111,6 +35,18 @@ pub struct ReportsView {
     export_what: Option<What>,
     export_csv: bool,
     exported: Option<Result<String, String>>,
+    /// The audit trail, at the page's end.
+    audit: audit::AuditView,
+}
+
+/// A period's name on its chip.
+fn period_label(period: Period) -> String {
+    match period {
+        Period::All => tr!("reports.all_time"),
+        Period::ThisMonth => tr!("reports.this_month"),
+        Period::Quarter => tr!("reports.three_months"),
+        Period::ThisYear => tr!("reports.this_year"),
+    }
 }
 
 impl ReportsView {
@@ -121,7 +57,7 @@ impl ReportsView {
 
     /// An export was refused.
     pub fn refused(&mut self, refusal: Refusal) {
-        self.exported = Some(Err(super::needs::refusal_text(&refusal)));
+        self.exported = Some(Err(crate::gui::widgets::refusal_text(&refusal)));
     }
 
     /// Forgets the shown report so that the page computes it again (its data may have moved).
@@ -179,7 +115,7 @@ impl ReportsView {
     fn scope_bar(&mut self, ui: &mut Ui, data: &Data) {
         ui.horizontal_wrapped(|ui| {
             for p in Period::ALL {
-                if chip(ui, self.query.period == p, p.label()).clicked() {
+                if chip(ui, self.query.period == p, period_label(p)).clicked() {
                     self.query.period = p;
                 }
             }
@@ -508,10 +444,46 @@ fn community_name(data: &Data, code: &str) -> String {
         .map_or_else(|| code.to_string(), |c| c.name.clone())
 }
 
+impl Page for ReportsView {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> Option<String> {
+        Some(tr!("nav.reports"))
+    }
+
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        let mut audit = std::mem::take(&mut self.audit);
+        let data = cx.data;
+        ReportsView::show(self, ui, data, cx.cmds, |ui, cmds| {
+            audit.show(ui, data, cmds)
+        });
+        self.audit = audit;
+    }
+
+    /// Every visit counts again: needs may have moved since.
+    fn opened(&mut self, data: &mut Data, _cmds: &mut Vec<Command>) {
+        self.reopen(data);
+    }
+
+    fn request(&mut self, _state: &State, data: &Data, cmds: &mut Vec<Command>) {
+        ReportsView::request(self, data, cmds);
+    }
+
+    fn event(&mut self, event: &Event) {
+        match event {
+            Event::Exported(path) => self.exported(Ok(path.clone())),
+            Event::Refused(Origin::Reports, refusal) => self.refused(refusal.clone()),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fixture, settle, tap};
-    use super::Period;
+    use crate::gui::messages::Period;
+    use crate::gui::testing::{Fixture, settle, tap};
     use egui_kittest::kittest::Queryable;
     use gridbook_model::time::Day;
     use gridbook_model::vocab::Category;

@@ -1,5 +1,5 @@
 //! UI tests of the needs view (kept apart from `needs.rs` for its length).
-use super::super::testing::{Fixture, settle, tap, type_into};
+use crate::gui::testing::{Fixture, settle, tap, type_into};
 use egui_kittest::kittest::Queryable;
 use gridbook_model::vocab::Stage;
 
@@ -123,7 +123,7 @@ fn a_tap_on_a_header_sorts_and_the_filters_narrow_the_list() {
         Ok(())
     });
     let mut h = fx.harness();
-    let titles = |h: &egui_kittest::Harness<'_, super::super::testing::TestApp>| {
+    let titles = |h: &egui_kittest::Harness<'_, crate::gui::testing::TestApp>| {
         h.query_all_by_label_contains("需要")
             .filter_map(|n| n.accesskit_node().label())
             .collect::<Vec<_>>()
@@ -139,7 +139,7 @@ fn a_tap_on_a_header_sorts_and_the_filters_narrow_the_list() {
     type_into(&mut h, "搜索", "丙");
     settle(&mut h);
     assert_eq!(titles(&h), ["需要丙"]);
-    assert_eq!(h.state().state.filter.sort, super::SortBy::Due);
+    assert_eq!(h.state().state.filter.sort, crate::gui::rows::SortBy::Due);
 }
 
 #[test]

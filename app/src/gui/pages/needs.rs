@@ -8,44 +8,30 @@ use gridbook_model::need::{Need, mask_phone};
 use gridbook_model::vocab::{Category, Level, Stage, Vocabulary};
 
 use crate::i18n::{tr, vocab};
-use super::need_step::{StepForm, stepper};
-use super::rows::{NeedFilter, SortBy};
-use super::widgets::{chip, inline_field};
-use super::worker::{Command, Refusal};
-use super::{Data, State};
+use step::{StepForm, stepper};
+
+mod assign;
+mod history;
+mod step;
+use crate::gui::data::Data;
+use crate::gui::messages::{Command, Refusal};
+use crate::gui::rows::{NeedFilter, SortBy};
+use crate::gui::state::State;
+use crate::gui::widgets::{chip, inline_field, refusal_text};
+
+use crate::gui::messages::{Event, Origin};
+use crate::gui::page::{Cx, Page};
+
+/// The page's id (`GRIDBOOK_START_PAGE=needs`).
+pub(crate) const ID: &str = "needs";
 
 /// The Needs view's own state: which need is open and its next step's form.
 #[derive(Default)]
 pub struct NeedsView {
     selected: Option<NeedId>,
-    assign: super::need_assign::AssignForm,
+    assign: assign::AssignForm,
     form: StepForm,
     refusal: Option<String>,
-}
-
-/// A refusal in the current language.
-pub fn refusal_text(refusal: &Refusal) -> String {
-    let reason = match refusal {
-        Refusal::WrongStage { from, to } => {
-            tr!("refused.wrong_stage", from = vocab(*from), to = vocab(*to))
-        }
-        Refusal::Missing(field) => tr!("refused.missing", field = field_label(field)),
-        Refusal::Other(text) => text.clone(),
-    };
-    tr!("common.refused", reason = reason)
-}
-
-/// The form label of a field the model names by its command-line flag.
-fn field_label(flag: &str) -> String {
-    if flag.starts_with("--claimant-name") {
-        tr!("form.claimant_name")
-    } else if flag.starts_with("--evaluation") {
-        tr!("form.evaluation")
-    } else if flag.starts_with("--kind") {
-        tr!("form.project_kind")
-    } else {
-        flag.to_string()
-    }
 }
 
 impl NeedsView {
@@ -233,7 +219,7 @@ impl NeedsView {
         }
         conflicts_section(ui, need, conflicts, cmds);
         ui.separator();
-        super::history::section(ui, &data.need_history);
+        history::section(ui, &data.need_history);
     }
 }
 /// Fields two devices wrote differently, each value beside the others with a button to keep it.
@@ -411,6 +397,27 @@ fn pick<T: Clone + PartialEq>(
     });
 }
 
+impl Page for NeedsView {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> Option<String> {
+        Some(tr!("nav.needs"))
+    }
+
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        NeedsView::show(self, ui, cx.state, cx.data, cx.cmds);
+    }
+
+    fn event(&mut self, event: &Event) {
+        match event {
+            Event::NeedDetail(need, ..) => self.loaded(need),
+            Event::Refused(Origin::Need, refusal) => self.refused(refusal.clone()),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
-#[path = "needs_tests.rs"]
 mod tests;

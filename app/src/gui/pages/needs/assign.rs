@@ -6,9 +6,9 @@ use gridbook_model::NeedEdit;
 use gridbook_model::ids::{MemberId, NeedId};
 use gridbook_model::need::Need;
 
-use super::Data;
+use crate::gui::data::Data;
+use crate::gui::messages::Command;
 use crate::i18n::tr;
-use super::worker::Command;
 
 /// The form's state, for one need.
 #[derive(Default)]

@@ -10,7 +10,7 @@ use gridbook_model::ledger::Cell;
 use gridbook_model::time::Day;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-use super::output;
+use crate::text::width;
 
 /// A table to write: a sheet of one kind of record.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ pub fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>> {
         for (c, h) in sheet.headers.iter().enumerate() {
             ws.write_string_with_format(0, col(c), *h, &bold)?;
         }
-        let mut widths: Vec<usize> = sheet.headers.iter().map(|h| output::width(h)).collect();
+        let mut widths: Vec<usize> = sheet.headers.iter().map(|h| width(h)).collect();
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = u32::try_from(r + 1).context("too many rows for one sheet")?;
             for (c, cell) in row.iter().enumerate() {
@@ -49,7 +49,7 @@ pub fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>> {
                     Cell::Empty => 0,
                     Cell::Text(s) => {
                         ws.write_string(r, col(c), s)?;
-                        output::width(s)
+                        width(s)
                     }
                     Cell::Number(n) => {
                         ws.write_number(r, col(c), *n)?;

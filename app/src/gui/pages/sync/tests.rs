@@ -7,26 +7,42 @@ use egui_kittest::kittest::{NodeT as _, Queryable};
 use gridbook_model::vocab::Category;
 use gridbook_sync::node::NodeOptions;
 
-use super::super::Page;
-use super::super::testing::{Fixture, TestApp, empty_harness, settle, tap, type_into};
-use super::super::worker::Command;
-use super::NodeStatus;
+use super::{NodeStatus, SyncView};
+use crate::gui::messages::Command;
+use crate::gui::testing::{Fixture, TestApp, empty_harness, settle, tap, type_into};
 
-/// Starts the app's node on loopback with discovery off and waits until it listens.
-fn start_network(h: &mut Harness<'static, TestApp>) {
+/// How often the app's peer dials in tests of "sync now": not within a test's time, so that
+/// what moves is what the button moved.
+const NOT_SOON: Duration = Duration::from_secs(3600);
+
+/// Starts the app's node on loopback with discovery off, dialling every `dial_every`, and
+/// waits until it listens.
+fn start_network(h: &mut Harness<'static, TestApp>, dial_every: Duration) {
     let ctx = h.ctx.clone();
     let options = NodeOptions::new("127.0.0.1:0".parse().unwrap());
-    h.state_mut().start_network(&ctx, options);
+    h.state_mut().start_network(&ctx, options, dial_every);
     wait_until(h, "the node listens", |app| {
-        matches!(app.sync.node, NodeStatus::Listening { .. })
+        matches!(app.page::<SyncView>().node, NodeStatus::Listening { .. })
     });
+}
+
+/// Records a need on this device, as its new-need page would, and waits for the worker.
+fn add_need(h: &mut Harness<'static, TestApp>, title: &str) {
+    h.state_mut()
+        .commands
+        .push(Command::AddNeed(gridbook_model::NewNeed::new(
+            title,
+            Category::Facilities,
+            "zt-g3",
+        )));
+    settle(h);
 }
 
 /// Runs frames until `done` holds, for at most 30 s (syncs run on other threads).
 fn wait_until(
     h: &mut Harness<'static, TestApp>,
     what: &str,
-    done: impl Fn(&super::super::GridbookApp) -> bool,
+    done: impl Fn(&crate::gui::GridbookApp) -> bool,
 ) {
     let started = Instant::now();
     while !done(h.state()) {
@@ -40,9 +56,17 @@ fn wait_until(
     settle(h);
 }
 
-#[test]
-fn a_device_joins_from_the_first_run_page_and_syncs_now() {
-    let fx = Fixture::new();
+/// The admin's tablet (the fixture's store, holding 楼道灯不亮) invites a new tablet from its
+/// sync page, and the new tablet joins from its first-run page; both peers dial every
+/// `dial_every`. Returns both, and the new tablet's data directory.
+fn join_tablet(
+    fx: &Fixture,
+    dial_every: Duration,
+) -> (
+    Harness<'static, TestApp>,
+    Harness<'static, TestApp>,
+    tempfile::TempDir,
+) {
     fx.with_book(|book| {
         book.add_need(gridbook_model::NewNeed::new(
             "楼道灯不亮",
@@ -52,7 +76,7 @@ fn a_device_joins_from_the_first_run_page_and_syncs_now() {
     });
     // The admin's tablet: invite a device for 王芳 from the sync page.
     let mut admin = fx.harness();
-    start_network(&mut admin);
+    start_network(&mut admin, dial_every);
     tap(&mut admin, "同步");
     settle(&mut admin);
     assert!(admin.query_by_label("本设备").is_some());
@@ -65,10 +89,17 @@ fn a_device_joins_from_the_first_run_page_and_syncs_now() {
     tap(&mut admin, "王芳（管理员）");
     tap(&mut admin, "生成邀请");
     wait_until(&mut admin, "the invite shows", |app| {
-        app.sync.invite.is_some()
+        app.page::<SyncView>().invite.is_some()
     });
     assert!(admin.query_by_label("等待新设备加入…").is_some());
-    let ticket = admin.state().sync.invite.as_ref().unwrap().ticket.clone();
+    let ticket = admin
+        .state()
+        .page::<SyncView>()
+        .invite
+        .as_ref()
+        .unwrap()
+        .ticket
+        .clone();
     assert!(
         admin.query_by_label(&ticket).is_some(),
         "the ticket is on screen as text"
@@ -77,7 +108,7 @@ fn a_device_joins_from_the_first_run_page_and_syncs_now() {
     // The new tablet: paste the ticket on the first-run page.
     let dir = tempfile::tempdir().unwrap();
     let mut tablet = empty_harness(dir.path());
-    start_network(&mut tablet);
+    start_network(&mut tablet, dial_every);
     tap(&mut tablet, "加入网络");
     assert!(tablet.query_by_label_contains("请粘贴").is_some());
     type_into(&mut tablet, "邀请码", &ticket);
@@ -95,7 +126,7 @@ fn a_device_joins_from_the_first_run_page_and_syncs_now() {
         "the app proper opens"
     );
     wait_until(&mut admin, "the admin sees the device join", |app| {
-        app.sync
+        app.page::<SyncView>()
             .invite
             .as_ref()
             .is_some_and(|i| matches!(i.joined, Some(Ok(_))))
@@ -104,16 +135,16 @@ fn a_device_joins_from_the_first_run_page_and_syncs_now() {
         app.data.peers.iter().any(|p| !p.this_device)
     });
 
+    (admin, tablet, dir)
+}
+
+#[test]
+fn a_device_joins_from_the_first_run_page_and_syncs_now() {
+    let fx = Fixture::new();
+    let (mut admin, mut tablet, _dir) = join_tablet(&fx, NOT_SOON);
+
     // A need recorded on the admin's tablet reaches the new one with "sync now".
-    admin
-        .state_mut()
-        .commands
-        .push(Command::AddNeed(gridbook_model::NewNeed::new(
-            "12栋电梯异响",
-            Category::Facilities,
-            "zt-g3",
-        )));
-    settle(&mut admin);
+    add_need(&mut admin, "12栋电梯异响");
     tap(&mut tablet, "同步");
     settle(&mut tablet);
     tap(&mut tablet, "立即同步");
@@ -127,18 +158,10 @@ fn a_device_joins_from_the_first_run_page_and_syncs_now() {
         "up to date, with the one peer"
     );
     assert!(tablet.query_by_label_contains("已一致，收到").is_some());
-    assert_eq!(tablet.state().state.page, Page::Sync);
+    assert_eq!(tablet.state().state.page, super::ID);
 
     // The connection stays: the admin's next need reaches the tablet with no button pressed.
-    admin
-        .state_mut()
-        .commands
-        .push(Command::AddNeed(gridbook_model::NewNeed::new(
-            "楼顶漏水",
-            Category::Facilities,
-            "zt-g3",
-        )));
-    settle(&mut admin);
+    add_need(&mut admin, "楼顶漏水");
     wait_until(&mut tablet, "the edit is pushed live", |app| {
         app.data.rows.iter().any(|r| r.title == "楼顶漏水")
     });
@@ -152,12 +175,12 @@ fn a_device_joins_from_the_first_run_page_and_syncs_now() {
 fn sync_now_with_nobody_around_says_so_and_never_up_to_date() {
     let fx = Fixture::new();
     let mut h = fx.harness();
-    start_network(&mut h);
+    start_network(&mut h, NOT_SOON);
     tap(&mut h, "同步");
     settle(&mut h);
     tap(&mut h, "立即同步");
     wait_until(&mut h, "the sync finishes", |app| {
-        app.sync.finished_without_peers()
+        app.page::<SyncView>().finished_without_peers()
     });
     assert!(h.query_by_label_contains("没有找到可同步的设备").is_some());
     assert!(h.query_by_label_contains("已是最新").is_none());
@@ -201,4 +224,25 @@ fn public_key_of(seed: [u8; 32]) -> [u8; 32] {
         .unwrap()
         .device()
         .public_bytes()
+}
+
+#[test]
+fn two_devices_in_reach_sync_with_nobody_tapping_anything() {
+    let fx = Fixture::new();
+    let (mut admin, mut tablet, _dir) = join_tablet(&fx, Duration::from_millis(200));
+    // Neither page is the sync page, and nobody taps "sync now": each peer dials the other
+    // (its address known since the join) and keeps the connection live.
+    tap(&mut tablet, "民需");
+    add_need(&mut admin, "二单元门禁坏了");
+    wait_until(&mut tablet, "the admin's need arrives unasked", |app| {
+        app.data.rows.iter().any(|r| r.title == "二单元门禁坏了")
+    });
+    add_need(&mut tablet, "3号楼下水道堵塞");
+    wait_until(&mut admin, "the tablet's need arrives unasked", |app| {
+        app.data.rows.iter().any(|r| r.title == "3号楼下水道堵塞")
+    });
+    assert!(
+        tablet.state().page::<SyncView>().run.is_none(),
+        "no sync now was run on the tablet"
+    );
 }

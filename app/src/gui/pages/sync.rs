@@ -11,10 +11,16 @@ use gridbook_model::vocab::Role;
 use gridbook_sync::Report;
 use gridbook_sync::peers::PeerView;
 
-use super::Data;
+use crate::gui::data::Data;
+use crate::gui::net::{NetCommand, NetEvent, PeerOutcome};
+use crate::gui::widgets::{big_button, chip};
 use crate::i18n::{tr, vocab};
-use super::net::{NetCommand, NetEvent, PeerOutcome};
-use super::widgets::{big_button, chip};
+
+use crate::gui::messages::Command;
+use crate::gui::page::{Cx, Page};
+
+/// The page's id (`GRIDBOOK_START_PAGE=sync`).
+pub(crate) const ID: &str = "sync";
 
 /// How many sessions other devices started are listed.
 const SESSIONS_SHOWN: usize = 8;
@@ -452,6 +458,28 @@ fn finished_line(outcomes: &[PeerOutcome]) -> String {
     }
 }
 
+impl Page for SyncView {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> Option<String> {
+        Some(tr!("nav.sync"))
+    }
+
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        SyncView::show(self, ui, cx.data, cx.net);
+    }
+
+    /// Last-synced times move whenever a peer syncs with this device.
+    fn opened(&mut self, _data: &mut Data, cmds: &mut Vec<Command>) {
+        cmds.push(Command::LoadPeers);
+    }
+
+    fn net_event(&mut self, event: &NetEvent, data: &Data) -> bool {
+        self.apply(event.clone(), data)
+    }
+}
+
 #[cfg(test)]
-#[path = "sync_tests.rs"]
 mod tests;

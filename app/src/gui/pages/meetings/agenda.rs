@@ -10,29 +10,10 @@ use gridbook_model::MeetingView;
 use gridbook_model::ids::{DecisionId, MeetingId, NeedId, TopicId};
 use gridbook_model::vocab::Stage;
 
-use super::Data;
+use crate::gui::data::Data;
+use crate::gui::messages::{AgendaEdit, Command};
+use crate::gui::widgets::{big_button, inline_field, text_area};
 use crate::i18n::{tr, vocab};
-use super::widgets::{big_button, inline_field, text_area};
-use super::worker::Command;
-
-/// An edit of a meeting's agenda, minutes or decisions.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AgendaEdit {
-    /// Put a topic on the agenda, optionally linked to a need.
-    AddTopic(String, Option<NeedId>),
-    /// The topic was settled at this meeting.
-    Settle(TopicId),
-    /// Send the topic to the next level up.
-    Escalate(TopicId),
-    /// Put a motion to the vote (passing at two thirds if set).
-    AddMotion(String, bool),
-    /// Replace the minutes with this text.
-    SetMinutes(String),
-    /// Record a decision.
-    AddDecision(String),
-    /// Add a follow-up action (text, owner) to a decision.
-    AddFollowUp(DecisionId, String, Option<String>),
-}
 
 /// What the facilitator is typing.
 #[derive(Default)]
@@ -232,44 +213,15 @@ impl AgendaForms {
     }
 }
 
-/// Applies an edit to the store (on the worker).
-pub fn apply(
-    book: &mut gridbook_model::Gridbook,
-    meeting: &MeetingId,
-    edit: AgendaEdit,
-) -> gridbook_model::Result<()> {
-    match edit {
-        AgendaEdit::AddTopic(title, need) => {
-            book.add_topic(meeting, &title, need.as_ref())?;
-        }
-        AgendaEdit::Settle(topic) => book.settle_topic(meeting, &topic)?,
-        AgendaEdit::Escalate(topic) => {
-            book.escalate_topic(meeting, &topic)?;
-        }
-        AgendaEdit::AddMotion(text, two_thirds) => {
-            book.add_motion(meeting, &text, None, two_thirds)?;
-        }
-        AgendaEdit::SetMinutes(text) => book.set_minutes(meeting, &text)?,
-        AgendaEdit::AddDecision(text) => {
-            book.add_decision(meeting, &text, None)?;
-        }
-        AgendaEdit::AddFollowUp(decision, text, owner) => {
-            book.add_follow_up(meeting, &decision, &text, owner.as_deref(), None)?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::Page;
-    use super::super::testing::{Fixture, settle, tap, type_into};
+    use crate::gui::testing::{Fixture, settle, tap, type_into};
     use egui_kittest::kittest::Queryable;
 
     #[test]
     fn a_facilitator_keeps_the_agenda_minutes_and_decisions() {
         let fx = Fixture::new();
-        let mut h = fx.harness_with(|s| s.page = Page::Meetings);
+        let mut h = fx.harness_with(|s| s.page = crate::gui::pages::meetings::ID.into());
         settle(&mut h);
         // An empty topic is refused in the model's words; nothing is written.
         tap(&mut h, "添加议题");

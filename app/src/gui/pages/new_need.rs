@@ -7,10 +7,17 @@ use gridbook_model::NewNeed;
 use gridbook_model::ids::{NeedId, ResidentId};
 use gridbook_model::vocab::{Category, Source};
 
+use crate::gui::data::Data;
+use crate::gui::messages::{Command, Refusal};
+use crate::gui::state::State;
+use crate::gui::widgets::{chip, text_field, vocab_chips};
 use crate::i18n::tr;
-use super::widgets::{chip, text_field, vocab_chips};
-use super::worker::{Command, Refusal};
-use super::{Data, State};
+
+use crate::gui::messages::{Event, Origin};
+use crate::gui::page::{Cx, Page};
+
+/// The page's id (`GRIDBOOK_START_PAGE=new-need`).
+pub(crate) const ID: &str = "new-need";
 
 /// The form's state.
 #[derive(Default)]
@@ -45,7 +52,7 @@ impl NewNeedView {
     /// The worker refused the need; nothing was written.
     pub fn refused(&mut self, refusal: Refusal) {
         self.saving = false;
-        self.message = Some(Err(super::needs::refusal_text(&refusal)));
+        self.message = Some(Err(crate::gui::widgets::refusal_text(&refusal)));
     }
 
     /// Draws the form.
@@ -215,9 +222,31 @@ impl NewNeedView {
     }
 }
 
+impl Page for NewNeedView {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn title(&self) -> Option<String> {
+        Some(tr!("nav.new_need"))
+    }
+
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        NewNeedView::show(self, ui, cx.state, cx.data, cx.cmds);
+    }
+
+    fn event(&mut self, event: &Event) {
+        match event {
+            Event::NeedSaved(id, ledger) => self.saved(id.clone(), ledger.clone()),
+            Event::Refused(Origin::NewNeed, refusal) => self.refused(refusal.clone()),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fixture, settle, tap, type_into};
+    use crate::gui::testing::{Fixture, settle, tap, type_into};
     use egui_kittest::kittest::Queryable;
     use gridbook_model::vocab::{Category, Source, Stage};
 
@@ -228,7 +257,7 @@ mod tests {
     fn a_need_recorded_at_the_door_is_stored_with_one_tap_on_save() {
         let fx = Fixture::new();
         let mut h = fx.harness_with(|s| {
-            s.page = super::super::Page::NewNeed;
+            s.page = super::ID.into();
             s.last_grid = Some("zt-g3".into());
         });
         // Five interactions at the door, and only these: type the need's line, then tap the
@@ -264,7 +293,7 @@ mod tests {
     fn an_empty_title_is_refused_in_words_and_nothing_is_written() {
         let fx = Fixture::new();
         let mut h = fx.harness_with(|s| {
-            s.page = super::super::Page::NewNeed;
+            s.page = super::ID.into();
             s.last_grid = Some("zt-g3".into());
         });
         tap(&mut h, "老年关爱");

@@ -6,22 +6,13 @@
 use egui::Ui;
 use gridbook_model::AuditEntry;
 
-use super::Data;
+use crate::gui::data::Data;
+use crate::gui::messages::{AuditOf, Command};
+use crate::gui::widgets::{chip, inline_field};
 use crate::i18n::tr;
-use super::widgets::{chip, inline_field};
-use super::worker::Command;
 
 /// The newest entries shown; the CLI (`gridbook audit --json`) gives them all.
 const SHOWN: usize = 200;
-
-/// What the audit section shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuditOf {
-    /// Every resident's and need's record.
-    Everything,
-    /// One resident (id).
-    Resident(String),
-}
 
 /// The audit section's own state.
 #[derive(Default)]
@@ -132,7 +123,7 @@ fn table(ui: &mut Ui, data: &Data, entries: &[AuditEntry]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{Fixture, TestApp, settle, tap, type_into};
+    use crate::gui::testing::{Fixture, TestApp, settle, tap, type_into};
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use gridbook_model::AuditEntry;

@@ -4,10 +4,18 @@
 
 use egui::Ui;
 
+use crate::gui::messages::{Command, Refusal};
+use crate::gui::net::NetCommand;
+use crate::gui::widgets::{big_button, text_area, text_field};
 use crate::i18n::tr;
-use super::net::NetCommand;
-use super::widgets::{big_button, text_area, text_field};
-use super::worker::{Command, Refusal};
+
+use crate::gui::data::Data;
+use crate::gui::messages::{Event, Origin};
+use crate::gui::net::NetEvent;
+use crate::gui::page::{Cx, Page};
+
+/// The page's id (`GRIDBOOK_START_PAGE=first-run`; shown only on a device with no network).
+pub(crate) const ID: &str = "first-run";
 
 /// The first-run page's own state.
 #[derive(Default)]
@@ -23,7 +31,7 @@ pub struct FirstRunView {
 impl FirstRunView {
     /// The worker refused; nothing was written.
     pub fn refused(&mut self, refusal: Refusal) {
-        self.refusal = Some(super::needs::refusal_text(&refusal));
+        self.refusal = Some(crate::gui::widgets::refusal_text(&refusal));
     }
 
     /// Joining finished: on success the directory arrives and the app proper opens.
@@ -85,9 +93,40 @@ impl FirstRunView {
     }
 }
 
+impl Page for FirstRunView {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    /// Not in the navigation bar: it stands in for every page until a network exists.
+    fn title(&self) -> Option<String> {
+        None
+    }
+
+    fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>) {
+        FirstRunView::show(self, ui, cx.cmds, cx.net);
+    }
+
+    fn event(&mut self, event: &Event) {
+        if let Event::Refused(Origin::FirstRun, refusal) = event {
+            self.refused(refusal.clone());
+        }
+    }
+
+    fn net_event(&mut self, event: &NetEvent, _data: &Data) -> bool {
+        match event {
+            NetEvent::Joined(r) => self.joined(r.clone()),
+            // Joining with syncing off.
+            NetEvent::Failed(e) if self.joining => self.joined(Err(e.clone())),
+            _ => {}
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{empty_harness, settle, tap, type_into};
+    use crate::gui::testing::{empty_harness, settle, tap, type_into};
     use egui_kittest::kittest::Queryable;
     use gridbook_model::Gridbook;
 

@@ -1,0 +1,50 @@
+//! A command line run on a store another part of this process holds open: the owner's, when a
+//! command was forwarded over the owner socket (`crate::owner`) to `serve` or the app.
+
+use std::path::PathBuf;
+
+use gridbook_model::Gridbook;
+
+/// The store a command works on: opened by the command, or lent by the owner.
+pub enum BookRef<'a> {
+    /// Opened by this command (boxed: a `Gridbook` is large, the other variant a pointer).
+    Own(Box<Gridbook>),
+    /// The owner's open store.
+    Lent(&'a mut Gridbook),
+}
+
+impl std::ops::Deref for BookRef<'_> {
+    type Target = Gridbook;
+    fn deref(&self) -> &Gridbook {
+        match self {
+            BookRef::Own(b) => b,
+            BookRef::Lent(b) => b,
+        }
+    }
+}
+
+impl std::ops::DerefMut for BookRef<'_> {
+    fn deref_mut(&mut self) -> &mut Gridbook {
+        match self {
+            BookRef::Own(b) => b,
+            BookRef::Lent(b) => b,
+        }
+    }
+}
+
+/// Runs a forwarded command line on the owner's open store (on the store's thread). A panic
+/// in the command is answered as an internal error and leaves the owner running.
+pub fn run_lent(book: &mut Gridbook, data: PathBuf, cli: super::Cli) -> anyhow::Result<String> {
+    let Some(command) = cli.command else {
+        anyhow::bail!("no subcommand given");
+    };
+    let ctx = super::Ctx::lent(data, book);
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        super::dispatch(ctx, command)
+    })) {
+        Ok(result) => result,
+        Err(_) => anyhow::bail!(
+            "internal error in the serve process while running the command, please report it"
+        ),
+    }
+}

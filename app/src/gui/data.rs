@@ -1,0 +1,162 @@
+//! What the worker last sent: the pages draw from this and never from the store.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gridbook_model::conflict::Conflict;
+use gridbook_model::ids::MemberId;
+use gridbook_model::need::Need;
+use gridbook_model::summary::{MeetingSummary, NeedSummary};
+use gridbook_model::{DirectoryView, HistoryEntry, MeetingView, Resident};
+
+use super::messages::{AuditOf, Event, Origin, ReportShown, Roster};
+use super::rows::{NeedFilter, NeedStats};
+
+#[derive(Default)]
+pub struct Data {
+    /// Where the store is, once open.
+    pub data_dir: Option<PathBuf>,
+    /// Why the store could not be opened.
+    pub open_error: Option<String>,
+    /// Communities, grids, buildings, members.
+    pub directory: Option<DirectoryView>,
+    /// The residents' register by id.
+    pub residents: Arc<BTreeMap<String, Resident>>,
+    /// The member using this device, if set.
+    pub me: Option<MemberId>,
+    /// Every need's summary row.
+    pub rows: Arc<Vec<NeedSummary>>,
+    /// Positions in `rows` the filter keeps, in display order.
+    pub shown: Arc<Vec<usize>>,
+    /// Figures over every need.
+    pub stats: Arc<NeedStats>,
+    /// The filter `shown` was made with.
+    pub shown_filter: NeedFilter,
+    /// The need open in the detail panel, with its concurrent values.
+    pub need: Option<(Need, Vec<Conflict>)>,
+    /// The open need's history, oldest first.
+    pub need_history: Vec<HistoryEntry>,
+    /// The meetings.
+    pub meetings: Vec<MeetingSummary>,
+    /// The meeting open on the meetings page.
+    pub meeting: Option<MeetingView>,
+    /// The roster of `State::volunteer_community`.
+    pub volunteers: Option<Roster>,
+    /// A failure that belongs to no view.
+    pub status: Option<String>,
+    /// The devices this one knows (the sync page).
+    pub peers: Vec<gridbook_sync::peers::PeerView>,
+    /// The network's relay server (settings).
+    pub relay: Option<String>,
+    /// The audit trail last read (the reports page), and whose.
+    pub audit: Option<(AuditOf, Vec<gridbook_model::AuditEntry>)>,
+    /// The report last computed (the reports page).
+    pub report: Option<ReportShown>,
+}
+
+impl Data {
+    /// A grid's name, or its id if the directory does not know it.
+    pub fn grid_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.directory
+            .as_ref()
+            .and_then(|d| d.grids.get(id))
+            .map_or(id, |g| g.name.as_str())
+    }
+
+    /// A grid's name with its community's, for choosing among grids of several communities
+    /// (every community has a 第1网格).
+    /// The code of the community a grid is in (a grid's parent is its community or a courtyard
+    /// in it).
+    pub fn grid_community(&self, id: &str) -> Option<String> {
+        let d = self.directory.as_ref()?;
+        let mut parent = d.grids.get(id)?.parent.as_deref();
+        if let Some(p) = parent
+            && let Some(courtyard) = d.courtyards.get(p)
+        {
+            parent = courtyard.parent.as_deref();
+        }
+        parent.map(str::to_string)
+    }
+
+    pub fn grid_label(&self, id: &str) -> String {
+        let Some(d) = &self.directory else {
+            return id.to_string();
+        };
+        let Some(grid) = d.grids.get(id) else {
+            return id.to_string();
+        };
+        match self.grid_community(id).and_then(|c| d.communities.get(&c)) {
+            Some(c) => format!("{} {}", c.name, grid.name),
+            None => grid.name.clone(),
+        }
+    }
+
+    /// A building's name, or its id.
+    pub fn building_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.directory
+            .as_ref()
+            .and_then(|d| d.buildings.get(id))
+            .map_or(id, |b| b.name.as_str())
+    }
+
+    /// A resident's name, or their id.
+    pub fn resident_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.residents.get(id).map_or(id, |r| r.name.as_str())
+    }
+}
+
+impl Data {
+    /// Keeps what an answer of the worker's holds (the pages have seen it first).
+    pub fn keep(&mut self, event: Event) {
+        match event {
+            Event::Opened {
+                data_dir,
+                directory,
+                residents,
+                me,
+            } => {
+                self.data_dir = Some(data_dir);
+                self.residents = residents;
+                self.directory = Some(*directory);
+                self.me = me;
+            }
+            Event::Directory(directory, me) => {
+                self.directory = Some(*directory);
+                self.me = me;
+            }
+            Event::OpenFailed(e) => self.open_error = Some(e),
+            Event::Needs {
+                rows,
+                shown,
+                stats,
+                filter,
+            } => {
+                self.rows = rows;
+                self.shown = shown;
+                self.stats = stats;
+                self.shown_filter = filter;
+            }
+            Event::NeedDetail(need, conflicts, history) => {
+                self.need_history = history;
+                self.need = Some((*need, conflicts));
+            }
+            Event::Meetings(m) => self.meetings = m,
+            Event::Meeting(m) => self.meeting = Some(*m),
+            Event::Volunteers(roster) => self.volunteers = Some(*roster),
+            Event::Peers(peers) => self.peers = peers,
+            Event::Relay(relay) => self.relay = relay,
+            Event::Report(report) => self.report = Some(*report),
+            Event::Audit(of, entries) => self.audit = Some((of, entries)),
+            Event::Refused(Origin::General, refusal) => {
+                self.status = Some(super::widgets::refusal_text(&refusal));
+            }
+            Event::NeedSaved(..)
+            | Event::AgendaSaved
+            | Event::VolunteerSaved(_)
+            | Event::Exported(_)
+            | Event::Refused(..)
+            | Event::Done => {}
+        }
+    }
+}

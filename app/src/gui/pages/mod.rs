@@ -1,0 +1,32 @@
+//! The app's pages: one file each, with its UI tests beside it, and the list of them in
+//! [`all`]. A page draws from `Data` (what the worker last sent) and asks the worker for
+//! things only by recording `Command`s (`messages.rs`); it never touches the store.
+//!
+//! To add a page: write `pages/<name>.rs` with a struct that implements [`Page`]
+//! (`gui/page.rs`), its strings in `app/locales/<name>.yml`, and one line in [`all`].
+
+pub(crate) use super::page::{Cx, Page};
+
+pub(crate) mod first_run;
+pub(crate) mod meetings;
+pub(crate) mod needs;
+pub(crate) mod new_need;
+pub(crate) mod reports;
+pub(crate) mod settings;
+pub(crate) mod sync;
+pub(crate) mod volunteers;
+
+/// Every page of the navigation bar, in its order (the app opens on the first); then the pages
+/// it does not list.
+pub(crate) fn all() -> Vec<Box<dyn Page>> {
+    vec![
+        Box::new(needs::NeedsView::default()),
+        Box::new(new_need::NewNeedView::default()),
+        Box::new(meetings::MeetingsView::default()),
+        Box::new(volunteers::VolunteersView::default()),
+        Box::new(reports::ReportsView::default()),
+        Box::new(sync::SyncView::default()),
+        Box::new(settings::SettingsView::default()),
+        Box::new(first_run::FirstRunView::default()),
+    ]
+}

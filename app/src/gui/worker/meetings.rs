@@ -1,0 +1,91 @@
+//! The worker's meetings: the list, one meeting, and its edits (check-in, votes, counts, the
+//! agenda, minutes and decisions).
+
+use gridbook_model::Gridbook;
+use gridbook_model::ids::{MeetingId, MotionId};
+use gridbook_model::vocab::Choice;
+
+use super::State;
+use crate::gui::messages::{AgendaEdit, Event, Origin};
+
+impl State {
+    pub(super) fn set_counts(
+        &mut self,
+        meeting: &MeetingId,
+        motion: &MotionId,
+        counts: [(Choice, u32); 3],
+        send: &dyn Fn(Event),
+    ) {
+        let r = self.book.batch(|book| {
+            for (choice, n) in counts {
+                book.set_count(meeting, motion, choice, n)?;
+            }
+            Ok(())
+        });
+        self.after_meeting_edit(meeting, r, send);
+    }
+
+    pub(super) fn edit_meeting(
+        &mut self,
+        meeting: &MeetingId,
+        edit: AgendaEdit,
+        send: &dyn Fn(Event),
+    ) {
+        let r = apply(&mut self.book, meeting, edit);
+        if r.is_ok() {
+            send(Event::AgendaSaved);
+        }
+        self.after_meeting_edit(meeting, r, send);
+    }
+
+    pub(super) fn send_meetings(&self, send: &dyn Fn(Event)) {
+        match self.book.meeting_summaries() {
+            Ok(m) => send(Event::Meetings(m)),
+            Err(e) => send(Event::Refused(Origin::General, e.into())),
+        }
+    }
+
+    pub(super) fn send_meeting(&mut self, id: &MeetingId, send: &dyn Fn(Event)) {
+        match self.book.meeting_view(id) {
+            Ok(m) => send(Event::Meeting(Box::new(m))),
+            Err(e) => send(Event::Refused(Origin::Meeting, e.into())),
+        }
+    }
+
+    pub(super) fn after_meeting_edit(
+        &mut self,
+        meeting: &MeetingId,
+        result: gridbook_model::Result<()>,
+        send: &dyn Fn(Event),
+    ) {
+        if let Err(e) = result {
+            send(Event::Refused(Origin::Meeting, e.into()));
+        }
+        self.send_meeting(meeting, send);
+        self.send_meetings(send);
+    }
+}
+
+/// Applies an edit of the agenda, minutes or decisions to the store.
+fn apply(book: &mut Gridbook, meeting: &MeetingId, edit: AgendaEdit) -> gridbook_model::Result<()> {
+    match edit {
+        AgendaEdit::AddTopic(title, need) => {
+            book.add_topic(meeting, &title, need.as_ref())?;
+        }
+        AgendaEdit::Settle(topic) => book.settle_topic(meeting, &topic)?,
+        AgendaEdit::Escalate(topic) => {
+            book.escalate_topic(meeting, &topic)?;
+        }
+        AgendaEdit::AddMotion(text, two_thirds) => {
+            book.add_motion(meeting, &text, None, two_thirds)?;
+        }
+        AgendaEdit::SetMinutes(text) => book.set_minutes(meeting, &text)?,
+        AgendaEdit::AddDecision(text) => {
+            book.add_decision(meeting, &text, None)?;
+        }
+        AgendaEdit::AddFollowUp(decision, text, owner) => {
+            book.add_follow_up(meeting, &decision, &text, owner.as_deref(), None)?;
+        }
+    }
+    Ok(())
+}

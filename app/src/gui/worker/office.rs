@@ -1,0 +1,83 @@
+//! The worker's office work: the report of a period and place, the audit trail, and exports
+//! into the data directory's `exports` folder.
+
+use crate::gui::messages::{AuditOf, Event, Origin, Refusal, ReportQuery, ReportShown};
+use crate::gui::rows::NeedStats;
+use crate::office::{Format, What};
+
+use super::State;
+
+impl State {
+    pub(super) fn send_audit(&mut self, of: AuditOf, send: &dyn Fn(Event)) {
+        let resident = match &of {
+            AuditOf::Everything => None,
+            AuditOf::Resident(id) => Some(id.clone()),
+        };
+        match self.book.audit(resident.as_deref()) {
+            Ok(entries) => send(Event::Audit(of, entries)),
+            Err(e) => send(Event::Refused(Origin::Reports, e.into())),
+        }
+    }
+
+    pub(super) fn export(
+        &mut self,
+        query: &ReportQuery,
+        what: &[What],
+        format: Format,
+        send: &dyn Fn(Event),
+    ) {
+        match self.write_export(query, what, format) {
+            Ok(wrote) => send(Event::Exported(wrote)),
+            Err(e) => send(Event::Refused(
+                Origin::Reports,
+                Refusal::Other(format!("{e:#}")),
+            )),
+        }
+    }
+
+    pub(super) fn send_report(&mut self, query: ReportQuery, send: &dyn Fn(Event)) {
+        let scope = query.scope(self.book.now().day());
+        match self.book.report(&scope) {
+            Ok(report) => {
+                let stats = NeedStats::of(self.rows.iter().filter(|n| scope.has_need(n)));
+                send(Event::Report(Box::new(ReportShown {
+                    query,
+                    report,
+                    stats,
+                })));
+            }
+            Err(e) => send(Event::Refused(Origin::Reports, e.into())),
+        }
+    }
+
+    /// Writes the export into `<data>/exports/`, named by what it holds and when.
+    fn write_export(
+        &mut self,
+        query: &ReportQuery,
+        what: &[What],
+        format: Format,
+    ) -> anyhow::Result<String> {
+        let scope = query.scope(self.book.now().day());
+        let dir = self.data_dir.join("exports");
+        std::fs::create_dir_all(&dir)?;
+        let kind = match what {
+            [What::Needs] => "needs",
+            [What::Meetings] => "meetings",
+            [What::Volunteers] => "volunteers",
+            [What::Hours] => "hours",
+            _ => "ledgers",
+        };
+        let stamp: String = self
+            .book
+            .now()
+            .to_rfc3339()
+            .chars()
+            .take(19)
+            .map(|c| if c == ':' { '-' } else { c })
+            .collect();
+        let ext = if format == Format::Csv { "csv" } else { "xlsx" };
+        let out = dir.join(format!("gridbook-{kind}-{stamp}.{ext}"));
+        crate::office::write(&mut self.book, format, what, &scope, &out, &[])?;
+        Ok(out.display().to_string())
+    }
+}
