@@ -44,7 +44,7 @@ fn day_of(ms: &Value) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The Chinese name of a vocabulary token, as DESIGN.md's vocabulary and the UI give them.
+/// The Chinese name of a vocabulary token, as docs/design.md's vocabulary and the UI give them.
 fn zh(token: &str) -> &'static str {
     match token {
         "discovered" => "发现",

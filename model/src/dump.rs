@@ -1,4 +1,4 @@
-//! The canonical JSON of DESIGN.md: each document's content as plain JSON, maps with keys
+//! The canonical JSON of docs/design.md: each document's content as plain JSON, maps with keys
 //! sorted, Text as a string, a field with concurrent distinct values as
 //! `{"$conflict": [values, sorted]}`. Nothing derived and nothing device-local, so two converged
 //! devices print identical bytes.

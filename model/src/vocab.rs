@@ -1,4 +1,4 @@
-//! The canonical vocabulary of DESIGN.md: English machine tokens, with the Chinese names that
+//! The canonical vocabulary of docs/design.md: English machine tokens, with the Chinese names that
 //! input also accepts and the UI shows.
 //!
 //! Every vocabulary enum is stored in Automerge as its token string, so documents never depend on

@@ -2,7 +2,7 @@
 //! device the directory does not list before any data moves, and the transport loop that feeds
 //! a [`Session`] one frame at a time.
 //!
-//! The endpoint follows the recipe verified in DESIGN.md: `presets::Minimal` (ring crypto only),
+//! The endpoint follows the recipe in docs/design.md: `presets::Minimal` (ring crypto only),
 //! no address lookup (no DNS, no pkarr), no port mapping, a minimal net report, and IP sockets
 //! bound only where the caller says. A device binds [`DEFAULT_BIND`]; tests bind `127.0.0.1:0`.
 //! No relay, unless the network's directory names its own (see docs/relay.md): then the device

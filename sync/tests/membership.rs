@@ -71,7 +71,7 @@ fn loopback(node: &Node) -> SocketAddr {
         .expect("bound on 127.0.0.1")
 }
 
-/// A bare iroh endpoint with `secret`, offline and on loopback, as DESIGN.md's recipe says.
+/// A bare iroh endpoint with `secret`, offline and on loopback, as docs/design.md's recipe says.
 async fn stranger(secret: [u8; 32]) -> Endpoint {
     Endpoint::builder(presets::Minimal)
         .relay_mode(RelayMode::Disabled)

@@ -103,7 +103,7 @@ pub struct SyncTraffic {
 }
 
 /// Syncs one document between `a` and `b` with Automerge sync messages, half-duplex as
-/// DESIGN.md prescribes (`a` speaks first; each side answers only after applying the other's
+/// docs/design.md prescribes (`a` speaks first; each side answers only after applying the other's
 /// message), with the sync states each side keeps for the other. Stops when a round moves
 /// nothing both ways; panics after `max_rounds`, so a sync that never settles fails its test.
 pub fn sync_doc(
