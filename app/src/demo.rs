@@ -75,7 +75,7 @@ const TOPICS: &[(&str, &str)] = &[
 
 /// What the generator made.
 #[derive(Debug, Default)]
-pub struct DemoCounts {
+pub(crate) struct DemoCounts {
     /// Residents in the register.
     pub residents: usize,
     /// Needs.
@@ -114,7 +114,7 @@ fn at(day: Day) -> Timestamp {
 
 /// Fills `data_dir` (which must not hold a store yet) with a demo network. `scale` 1 is about
 /// one subdistrict-year. `progress` is told what is being made.
-pub fn generate(
+pub(crate) fn generate(
     data_dir: &Path,
     scale: u32,
     passphrase: &gridbook_model::Passphrase,

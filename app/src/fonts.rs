@@ -27,7 +27,7 @@ fn both_families(priority: FontPriority) -> Vec<InsertFontFamily> {
 }
 
 /// Adds the bundled Chinese font after egui's own (Latin text keeps egui's look).
-pub fn install_bundled(ctx: &egui::Context) {
+pub(crate) fn install_bundled(ctx: &egui::Context) {
     ctx.add_font(FontInsert::new(
         "noto-sans-sc-gb2312",
         FontData::from_static(BUNDLED),
@@ -37,7 +37,7 @@ pub fn install_bundled(ctx: &egui::Context) {
 
 /// Reads the first system CJK font found on a background thread (a 15 MB file is not read on
 /// the UI thread) and adds it behind the bundled one.
-pub fn spawn_system_fallback(ctx: &egui::Context) {
+pub(crate) fn spawn_system_fallback(ctx: &egui::Context) {
     let ctx = ctx.clone();
     let _ = std::thread::Builder::new()
         .name("gridbook-fonts".into())
@@ -61,7 +61,7 @@ pub fn spawn_system_fallback(ctx: &egui::Context) {
 }
 
 /// Text and targets big enough for a finger on a tablet.
-pub fn tablet_style(ctx: &egui::Context) {
+pub(crate) fn tablet_style(ctx: &egui::Context) {
     use egui::{FontId, TextStyle};
     ctx.all_styles_mut(|style| {
         style.text_styles = [

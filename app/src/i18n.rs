@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// A language the app is translated into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Language {
+pub(crate) enum Language {
     /// 简体中文, the default.
     #[default]
     Chinese,
@@ -22,10 +22,10 @@ pub enum Language {
 
 impl Language {
     /// Every language, in the order the settings list them.
-    pub const ALL: [Language; 2] = [Language::Chinese, Language::English];
+    pub(crate) const ALL: [Language; 2] = [Language::Chinese, Language::English];
 
     /// The locale name in `app/locales/*.yml`.
-    pub fn locale(self) -> &'static str {
+    pub(crate) fn locale(self) -> &'static str {
         match self {
             Language::Chinese => "zh-CN",
             Language::English => "en",
@@ -33,7 +33,7 @@ impl Language {
     }
 
     /// The language's name in itself, as a language picker shows it.
-    pub fn endonym(self) -> &'static str {
+    pub(crate) fn endonym(self) -> &'static str {
         match self {
             Language::Chinese => "简体中文",
             Language::English => "English",
@@ -46,12 +46,12 @@ thread_local! {
 }
 
 /// Makes `language` the one this thread's lookups use.
-pub fn set_language(language: Language) {
+pub(crate) fn set_language(language: Language) {
     CURRENT.with(|c| c.set(language));
 }
 
 /// The language this thread's lookups use.
-pub fn language() -> Language {
+pub(crate) fn language() -> Language {
     CURRENT.with(Cell::get)
 }
 
@@ -73,7 +73,7 @@ pub(crate) use tr;
 
 /// A vocabulary value's name in the current language: in Chinese the model's canonical name
 /// (the one the CLI and the ledger use), in English its token made readable.
-pub fn vocab<V: Vocabulary>(value: V) -> String {
+pub(crate) fn vocab<V: Vocabulary>(value: V) -> String {
     match language() {
         Language::Chinese => value.zh().to_string(),
         Language::English => {

@@ -27,14 +27,14 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 /// The socket's file name in the data directory.
-pub const SOCKET_FILE: &str = "gridbook.sock";
+pub(crate) const SOCKET_FILE: &str = "gridbook.sock";
 
 /// How long the owner waits for a client's request.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long a client waits for the owner's answer, unless `GRIDBOOK_OWNER_TIMEOUT_MS` says
 /// otherwise.
-pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
 
 fn answer_timeout() -> Duration {
     std::env::var("GRIDBOOK_OWNER_TIMEOUT_MS")
@@ -61,13 +61,13 @@ struct Answer {
 }
 
 /// The socket of the owner of `data`.
-pub fn socket_path(data: &Path) -> PathBuf {
+pub(crate) fn socket_path(data: &Path) -> PathBuf {
     data.join(SOCKET_FILE)
 }
 
 /// The error and its causes on one line, without repeating a cause its parent already quotes:
 /// what `main` prints after `error: `, and what the owner answers for a failed command.
-pub fn one_line(e: &anyhow::Error) -> String {
+pub(crate) fn one_line(e: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in e.chain() {
         let text = cause.to_string();
@@ -83,7 +83,7 @@ pub fn one_line(e: &anyhow::Error) -> String {
 }
 
 /// What came of trying to hand a command to the owner.
-pub enum Forwarded {
+pub(crate) enum Forwarded {
     /// Nobody owns the store: run the command here.
     NoOwner,
     /// The owner ran it: this is what the command gives.
@@ -114,7 +114,7 @@ impl Answer {
 
 /// After this process opened the store itself: a socket file left there is stale (an owner
 /// holds the store's lock for as long as its socket lives), so remove it.
-pub fn remove_stale(data: &Path) {
+pub(crate) fn remove_stale(data: &Path) {
     let path = socket_path(data);
     if path.exists() {
         match std::fs::remove_file(&path) {
@@ -127,7 +127,7 @@ pub fn remove_stale(data: &Path) {
 }
 
 #[cfg(unix)]
-pub use unix::{Client, OwnerSocket, forward};
+pub(crate) use unix::{Client, OwnerSocket, forward};
 
 #[cfg(unix)]
 mod unix {
@@ -144,7 +144,7 @@ mod unix {
     };
 
     /// Hands the command line `args` to the owner of `data`, if one answers.
-    pub fn forward(data: &Path, args: &[String]) -> Forwarded {
+    pub(crate) fn forward(data: &Path, args: &[String]) -> Forwarded {
         let path = socket_path(data);
         let Ok(mut stream) = UnixStream::connect(&path) else {
             return Forwarded::NoOwner;
@@ -183,7 +183,7 @@ mod unix {
 
     /// The owner's listening socket; removed when dropped.
     #[derive(Debug)]
-    pub struct OwnerSocket {
+    pub(crate) struct OwnerSocket {
         path: PathBuf,
         listener: tokio::net::UnixListener,
     }
@@ -191,7 +191,7 @@ mod unix {
     impl OwnerSocket {
         /// Listens in `data`, whose store this process holds open. Must run inside a tokio
         /// runtime.
-        pub fn bind(data: &Path) -> anyhow::Result<OwnerSocket> {
+        pub(crate) fn bind(data: &Path) -> anyhow::Result<OwnerSocket> {
             let path = socket_path(data);
             // This process holds the store's lock, so a socket file here is a killed owner's.
             super::remove_stale(data);
@@ -202,7 +202,7 @@ mod unix {
         }
 
         /// Waits for the next command; returns its arguments and where to answer.
-        pub async fn next(&self) -> std::io::Result<Client> {
+        pub(crate) async fn next(&self) -> std::io::Result<Client> {
             let (stream, _) = self.listener.accept().await?;
             Ok(Client { stream })
         }
@@ -216,13 +216,13 @@ mod unix {
 
     /// One client of the owner.
     #[derive(Debug)]
-    pub struct Client {
+    pub(crate) struct Client {
         stream: tokio::net::UnixStream,
     }
 
     impl Client {
         /// Reads the command line (bounded in size and time).
-        pub async fn request(&mut self) -> anyhow::Result<Vec<String>> {
+        pub(crate) async fn request(&mut self) -> anyhow::Result<Vec<String>> {
             let mut bytes = Vec::new();
             let mut limited = (&mut self.stream).take(MAX_REQUEST);
             tokio::time::timeout(REQUEST_TIMEOUT, limited.read_to_end(&mut bytes))
@@ -233,7 +233,7 @@ mod unix {
         }
 
         /// Sends the command's result back.
-        pub async fn answer(mut self, result: anyhow::Result<String>) {
+        pub(crate) async fn answer(mut self, result: anyhow::Result<String>) {
             let bytes = serde_json::to_vec(&Answer::of(result)).unwrap_or_default();
             if let Err(e) = self.stream.write_all(&bytes).await {
                 tracing::warn!("cannot answer a forwarded command: {e}");
@@ -294,7 +294,7 @@ mod other {
 }
 
 /// The next client of `socket`; never returns when there is no socket.
-pub async fn next_client(socket: Option<&OwnerSocket>) -> std::io::Result<Client> {
+pub(crate) async fn next_client(socket: Option<&OwnerSocket>) -> std::io::Result<Client> {
     match socket {
         Some(s) => s.next().await,
         None => std::future::pending().await,

@@ -9,7 +9,7 @@ use super::{Ctx, output, vocab};
 
 /// `gridbook grant`.
 #[derive(Debug, Args)]
-pub struct GrantArgs {
+pub(crate) struct GrantArgs {
     /// The device's id (64 hex digits; `gridbook peers` lists the network's)
     #[arg(value_name = "DEVICE")]
     pub device: String,
@@ -23,7 +23,7 @@ pub struct GrantArgs {
 
 /// `gridbook revoke`.
 #[derive(Debug, Args)]
-pub struct RevokeArgs {
+pub(crate) struct RevokeArgs {
     /// The device's id (64 hex digits)
     #[arg(value_name = "DEVICE")]
     pub device: String,
@@ -34,7 +34,7 @@ pub struct RevokeArgs {
 
 /// `gridbook audit`.
 #[derive(Debug, Args)]
-pub struct AuditArgs {
+pub(crate) struct AuditArgs {
     /// Only this resident's record and the needs recorded for them (resident id)
     #[arg(long, value_name = "RESIDENT")]
     pub resident: Option<String>,
@@ -43,7 +43,7 @@ pub struct AuditArgs {
     pub json: bool,
 }
 
-pub fn grant(ctx: &Ctx, args: GrantArgs) -> Result<String> {
+pub(super) fn grant(ctx: &Ctx, args: GrantArgs) -> Result<String> {
     let mut book = ctx.open()?;
     let device = args.device.trim().to_ascii_lowercase();
     let member = match args.member {
@@ -62,7 +62,7 @@ pub fn grant(ctx: &Ctx, args: GrantArgs) -> Result<String> {
     ))
 }
 
-pub fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<String> {
+pub(super) fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<String> {
     let mut book = ctx.open()?;
     book.revoke(&args.device, &args.reason)?;
     Ok(format!(
@@ -71,7 +71,7 @@ pub fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<String> {
     ))
 }
 
-pub fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
+pub(super) fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
     let mut book = ctx.open()?;
     let list = book.ignored_changes()?;
     if as_json {
@@ -98,7 +98,7 @@ pub fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
     ))
 }
 
-pub fn audit(ctx: &Ctx, args: AuditArgs) -> Result<String> {
+pub(super) fn audit(ctx: &Ctx, args: AuditArgs) -> Result<String> {
     let mut book = ctx.open()?;
     let entries = book.audit(args.resident.as_deref())?;
     if args.json {

@@ -13,7 +13,7 @@ use super::Ctx;
 
 /// `gridbook bundle …`.
 #[derive(Debug, Subcommand)]
-pub enum BundleCommand {
+pub(crate) enum BundleCommand {
     /// Write everything (or what one device lacks) into one file, encrypted to the network's
     /// devices (or to that one)
     Export {
@@ -32,7 +32,7 @@ pub enum BundleCommand {
     },
 }
 
-pub fn run(ctx: &Ctx, cmd: BundleCommand) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, cmd: BundleCommand) -> Result<String> {
     match cmd {
         BundleCommand::Export { out, for_device } => {
             let mut book = ctx.open()?;

@@ -15,7 +15,7 @@ use crate::owner;
 
 /// What every command gets: where the data is, and, in the process that owns the store
 /// (`serve`), the store it has open.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub(super) data: PathBuf,
     lent: RefCell<Option<&'a mut Gridbook>>,
     /// The demo network (`--demo`): its passphrase is never asked (see passphrase.rs).
@@ -25,7 +25,7 @@ pub struct Ctx<'a> {
 }
 
 /// `gridbook --demo` with no command: makes the demo data if it is not there yet.
-pub fn prepare_demo() -> Result<PathBuf> {
+pub(crate) fn prepare_demo() -> Result<PathBuf> {
     let mut ctx = Ctx::new(crate::data::demo_dir()?);
     ctx.demo = true;
     demo::ensure(&ctx, 1)?;
@@ -53,7 +53,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Opens the existing store; a missing store is an error that says how to make one.
-    pub fn open(&self) -> Result<BookRef<'a>> {
+    pub(crate) fn open(&self) -> Result<BookRef<'a>> {
         if let Some(book) = self.lent.borrow_mut().take() {
             return Ok(BookRef::Lent(book));
         }
@@ -63,7 +63,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Opens the store, creating it (and the directory) if there is none.
-    pub fn open_or_create(&self) -> Result<BookRef<'a>> {
+    pub(crate) fn open_or_create(&self) -> Result<BookRef<'a>> {
         if let Some(book) = self.lent.borrow_mut().take() {
             return Ok(BookRef::Lent(book));
         }
@@ -77,7 +77,7 @@ impl<'a> Ctx<'a> {
 
     /// The store's passphrase: the demo's, `GRIDBOOK_PASSPHRASE`, or asked once on the
     /// terminal (twice when `creating`), see passphrase.rs.
-    pub fn passphrase(&self, creating: bool) -> Result<Passphrase> {
+    pub(crate) fn passphrase(&self, creating: bool) -> Result<Passphrase> {
         if let Some(p) = self.passphrase.borrow().as_ref() {
             return Ok(p.clone());
         }
@@ -91,7 +91,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Opens the store for this process to own (`serve`, `sync`); refused inside the owner.
-    pub fn open_owned(&self) -> Result<Gridbook> {
+    pub(crate) fn open_owned(&self) -> Result<Gridbook> {
         match self.open()? {
             BookRef::Own(book) => Ok(*book),
             BookRef::Lent(_) => anyhow::bail!(
@@ -144,7 +144,7 @@ fn patiently(open: impl Fn() -> gridbook_model::Result<Gridbook>) -> Result<Grid
 }
 
 /// The data directory: the one given, or the platform's.
-pub fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
+pub(crate) fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(dir) = given {
         if dir.as_os_str().is_empty() {
             anyhow::bail!("--data (or GRIDBOOK_DATA) is empty: give a directory");

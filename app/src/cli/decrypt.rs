@@ -12,7 +12,7 @@ use super::Ctx;
 
 /// `gridbook decrypt`.
 #[derive(Debug, Args)]
-pub struct DecryptArgs {
+pub(crate) struct DecryptArgs {
     /// The encrypted file
     #[arg(long = "in", value_name = "PATH")]
     pub input: PathBuf,
@@ -21,7 +21,7 @@ pub struct DecryptArgs {
     pub out: PathBuf,
 }
 
-pub fn run(ctx: &Ctx, args: DecryptArgs) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, args: DecryptArgs) -> Result<String> {
     let book = ctx.open()?;
     let sealed = std::fs::read(&args.input)
         .with_context(|| format!("cannot read {}", args.input.display()))?;

@@ -12,7 +12,7 @@ use crate::demo;
 /// Makes the demo data in `ctx`'s directory unless it is there already; tells stderr how it goes.
 /// Demo data an earlier Gridbook wrote, which this one refuses (its store format, or unsigned
 /// changes), is moved aside and made afresh: it is only a demo.
-pub fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
+pub(crate) fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
     let file = ctx.data.join(gridbook_model::store::STORE_FILE);
     if file.exists() {
         use gridbook_model::store::StoreError;
@@ -35,7 +35,7 @@ pub fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
 }
 
 /// `gridbook demo [--scale N]`: fills an empty data directory with the demo network.
-pub fn run(ctx: &Ctx, scale: u32) -> Result<String> {
+pub(crate) fn run(ctx: &Ctx, scale: u32) -> Result<String> {
     if !(1..=100).contains(&scale) {
         anyhow::bail!("--scale is 1 (about one subdistrict-year) to 100");
     }

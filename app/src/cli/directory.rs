@@ -7,7 +7,7 @@ use gridbook_model::{DirectoryView, PlaceKind};
 
 use super::{AddPlace, Ctx, DirectoryCommand, output};
 
-pub fn run(ctx: &Ctx, cmd: DirectoryCommand) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, cmd: DirectoryCommand) -> Result<String> {
     let mut book = ctx.open()?;
     match cmd {
         DirectoryCommand::Add(place) => {

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::Ctx;
 
-pub fn run(ctx: &Ctx) -> Result<String> {
+pub(super) fn run(ctx: &Ctx) -> Result<String> {
     let mut book = ctx.open()?;
     super::output::json(&book.dump()?)
 }

@@ -25,7 +25,7 @@ use super::Ctx;
 
 /// `gridbook export`.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// The file format
     #[arg(long, value_enum)]
     pub format: Format,
@@ -51,7 +51,7 @@ pub struct ExportArgs {
 
 /// A period and a place, as `export` and `report` take them.
 #[derive(Debug, Args, Default)]
-pub struct ScopeArgs {
+pub(crate) struct ScopeArgs {
     /// Only from this day (needs by the day found, meetings and hours by their day)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub from: Option<Day>,
@@ -69,7 +69,7 @@ pub struct ScopeArgs {
 
 impl ScopeArgs {
     /// The scope these flags give, with places resolved.
-    pub fn resolve(&self, book: &mut Gridbook) -> Result<Scope> {
+    pub(crate) fn resolve(&self, book: &mut Gridbook) -> Result<Scope> {
         if let (Some(f), Some(t)) = (self.from, self.to)
             && t < f
         {
@@ -103,7 +103,7 @@ impl ScopeArgs {
     }
 }
 
-pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<String> {
+pub(crate) fn run(ctx: &Ctx, args: ExportArgs) -> Result<String> {
     let mut book = ctx.open()?;
     if args.format == Format::Automerge {
         return automerge(&mut book, &args);

@@ -21,7 +21,7 @@ use crate::office::sheet::{self, ReadSheet};
 
 /// `gridbook import`.
 #[derive(Debug, Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// The file's format
     #[arg(long, value_enum)]
     pub format: SheetFormat,
@@ -38,7 +38,7 @@ pub struct ImportArgs {
 
 /// A sheet file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SheetFormat {
+pub(crate) enum SheetFormat {
     /// CSV, UTF-8 (with or without a BOM)
     Csv,
     /// An Excel workbook
@@ -47,7 +47,7 @@ pub enum SheetFormat {
 
 /// What an imported file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A needs ledger (需求台账), in `export --what needs` columns
     Needs,
     /// A residents' register: 姓名, 电话, 社区, 网格, 楼栋, 单元, 室
@@ -59,7 +59,7 @@ pub enum Kind {
 /// How many row errors are printed before the rest are only counted.
 const SHOWN_ERRORS: usize = 50;
 
-pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<String> {
     let (sheet_name, columns, required): (&str, &[&'static str], &[&str]) = match args.what {
         Kind::Needs => ("需求台账", &ledger::HEADERS, &ledger::REQUIRED),
         Kind::Residents => ("居民名册", &RESIDENT_COLUMNS, &["姓名", "社区", "网格"]),

@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 
 use super::{Ctx, InitArgs};
 
-pub fn run(ctx: &Ctx, args: InitArgs) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, args: InitArgs) -> Result<String> {
     // Checked before the store is created, so a bad command line leaves no file behind.
     if args.subdistrict.trim().is_empty() || args.name.trim().is_empty() {
         bail!("founding a network needs --subdistrict (its name) and --name (your name)");

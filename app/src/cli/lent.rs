@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use gridbook_model::Gridbook;
 
 /// The store a command works on: opened by the command, or lent by the owner.
-pub enum BookRef<'a> {
+pub(crate) enum BookRef<'a> {
     /// Opened by this command (boxed: a `Gridbook` is large, the other variant a pointer).
     Own(Box<Gridbook>),
     /// The owner's open store.
@@ -34,7 +34,11 @@ impl std::ops::DerefMut for BookRef<'_> {
 
 /// Runs a forwarded command line on the owner's open store (on the store's thread). A panic
 /// in the command is answered as an internal error and leaves the owner running.
-pub fn run_lent(book: &mut Gridbook, data: PathBuf, cli: super::Cli) -> anyhow::Result<String> {
+pub(crate) fn run_lent(
+    book: &mut Gridbook,
+    data: PathBuf,
+    cli: super::Cli,
+) -> anyhow::Result<String> {
     let Some(command) = cli.command else {
         anyhow::bail!("no subcommand given");
     };

@@ -12,7 +12,7 @@ use super::{Ctx, JsonFlag, output, vocab};
 
 /// `gridbook meeting …`.
 #[derive(Debug, Subcommand)]
-pub enum MeetingCommand {
+pub(crate) enum MeetingCommand {
     /// Create a meeting; prints its id
     Create(MeetingCreateArgs),
     /// List meetings by day
@@ -145,7 +145,7 @@ pub enum MeetingCommand {
 
 /// `gridbook meeting create`.
 #[derive(Debug, Args)]
-pub struct MeetingCreateArgs {
+pub(crate) struct MeetingCreateArgs {
     /// What it is about
     #[arg(long)]
     pub title: String,
@@ -172,7 +172,7 @@ pub struct MeetingCreateArgs {
     pub quorum: u32,
 }
 
-pub fn run(ctx: &Ctx, cmd: MeetingCommand) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, cmd: MeetingCommand) -> Result<String> {
     let mut book = ctx.open()?;
     match cmd {
         MeetingCommand::Create(a) => {

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{Ctx, MemberCommand};
 
-pub fn run(ctx: &Ctx, cmd: MemberCommand) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, cmd: MemberCommand) -> Result<String> {
     let mut book = ctx.open()?;
     match cmd {
         MemberCommand::Add { name, role } => {

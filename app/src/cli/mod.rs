@@ -17,7 +17,7 @@ mod access;
 mod bundle;
 mod ctx;
 mod decrypt;
-pub mod demo;
+pub(crate) mod demo;
 mod directory;
 mod dump;
 pub(crate) mod export;
@@ -30,7 +30,7 @@ mod need;
 mod output;
 mod pairing;
 mod parse;
-pub mod passphrase;
+pub(crate) mod passphrase;
 mod peers;
 mod print;
 mod report;
@@ -42,18 +42,18 @@ mod volunteer;
 use std::cell::RefCell;
 use std::path::PathBuf;
 
-pub use crate::owner::one_line;
+pub(crate) use crate::owner::one_line;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-pub use ctx::{Ctx, data_dir, prepare_demo};
+pub(crate) use ctx::{Ctx, data_dir, prepare_demo};
 use gridbook_model::Passphrase;
 use gridbook_model::ids::{NeedId, ResidentId};
 use gridbook_model::time::Day;
 use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
 };
-pub use lent::{BookRef, run_lent};
-pub use parse::vocab;
+pub(crate) use lent::{BookRef, run_lent};
+pub(crate) use parse::vocab;
 use parse::yes_no;
 
 /// The `gridbook` command line.
@@ -67,7 +67,7 @@ use parse::yes_no;
                   2 the command line was not understood.",
     after_long_help = AFTER_LONG_HELP
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The data directory that holds this device's store [default: the platform's data dir]
     #[arg(
         long,
@@ -105,7 +105,7 @@ A first session:
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Found a network (one subdistrict) on this device, with you as its first admin
     Init(InitArgs),
     /// Places: communities, courtyards, grids and buildings
@@ -182,7 +182,7 @@ pub enum Command {
 
 /// `--json`.
 #[derive(Debug, Args)]
-pub struct JsonFlag {
+pub(crate) struct JsonFlag {
     /// Print JSON (canonical English tokens) instead of text
     #[arg(long)]
     pub json: bool,
@@ -190,7 +190,7 @@ pub struct JsonFlag {
 
 /// `gridbook init`.
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The subdistrict's name, like 凤凰台街道
     #[arg(long, value_name = "NAME")]
     pub subdistrict: String,
@@ -201,7 +201,7 @@ pub struct InitArgs {
 
 /// `gridbook directory …`.
 #[derive(Debug, Subcommand)]
-pub enum DirectoryCommand {
+pub(crate) enum DirectoryCommand {
     /// Add a place
     #[command(subcommand)]
     Add(AddPlace),
@@ -211,7 +211,7 @@ pub enum DirectoryCommand {
 
 /// `gridbook directory add …`.
 #[derive(Debug, Subcommand)]
-pub enum AddPlace {
+pub(crate) enum AddPlace {
     /// Add a community (社区)
     Community {
         /// Its short code, like zt
@@ -261,7 +261,7 @@ pub enum AddPlace {
 
 /// `gridbook member …`.
 #[derive(Debug, Subcommand)]
-pub enum MemberCommand {
+pub(crate) enum MemberCommand {
     /// Add a person who uses Gridbook
     Add {
         /// Their name
@@ -281,7 +281,7 @@ pub enum MemberCommand {
 
 /// `gridbook resident …`.
 #[derive(Debug, Subcommand)]
-pub enum ResidentCommand {
+pub(crate) enum ResidentCommand {
     /// Enter a resident in the register
     Add(ResidentAddArgs),
     /// List the register (phones masked; --json gives full data)
@@ -299,7 +299,7 @@ pub enum ResidentCommand {
 
 /// `gridbook resident add`.
 #[derive(Debug, Args)]
-pub struct ResidentAddArgs {
+pub(crate) struct ResidentAddArgs {
     /// The resident's name
     #[arg(long)]
     pub name: String,
@@ -322,7 +322,7 @@ pub struct ResidentAddArgs {
 
 /// `gridbook need …`.
 #[derive(Debug, Subcommand)]
-pub enum NeedCommand {
+pub(crate) enum NeedCommand {
     /// Record a need; prints its id alone
     Add(NeedAddArgs),
     /// List needs (phones masked in text; --json gives the summary rows)
@@ -376,7 +376,7 @@ Each step asks for its own flags:
 
 /// `gridbook need add`.
 #[derive(Debug, Args)]
-pub struct NeedAddArgs {
+pub(crate) struct NeedAddArgs {
     /// One line that says what is needed
     #[arg(long)]
     pub title: String,
@@ -414,7 +414,7 @@ pub struct NeedAddArgs {
 
 /// `gridbook need list`.
 #[derive(Debug, Args)]
-pub struct NeedListArgs {
+pub(crate) struct NeedListArgs {
     /// Only needs at this stage
     #[arg(long, value_parser = vocab::<Stage>())]
     pub stage: Option<Stage>,
@@ -431,7 +431,7 @@ pub struct NeedListArgs {
 
 /// `gridbook need advance`.
 #[derive(Debug, Args)]
-pub struct NeedAdvanceArgs {
+pub(crate) struct NeedAdvanceArgs {
     /// The need's id
     pub id: NeedId,
     /// The stage to move to
@@ -483,7 +483,7 @@ pub struct NeedAdvanceArgs {
 
 /// `gridbook need edit`.
 #[derive(Debug, Args)]
-pub struct NeedEditArgs {
+pub(crate) struct NeedEditArgs {
     /// The need's id
     pub id: NeedId,
     /// New title
@@ -504,12 +504,12 @@ pub struct NeedEditArgs {
 }
 
 /// Runs a parsed command line that has a subcommand; returns what to print on stdout.
-pub fn run(cli: Cli) -> Result<String> {
+pub(crate) fn run(cli: Cli) -> Result<String> {
     run_unlocked(cli, None)
 }
 
 /// [`run`], with the store's passphrase given instead of asked (the benchmarks).
-pub fn run_unlocked(cli: Cli, passphrase: Option<Passphrase>) -> Result<String> {
+pub(crate) fn run_unlocked(cli: Cli, passphrase: Option<Passphrase>) -> Result<String> {
     let Some(command) = cli.command else {
         anyhow::bail!("no subcommand given");
     };

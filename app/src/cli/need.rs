@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{Ctx, NeedAdvanceArgs, NeedCommand, NeedEditArgs, NeedListArgs, output};
 
-pub fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
     let mut book = ctx.open()?;
     match cmd {
         NeedCommand::Add(a) => {

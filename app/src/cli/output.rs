@@ -7,7 +7,7 @@ use crate::text::char_width;
 pub(crate) use crate::text::width;
 
 /// `s` cut to at most `max` cells, ending in … when cut.
-pub fn truncate(s: &str, max: usize) -> String {
+pub(super) fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
     }
@@ -27,7 +27,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// Rows under a header, each column padded to its widest cell; the last column is not padded.
 /// Newlines and tabs inside cells become spaces so that one record stays one line.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(super) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
     let mut all: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     all.extend(
@@ -59,7 +59,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// `value` as pretty JSON with a trailing newline.
-pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
     Ok(s)
@@ -68,7 +68,7 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 pub(crate) use crate::office::id_order;
 
 /// An optional value for a text cell: the value, or `-`.
-pub fn or_dash(v: Option<impl ToString>) -> String {
+pub(super) fn or_dash(v: Option<impl ToString>) -> String {
     v.map_or_else(|| "-".to_string(), |v| v.to_string())
 }
 

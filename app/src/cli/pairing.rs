@@ -26,7 +26,7 @@ use crate::peer::runtime;
 
 /// `gridbook invite`.
 #[derive(Debug, Args)]
-pub struct InviteArgs {
+pub(crate) struct InviteArgs {
     /// The member the new device belongs to (id or name)
     #[arg(long, value_name = "PERSON")]
     pub member: String,
@@ -45,7 +45,7 @@ pub struct InviteArgs {
 
 /// `gridbook join`.
 #[derive(Debug, Args)]
-pub struct JoinArgs {
+pub(crate) struct JoinArgs {
     /// The invite ticket `gridbook invite` printed on the admin's device
     #[arg(value_name = "TICKET")]
     pub ticket: String,
@@ -67,7 +67,7 @@ fn qr(text: &str) -> Result<String> {
 }
 
 /// Makes an invite, prints it, and (unless `--no-wait`) admits the new device.
-pub fn invite(ctx: &Ctx, args: InviteArgs) -> Result<String> {
+pub(super) fn invite(ctx: &Ctx, args: InviteArgs) -> Result<String> {
     let mut book = ctx.open_owned()?;
     let ttl = Duration::from_secs(args.expires_in.max(1) * 60);
     let (secret, stored) = invite::create_invite(&mut book, &args.member, args.role, ttl)?;
@@ -134,7 +134,7 @@ pub fn invite(ctx: &Ctx, args: InviteArgs) -> Result<String> {
 }
 
 /// Joins the network of the invite's device, and fetches its data.
-pub fn join(ctx: &Ctx, args: JoinArgs) -> Result<String> {
+pub(super) fn join(ctx: &Ctx, args: JoinArgs) -> Result<String> {
     let ticket: InviteTicket = args.ticket.parse()?;
     let mut book = match ctx.open_or_create()? {
         super::BookRef::Own(book) => *book,

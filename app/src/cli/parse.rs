@@ -10,7 +10,7 @@ use gridbook_model::vocab::Vocabulary;
 /// Parses a vocabulary value with the model's `FromStr` (tokens or Chinese names), reports the
 /// model's message, and lists the tokens in `--help`.
 #[derive(Debug)]
-pub struct VocabParser<T>(PhantomData<T>);
+pub(crate) struct VocabParser<T>(PhantomData<T>);
 
 impl<T> Clone for VocabParser<T> {
     fn clone(&self) -> Self {
@@ -19,7 +19,7 @@ impl<T> Clone for VocabParser<T> {
 }
 
 /// The value parser of a vocabulary enum.
-pub fn vocab<T: Vocabulary>() -> VocabParser<T> {
+pub(crate) fn vocab<T: Vocabulary>() -> VocabParser<T> {
     VocabParser(PhantomData)
 }
 

@@ -35,12 +35,12 @@ fn from_env(var: &str) -> Result<Option<Passphrase>> {
 }
 
 /// `GRIDBOOK_PASSPHRASE`, if set (the app then opens without its unlock page).
-pub fn from_env_or_none() -> Result<Option<Passphrase>> {
+pub(crate) fn from_env_or_none() -> Result<Option<Passphrase>> {
     from_env(ENV)
 }
 
 /// The demo network's passphrase: `GRIDBOOK_PASSPHRASE`, else [`DEMO_PASSPHRASE`].
-pub fn demo() -> Result<Passphrase> {
+pub(crate) fn demo() -> Result<Passphrase> {
     Ok(
         from_env(ENV)?
             .unwrap_or_else(|| Passphrase::new(DEMO_PASSPHRASE).with_cost(KdfCost::OWASP)),
@@ -48,7 +48,7 @@ pub fn demo() -> Result<Passphrase> {
 }
 
 /// Says which passphrase the demo store gets, when it is made.
-pub fn tell_demo() {
+pub(crate) fn tell_demo() {
     if std::env::var_os(ENV).is_none() {
         eprintln!("the demo store's passphrase is {DEMO_PASSPHRASE} (set {ENV} to choose another)");
     }
@@ -56,7 +56,7 @@ pub fn tell_demo() {
 
 /// The passphrase of the store in `data`: `GRIDBOOK_PASSPHRASE`, or asked on the terminal
 /// (twice when `creating`).
-pub fn ask(data: &Path, creating: bool) -> Result<Passphrase> {
+pub(crate) fn ask(data: &Path, creating: bool) -> Result<Passphrase> {
     if let Some(p) = from_env(ENV)? {
         return Ok(p);
     }
@@ -85,7 +85,7 @@ fn prompt(what: &str, twice: bool) -> Result<Passphrase> {
 }
 
 /// `gridbook passphrase`: locks the store with a new passphrase; every value is kept.
-pub fn change(ctx: &Ctx) -> Result<String> {
+pub(crate) fn change(ctx: &Ctx) -> Result<String> {
     let book = ctx.open_owned()?;
     let old = ctx.passphrase(false)?;
     let new = match from_env(ENV_NEW)? {

@@ -7,7 +7,7 @@ use gridbook_sync::peers::peers;
 
 use super::{Ctx, output};
 
-pub fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
     let mut book = ctx.open_or_create()?;
     let list = peers(&mut book)?;
     if as_json {

@@ -24,7 +24,7 @@ use super::{Ctx, output};
 
 /// `gridbook print …`.
 #[derive(Debug, Subcommand)]
-pub enum PrintCommand {
+pub(crate) enum PrintCommand {
     /// A public notice (公示) of needs and projects: no names, phones or buildings
     Notice {
         /// The HTML file to write
@@ -53,13 +53,13 @@ pub enum PrintCommand {
 
 /// `--embed-font`.
 #[derive(Debug, Args)]
-pub struct FontFlag {
+pub(crate) struct FontFlag {
     /// Put the bundled Chinese font in the file, for a computer with no Chinese font
     #[arg(long)]
     pub embed_font: bool,
 }
 
-pub fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
     let mut book = ctx.open()?;
     // The sign-in sheet names residents and where they live: it is logged like an export.
     let (out, html, what, logged) = match cmd {
@@ -208,7 +208,12 @@ fn public_title(n: &NeedSummary) -> String {
 
 /// The public notice: ledger number, place down to the grid, category, need, stage, how it is
 /// handled and by whom (the kind only), due and closed days. No resident, phone or building.
-pub fn notice(title: &str, needs: &[NeedSummary], places: &Places, embed_font: bool) -> String {
+pub(super) fn notice(
+    title: &str,
+    needs: &[NeedSummary],
+    places: &Places,
+    embed_font: bool,
+) -> String {
     let mut body = format!("<h1>{}民生需求办理情况公示</h1>\n", esc(title));
     let closed = needs.iter().filter(|n| n.stage == Stage::Closed).count();
     let _ = writeln!(
@@ -267,7 +272,7 @@ fn home(r: &gridbook_model::Resident, places: &Places) -> String {
 
 /// The sign-in sheet: the meeting's facts, then one numbered line per resident signed in
 /// already and `blank` empty lines to sign on.
-pub fn sign_in(
+pub(super) fn sign_in(
     m: &gridbook_model::MeetingView,
     signed: &[(String, String)],
     blank: usize,

@@ -12,7 +12,7 @@ use super::{Ctx, output};
 
 /// `gridbook report`.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// Print JSON (canonical English tokens) instead of text
     #[arg(long)]
     pub json: bool,
@@ -20,7 +20,7 @@ pub struct ReportArgs {
     pub scope: ScopeArgs,
 }
 
-pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<String> {
     let mut book = ctx.open()?;
     let scope = args.scope.resolve(&mut book)?;
     let report = book.report(&scope)?;

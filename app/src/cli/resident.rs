@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Ctx, ResidentCommand, output};
 
-pub fn run(ctx: &Ctx, cmd: ResidentCommand) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, cmd: ResidentCommand) -> Result<String> {
     let mut book = ctx.open()?;
     match cmd {
         ResidentCommand::Add(a) => {

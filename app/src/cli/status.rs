@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{Ctx, output};
 
-pub fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
     let mut book = ctx.open()?;
     let summaries = book.need_summaries()?;
     let mut by_stage: BTreeMap<Stage, usize> = Stage::ALL.iter().map(|s| (*s, 0)).collect();

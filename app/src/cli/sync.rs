@@ -36,7 +36,7 @@ use crate::peer::{self, Peer, runtime};
 
 /// Where a command that opens an endpoint listens, and whether it looks for peers.
 #[derive(Debug, Args)]
-pub struct NetArgs {
+pub(crate) struct NetArgs {
     /// Address to listen on (UDP)
     #[arg(long, env = "GRIDBOOK_BIND", value_name = "ADDR")]
     pub bind: Option<SocketAddr>,
@@ -49,14 +49,14 @@ pub struct NetArgs {
 impl NetArgs {
     /// The node's options: the given address or `default_bind`, and discovery unless
     /// `--no-discovery` or `GRIDBOOK_DISCOVERY=off`.
-    pub fn options(&self, default_bind: &str) -> Result<NodeOptions> {
+    pub(crate) fn options(&self, default_bind: &str) -> Result<NodeOptions> {
         peer::options(self.bind, self.no_discovery, default_bind)
     }
 }
 
 /// `gridbook serve`.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     #[command(flatten)]
     pub net: NetArgs,
     /// A relay server for devices that are online but not on one local network; stored in the
@@ -67,7 +67,7 @@ pub struct ServeArgs {
 
 /// `gridbook sync`.
 #[derive(Debug, Args)]
-pub struct SyncArgs {
+pub(crate) struct SyncArgs {
     /// The peer: a ticket, or a device id (`gridbook device id` on it; `serve` prints it) [default:
     /// every known device at its last address, and every device found on the local network]
     #[arg(long, value_name = "TICKET_OR_ID")]
@@ -84,7 +84,7 @@ pub struct SyncArgs {
 
 /// `gridbook device …`.
 #[derive(Debug, Subcommand)]
-pub enum DeviceCommand {
+pub(crate) enum DeviceCommand {
     /// Print this device's id (made on first use), to give to an admin
     Id,
     /// List a device so that it may sync with this network
@@ -164,7 +164,7 @@ fn sync_relay(book: &mut Gridbook, peer: Option<&str>) -> Result<Option<RelayUrl
 }
 
 /// Runs the headless peer until interrupted; prints one line per session on stdout.
-pub fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
+pub(crate) fn serve(ctx: &Ctx, args: ServeArgs) -> Result<String> {
     let mut book = ctx.open_owned()?;
     let relay = relay(&mut book, args.relay.as_deref())?;
     let options = args.net.options(DEFAULT_BIND)?.relay(relay);
@@ -226,7 +226,7 @@ pub(super) fn print_event(event: &NodeEvent) -> Result<()> {
 
 /// Syncs once with the given peer, or with every known and discovered one; one line per peer;
 /// fails unless every one of them converged.
-pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<String> {
+pub(crate) fn sync(ctx: &Ctx, args: SyncArgs) -> Result<String> {
     let mut book = ctx.open_owned()?;
     let relay = sync_relay(&mut book, args.peer.as_deref())?;
     let options = args.net.options("0.0.0.0:0")?.relay(relay);
@@ -344,7 +344,7 @@ async fn run_forwarded(
 }
 
 /// `gridbook device id` and `gridbook device add`.
-pub fn device(ctx: &Ctx, cmd: DeviceCommand) -> Result<String> {
+pub(crate) fn device(ctx: &Ctx, cmd: DeviceCommand) -> Result<String> {
     match cmd {
         DeviceCommand::Id => {
             let book = ctx.open_or_create()?;

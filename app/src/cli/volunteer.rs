@@ -12,7 +12,7 @@ use super::{Ctx, output};
 
 /// `gridbook volunteer …`.
 #[derive(Debug, Subcommand)]
-pub enum VolunteerCommand {
+pub(crate) enum VolunteerCommand {
     /// Add a team, or a sub-team with --parent; prints its id
     Team {
         /// The community's code or name
@@ -175,7 +175,7 @@ fn movement(
     ))
 }
 
-pub fn run(ctx: &Ctx, cmd: VolunteerCommand) -> Result<String> {
+pub(super) fn run(ctx: &Ctx, cmd: VolunteerCommand) -> Result<String> {
     let mut book = ctx.open()?;
     match cmd {
         VolunteerCommand::Team {

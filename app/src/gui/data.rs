@@ -14,7 +14,7 @@ use super::messages::{AuditOf, Event, Origin, ReportShown, Roster};
 use super::rows::{NeedFilter, NeedStats};
 
 #[derive(Default)]
-pub struct Data {
+pub(crate) struct Data {
     /// Where the store is, once open.
     pub data_dir: Option<PathBuf>,
     /// Why the store could not be opened.
@@ -57,7 +57,7 @@ pub struct Data {
 
 impl Data {
     /// A grid's name, or its id if the directory does not know it.
-    pub fn grid_name<'a>(&'a self, id: &'a str) -> &'a str {
+    pub(crate) fn grid_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.directory
             .as_ref()
             .and_then(|d| d.grids.get(id))
@@ -68,7 +68,7 @@ impl Data {
     /// (every community has a 第1网格).
     /// The code of the community a grid is in (a grid's parent is its community or a courtyard
     /// in it).
-    pub fn grid_community(&self, id: &str) -> Option<String> {
+    pub(crate) fn grid_community(&self, id: &str) -> Option<String> {
         let d = self.directory.as_ref()?;
         let mut parent = d.grids.get(id)?.parent.as_deref();
         if let Some(p) = parent
@@ -79,7 +79,7 @@ impl Data {
         parent.map(str::to_string)
     }
 
-    pub fn grid_label(&self, id: &str) -> String {
+    pub(crate) fn grid_label(&self, id: &str) -> String {
         let Some(d) = &self.directory else {
             return id.to_string();
         };
@@ -93,7 +93,7 @@ impl Data {
     }
 
     /// A building's name, or its id.
-    pub fn building_name<'a>(&'a self, id: &'a str) -> &'a str {
+    pub(crate) fn building_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.directory
             .as_ref()
             .and_then(|d| d.buildings.get(id))
@@ -101,14 +101,14 @@ impl Data {
     }
 
     /// A resident's name, or their id.
-    pub fn resident_name<'a>(&'a self, id: &'a str) -> &'a str {
+    pub(crate) fn resident_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.residents.get(id).map_or(id, |r| r.name.as_str())
     }
 }
 
 impl Data {
     /// Keeps what an answer of the worker's holds (the pages have seen it first).
-    pub fn keep(&mut self, event: Event) {
+    pub(crate) fn keep(&mut self, event: Event) {
         match event {
             Event::Opened {
                 data_dir,

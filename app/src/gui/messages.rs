@@ -30,7 +30,7 @@ use crate::office::{Format, What};
 
 /// What the UI asks of the store.
 #[derive(Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// List the needs that pass this filter.
     FilterNeeds(NeedFilter),
     /// Record a new need, durably.
@@ -126,7 +126,7 @@ pub enum Command {
 
 /// Where a refusal is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// The new-need form.
     NewNeed,
     /// The need's detail panel.
@@ -145,7 +145,7 @@ pub enum Origin {
 
 /// A refusal or failure, in words for the person at the screen.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// A step was asked of a need at another stage.
     WrongStage {
         /// Where the need is.
@@ -173,7 +173,7 @@ impl From<Error> for Refusal {
 
 /// What the store answers, in the order it happened.
 #[derive(Debug)]
-pub enum Event {
+pub(crate) enum Event {
     /// The store is open; the directory and the lists that do not change often.
     Opened {
         /// Where the data lives.
@@ -231,7 +231,7 @@ pub enum Event {
 }
 
 /// A job of the sync node's, run on the worker's store.
-pub struct StoreJob(pub gridbook_sync::Job);
+pub(crate) struct StoreJob(pub gridbook_sync::Job);
 
 impl std::fmt::Debug for StoreJob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -241,7 +241,7 @@ impl std::fmt::Debug for StoreJob {
 
 /// The periods offered, counted back from today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Period {
+pub(crate) enum Period {
     /// Everything.
     #[default]
     All,
@@ -255,7 +255,7 @@ pub enum Period {
 
 impl Period {
     /// Every period, in the order the reports page offers them.
-    pub const ALL: [Period; 4] = [
+    pub(crate) const ALL: [Period; 4] = [
         Period::All,
         Period::ThisMonth,
         Period::Quarter,
@@ -263,7 +263,7 @@ impl Period {
     ];
 
     /// The first day of the period, given today (`None`: no bound).
-    pub fn from(self, today: Day) -> Option<Day> {
+    pub(crate) fn from(self, today: Day) -> Option<Day> {
         let month = today.month();
         let first = |s: String| s.parse::<Day>().ok();
         match self {
@@ -282,7 +282,7 @@ impl Period {
 
 /// What the report covers: a period and a place (a community, or a grid in it).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ReportQuery {
+pub(crate) struct ReportQuery {
     /// The period.
     pub period: Period,
     /// A community code.
@@ -293,7 +293,7 @@ pub struct ReportQuery {
 
 impl ReportQuery {
     /// The model's scope for this query, given today.
-    pub fn scope(&self, today: Day) -> Scope {
+    pub(crate) fn scope(&self, today: Day) -> Scope {
         Scope {
             from: self.period.from(today),
             to: None,
@@ -305,7 +305,7 @@ impl ReportQuery {
 
 /// A computed report, as the worker sends it.
 #[derive(Debug)]
-pub struct ReportShown {
+pub(crate) struct ReportShown {
     /// What was asked.
     pub query: ReportQuery,
     /// The office's numbers.
@@ -316,7 +316,7 @@ pub struct ReportShown {
 
 /// What the audit section shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuditOf {
+pub(crate) enum AuditOf {
     /// Every resident's and need's record.
     Everything,
     /// One resident (id).
@@ -325,7 +325,7 @@ pub enum AuditOf {
 
 /// An edit of a meeting's agenda, minutes or decisions.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AgendaEdit {
+pub(crate) enum AgendaEdit {
     /// Put a topic on the agenda, optionally linked to a need.
     AddTopic(String, Option<NeedId>),
     /// The topic was settled at this meeting.
@@ -344,7 +344,7 @@ pub enum AgendaEdit {
 
 /// What the page shows of one community, loaded by the worker.
 #[derive(Debug, Clone)]
-pub struct Roster {
+pub(crate) struct Roster {
     /// The community's code.
     pub community: String,
     /// Its volunteers with their balances.
@@ -359,7 +359,7 @@ pub struct Roster {
 
 /// What a volunteers-page edit saved (the page words it).
 #[derive(Debug, Clone, PartialEq)]
-pub enum VolunteerSaved {
+pub(crate) enum VolunteerSaved {
     /// An activity was started (its title).
     Activity(String),
     /// A volunteer's service was recorded.

@@ -8,8 +8,8 @@
 pub mod bench;
 
 mod data;
-mod messages;
-mod net;
+pub(crate) mod messages;
+pub(crate) mod net;
 mod owner;
 mod page;
 mod pages;
@@ -26,17 +26,17 @@ use gridbook_model::ids::MemberId;
 
 use crate::fonts;
 use crate::i18n::{self, Language, tr};
-pub use data::Data;
+pub(crate) use data::Data;
 use messages::{Command, Event};
 use pages::{Cx, Page};
-pub use state::State;
+pub(crate) use state::State;
 use worker::Worker;
 
 /// The key the app's state is stored under in eframe's storage.
 const STATE_KEY: &str = "gridbook-state";
 
 /// The app.
-pub struct GridbookApp {
+pub(crate) struct GridbookApp {
     /// Remembered between runs.
     pub state: State,
     /// From the worker.
@@ -53,7 +53,7 @@ pub struct GridbookApp {
 
 impl GridbookApp {
     /// Starts the app on the store in `data_dir` with the state remembered from last time.
-    pub fn new(
+    pub(crate) fn new(
         ctx: &egui::Context,
         data_dir: PathBuf,
         passphrase: gridbook_model::Passphrase,
@@ -85,7 +85,7 @@ impl GridbookApp {
 
     /// Starts syncing: the app becomes a peer of the network, listening with `options` and
     /// dialling the devices it knows or finds every `dial_every` (`crate::peer`).
-    pub fn start_network(
+    pub(crate) fn start_network(
         &mut self,
         ctx: &egui::Context,
         options: gridbook_sync::node::NodeOptions,
@@ -101,12 +101,12 @@ impl GridbookApp {
     }
 
     /// Whether the worker is still on a command (tests wait for it).
-    pub fn busy(&self) -> bool {
+    pub(crate) fn busy(&self) -> bool {
         self.worker.busy()
     }
 
     /// Takes in what the worker and the sync node sent.
-    pub fn poll(&mut self) {
+    pub(crate) fn poll(&mut self) {
         for event in self.worker.poll() {
             self.apply(event);
         }
@@ -166,7 +166,7 @@ impl GridbookApp {
     }
 
     /// Draws the whole app into `ui` (eframe's root, or a test harness).
-    pub fn show(&mut self, ui: &mut egui::Ui) {
+    pub(crate) fn show(&mut self, ui: &mut egui::Ui) {
         i18n::set_language(self.state.language);
         self.poll();
         egui::Panel::left("nav")
@@ -286,7 +286,7 @@ impl eframe::App for GridbookApp {
 impl GridbookApp {
     /// The app as its window runs it: on the store, and a peer on the network (the lock
     /// makes it on unlocking and drops it on locking, network and all).
-    pub fn with_network(
+    pub(crate) fn with_network(
         ctx: &egui::Context,
         data_dir: PathBuf,
         passphrase: gridbook_model::Passphrase,
@@ -303,7 +303,7 @@ impl GridbookApp {
 
 /// Opens the app window on the store in `data_dir` and returns when it is closed: unlocked with
 /// `passphrase` if given, else on the unlock page.
-pub fn run(
+pub(crate) fn run(
     data_dir: PathBuf,
     passphrase: Option<gridbook_model::Passphrase>,
 ) -> anyhow::Result<()> {

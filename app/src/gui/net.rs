@@ -36,7 +36,7 @@ use crate::peer::{self, Peer, runtime};
 
 /// What the UI asks of the node.
 #[derive(Debug)]
-pub enum NetCommand {
+pub(crate) enum NetCommand {
     /// Sync with every known device and every device found on the local network.
     SyncNow,
     /// Open an invite for a new device of `member` (id or name).
@@ -54,7 +54,7 @@ pub enum NetCommand {
 
 /// One peer's part of a "sync now".
 #[derive(Debug, Clone)]
-pub struct PeerOutcome {
+pub(crate) struct PeerOutcome {
     /// The peer's device id.
     pub device: String,
     /// What moved, or why it failed.
@@ -63,7 +63,7 @@ pub struct PeerOutcome {
 
 /// What the node tells the UI.
 #[derive(Debug, Clone)]
-pub enum NetEvent {
+pub(crate) enum NetEvent {
     /// Listening: this device's id and addresses.
     Started {
         /// The device id (the endpoint's public key).
@@ -102,7 +102,7 @@ pub enum NetEvent {
 }
 
 /// The UI's handle on the node's thread.
-pub struct Net {
+pub(crate) struct Net {
     commands: mpsc::UnboundedSender<NetCommand>,
     events: Receiver<NetEvent>,
     stop: Option<oneshot::Sender<()>>,
@@ -112,7 +112,7 @@ pub struct Net {
 impl Net {
     /// Starts the node; its store jobs go to the worker through `worker`, and `repaint` is
     /// called after every event.
-    pub fn start(
+    pub(super) fn start(
         options: NodeOptions,
         dial_every: Duration,
         worker: Sender<Command>,
@@ -140,12 +140,12 @@ impl Net {
     }
 
     /// Queues a command.
-    pub fn send(&self, command: NetCommand) {
+    pub(super) fn send(&self, command: NetCommand) {
         let _ = self.commands.send(command);
     }
 
     /// The events that have arrived, without waiting.
-    pub fn poll(&mut self) -> Vec<NetEvent> {
+    pub(super) fn poll(&mut self) -> Vec<NetEvent> {
         let mut out = Vec::new();
         while let Ok(e) = self.events.try_recv() {
             out.push(e);

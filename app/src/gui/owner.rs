@@ -14,7 +14,7 @@ use super::messages::Command;
 use crate::owner;
 
 /// Stops the listener when dropped.
-pub struct Listener {
+pub(super) struct Listener {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -33,7 +33,7 @@ impl Drop for Listener {
 /// Starts listening for command lines on `data`, whose store the worker holds open. Returns
 /// `None` (and logs why) where this platform or directory cannot take commands: commands
 /// then fail on the store's lock with their usual message, as before.
-pub fn listen(data: PathBuf, worker: Sender<Command>) -> Option<Listener> {
+pub(super) fn listen(data: PathBuf, worker: Sender<Command>) -> Option<Listener> {
     let (stop, stopped) = tokio::sync::oneshot::channel();
     let (ready, bound) = channel();
     let thread = std::thread::Builder::new()
@@ -115,7 +115,7 @@ async fn answer(mut client: owner::Client, worker: &Sender<Command>) {
 
 /// Runs a forwarded command line on the worker's store (on the worker thread); `sync` is the
 /// Sync page's business.
-pub fn run(
+pub(super) fn run(
     book: &mut gridbook_model::Gridbook,
     data: PathBuf,
     args: &[String],

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Which needs the Needs view lists. Kept across runs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct NeedFilter {
+pub(crate) struct NeedFilter {
     /// Only needs at this stage.
     pub stage: Option<Stage>,
     /// Only needs of this category.
@@ -35,7 +35,7 @@ pub struct NeedFilter {
 
 /// A column the needs list can be sorted by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SortBy {
+pub(crate) enum SortBy {
     /// When the need was recorded.
     #[default]
     Recorded,
@@ -57,7 +57,7 @@ pub enum SortBy {
 
 impl NeedFilter {
     /// Whether `need` passes on `today`.
-    pub fn keeps(&self, need: &NeedSummary, today: Day) -> bool {
+    pub(crate) fn keeps(&self, need: &NeedSummary, today: Day) -> bool {
         if self.stage.is_some_and(|s| s != need.stage)
             || self.category.is_some_and(|c| c != need.category)
             || self
@@ -90,7 +90,7 @@ impl NeedFilter {
 
     /// The positions in `rows` of the needs that pass, in the chosen order (largest or newest
     /// first unless `ascending`; ties newest first).
-    pub fn apply(&self, rows: &[NeedSummary], today: Day) -> Vec<usize> {
+    pub(crate) fn apply(&self, rows: &[NeedSummary], today: Day) -> Vec<usize> {
         let mut shown: Vec<usize> = (0..rows.len())
             .filter(|&i| self.keeps(&rows[i], today))
             .collect();
@@ -129,7 +129,7 @@ impl NeedFilter {
 
 /// Figures over every need: the counts along the Needs view and the Reports view.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct NeedStats {
+pub(crate) struct NeedStats {
     /// Needs at each stage, in `Stage::ALL` order.
     pub per_stage: Vec<(Stage, usize)>,
     /// Needs of each category, in `Category::ALL` order.
@@ -144,7 +144,7 @@ pub struct NeedStats {
 
 impl NeedStats {
     /// Counts `rows`.
-    pub fn of<'a>(rows: impl IntoIterator<Item = &'a NeedSummary>) -> NeedStats {
+    pub(crate) fn of<'a>(rows: impl IntoIterator<Item = &'a NeedSummary>) -> NeedStats {
         let mut per_stage: Vec<(Stage, usize)> = Stage::all().iter().map(|&s| (s, 0)).collect();
         let mut per_category: Vec<(Category, usize)> =
             Category::all().iter().map(|&c| (c, 0)).collect();
@@ -175,7 +175,7 @@ impl NeedStats {
     }
 
     /// How many needs are at `stage`.
-    pub fn at(&self, stage: Stage) -> usize {
+    pub(crate) fn at(&self, stage: Stage) -> usize {
         self.per_stage
             .iter()
             .find(|(s, _)| *s == stage)

@@ -8,7 +8,7 @@ use crate::i18n::Language;
 /// What the app remembers between runs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct State {
+pub(crate) struct State {
     /// The language of the UI.
     pub language: Language,
     /// The page shown, by its id (`pages::Page::id`); empty or unknown: the first page.
@@ -24,12 +24,12 @@ pub struct State {
 }
 
 /// The idle time after which the app locks, unless Settings say otherwise.
-pub const DEFAULT_LOCK_MINUTES: u32 = 10;
+pub(super) const DEFAULT_LOCK_MINUTES: u32 = 10;
 
 /// The idle time after which the app locks, in minutes (0: never), set in Settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct LockAfter(pub u32);
+pub(crate) struct LockAfter(pub u32);
 
 impl Default for LockAfter {
     fn default() -> Self {

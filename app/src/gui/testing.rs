@@ -13,12 +13,12 @@ use super::{GridbookApp, State};
 
 /// A store holding 中台社区 with grid 3, building 12 and two residents, a meeting with one
 /// motion, and a team with one volunteer (周志强) and one activity (楼道清扫).
-pub struct Fixture {
+pub(crate) struct Fixture {
     dir: tempfile::TempDir,
 }
 
 impl Fixture {
-    pub fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut book =
             Gridbook::open_or_create(dir.path(), &test_passphrase()).expect("a new store");
@@ -75,24 +75,27 @@ impl Fixture {
         Fixture { dir }
     }
 
-    pub fn path(&self) -> PathBuf {
+    pub(crate) fn path(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }
 
     /// Opens the store (the app must be closed), runs `f`, closes it.
-    pub fn with_book<T>(&self, f: impl FnOnce(&mut Gridbook) -> gridbook_model::Result<T>) -> T {
+    pub(crate) fn with_book<T>(
+        &self,
+        f: impl FnOnce(&mut Gridbook) -> gridbook_model::Result<T>,
+    ) -> T {
         let mut book =
             Gridbook::open(self.dir.path(), &test_passphrase()).expect("the store opens");
         f(&mut book).expect("the store answers")
     }
 
     /// The app on this store, in Chinese, on the Needs page, waited for.
-    pub fn harness(&self) -> Harness<'static, TestApp> {
+    pub(crate) fn harness(&self) -> Harness<'static, TestApp> {
         self.harness_with(|_| {})
     }
 
     /// The app on this store with its remembered state changed by `f`, waited for.
-    pub fn harness_with(&self, f: impl FnOnce(&mut State)) -> Harness<'static, TestApp> {
+    pub(crate) fn harness_with(&self, f: impl FnOnce(&mut State)) -> Harness<'static, TestApp> {
         let mut state = State::default();
         f(&mut state);
         harness_at(self.path(), state)
@@ -100,7 +103,7 @@ impl Fixture {
 }
 
 /// The app on a store with no network yet (the first run), in Chinese, waited for.
-pub fn empty_harness(dir: &std::path::Path) -> Harness<'static, TestApp> {
+pub(crate) fn empty_harness(dir: &std::path::Path) -> Harness<'static, TestApp> {
     harness_at(dir.to_path_buf(), State::default())
 }
 
@@ -131,7 +134,7 @@ fn harness_at(dir: PathBuf, state: State) -> Harness<'static, TestApp> {
 }
 
 /// The app under test, made on the harness's first frame (it needs the harness's context).
-pub struct TestApp {
+pub(crate) struct TestApp {
     app: Option<GridbookApp>,
     dir: PathBuf,
     initial: State,
@@ -155,7 +158,7 @@ impl DerefMut for TestApp {
 }
 
 /// Runs frames until the worker has answered every command and the screen shows it.
-pub fn settle(h: &mut Harness<'_, TestApp>) {
+pub(crate) fn settle(h: &mut Harness<'_, TestApp>) {
     // The first frame after a click records the command; later ones take the answers in.
     h.step();
     for _ in 0..2000 {
@@ -173,7 +176,7 @@ pub fn settle(h: &mut Harness<'_, TestApp>) {
 
 /// Clicks the one widget labelled `label` and runs the frames that take the click in (a person
 /// taps one thing at a time; two clicks queued in one frame would be one).
-pub fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
+pub(crate) fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
     // A finger scrolls to what it taps: a click lands where the widget is on screen.
     h.get_by_label(label).scroll_to_me();
     h.run_steps(2);
@@ -193,7 +196,7 @@ const SCREEN: egui::Rect =
     egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1024.0, 1024.0));
 
 /// Taps the text field labelled `label` and types `text` into it.
-pub fn type_into(h: &mut Harness<'_, TestApp>, label: &str, text: &str) {
+pub(crate) fn type_into(h: &mut Harness<'_, TestApp>, label: &str, text: &str) {
     tap(h, label);
     if !h.get_by_label(label).is_focused() {
         // An accessibility click does not focus a text field; a finger's tap does.
@@ -205,6 +208,6 @@ pub fn type_into(h: &mut Harness<'_, TestApp>, label: &str, text: &str) {
 }
 
 /// The passphrase of the stores UI tests make (cheap Argon2id: tests make many).
-pub fn test_passphrase() -> gridbook_model::Passphrase {
+pub(crate) fn test_passphrase() -> gridbook_model::Passphrase {
     gridbook_model::Passphrase::tests_only("test passphrase")
 }

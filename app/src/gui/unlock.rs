@@ -27,7 +27,7 @@ enum Checked {
 }
 
 /// The unlock page's own state.
-pub struct UnlockView {
+pub(super) struct UnlockView {
     data_dir: PathBuf,
     passphrase: String,
     repeat: String,
@@ -39,7 +39,7 @@ pub struct UnlockView {
 
 impl UnlockView {
     /// The page for the store in `data_dir`.
-    pub fn new(data_dir: PathBuf) -> Self {
+    pub(super) fn new(data_dir: PathBuf) -> Self {
         UnlockView {
             data_dir: data_dir.clone(),
             passphrase: String::new(),
@@ -56,7 +56,7 @@ impl UnlockView {
     }
 
     /// Draws the page; returns the passphrase once it opens the store.
-    pub fn show(&mut self, ui: &mut Ui) -> Option<Passphrase> {
+    pub(super) fn show(&mut self, ui: &mut Ui) -> Option<Passphrase> {
         if let Some(opened) = self.take_checked() {
             return Some(opened);
         }
@@ -152,7 +152,7 @@ impl UnlockView {
 
     /// Whether a passphrase is being checked (tests wait for it).
     #[cfg(test)]
-    pub fn busy(&self) -> bool {
+    pub(crate) fn busy(&self) -> bool {
         self.checking.is_some()
     }
 }
@@ -171,10 +171,10 @@ fn secret_field(ui: &mut Ui, label: &str, value: &mut String) -> bool {
 }
 
 /// Makes the app on an unlocked store.
-pub type OpenApp = fn(&egui::Context, PathBuf, Passphrase, State) -> GridbookApp;
+pub(super) type OpenApp = fn(&egui::Context, PathBuf, Passphrase, State) -> GridbookApp;
 
 /// The app behind its lock.
-pub struct Lockable {
+pub(super) struct Lockable {
     open: OpenApp,
     data_dir: PathBuf,
     /// The remembered state while locked (the app holds it while unlocked).
@@ -188,7 +188,7 @@ pub struct Lockable {
 impl Lockable {
     /// The app on the store in `data_dir`: unlocked at once with `passphrase` if given, else on
     /// the unlock page.
-    pub fn new(
+    pub(super) fn new(
         ctx: &egui::Context,
         data_dir: PathBuf,
         passphrase: Option<Passphrase>,
@@ -210,31 +210,31 @@ impl Lockable {
 
     /// Whether the app is unlocked.
     #[cfg(test)]
-    pub fn unlocked(&self) -> bool {
+    pub(crate) fn unlocked(&self) -> bool {
         self.app.is_some()
     }
 
     /// The app, when unlocked.
     #[cfg(test)]
-    pub fn app(&self) -> Option<&GridbookApp> {
+    pub(crate) fn app(&self) -> Option<&GridbookApp> {
         self.app.as_ref()
     }
 
     /// Whether anything is being worked on (tests wait for it).
     #[cfg(test)]
-    pub fn busy(&self) -> bool {
+    pub(crate) fn busy(&self) -> bool {
         self.unlock.busy() || self.app.as_ref().is_some_and(GridbookApp::busy)
     }
 
     /// Locks now: the app and its worker go, the store closes.
-    pub fn lock(&mut self) {
+    pub(super) fn lock(&mut self) {
         if let Some(app) = self.app.take() {
             self.state = app.state.clone();
         }
     }
 
     /// Draws the app or the unlock page, locking first if idle for too long.
-    pub fn show(&mut self, ui: &mut Ui) {
+    pub(super) fn show(&mut self, ui: &mut Ui) {
         let (now, active) = ui.input(|i| {
             let active = i.events.iter().any(|e| {
                 matches!(
@@ -284,7 +284,7 @@ impl Lockable {
 
     /// Makes the app idle for `seconds` more than it has been (tests of the idle lock).
     #[cfg(test)]
-    pub fn age(&mut self, seconds: f64) {
+    pub(crate) fn age(&mut self, seconds: f64) {
         self.last_active -= seconds;
     }
 }

@@ -7,14 +7,14 @@ use super::messages::Refusal;
 use crate::i18n::{tr, vocab};
 
 /// A one-line text field under its label.
-pub fn text_field(ui: &mut Ui, label: &str, value: &mut String) -> Response {
+pub(super) fn text_field(ui: &mut Ui, label: &str, value: &mut String) -> Response {
     let label = ui.label(label);
     ui.add(TextEdit::singleline(value).desired_width(f32::INFINITY))
         .labelled_by(label.id)
 }
 
 /// A one-line text field with a hint, its label beside it.
-pub fn inline_field(ui: &mut Ui, label: &str, hint: &str, value: &mut String) -> Response {
+pub(super) fn inline_field(ui: &mut Ui, label: &str, hint: &str, value: &mut String) -> Response {
     let label = ui.label(label);
     ui.add(
         TextEdit::singleline(value)
@@ -25,7 +25,7 @@ pub fn inline_field(ui: &mut Ui, label: &str, hint: &str, value: &mut String) ->
 }
 
 /// A multi-line text field under its label.
-pub fn text_area(ui: &mut Ui, label: &str, value: &mut String) -> Response {
+pub(super) fn text_area(ui: &mut Ui, label: &str, value: &mut String) -> Response {
     let label = ui.label(label);
     ui.add(
         TextEdit::multiline(value)
@@ -36,12 +36,12 @@ pub fn text_area(ui: &mut Ui, label: &str, value: &mut String) -> Response {
 }
 
 /// A selectable chip at least 48 points tall: a touch target.
-pub fn chip(ui: &mut Ui, selected: bool, text: impl Into<String>) -> Response {
+pub(super) fn chip(ui: &mut Ui, selected: bool, text: impl Into<String>) -> Response {
     ui.add(egui::Button::selectable(selected, text.into()).min_size(egui::vec2(64.0, 48.0)))
 }
 
 /// A choice among vocabulary values as a row of chips; returns whether it changed.
-pub fn vocab_chips<V: gridbook_model::vocab::Vocabulary + PartialEq>(
+pub(super) fn vocab_chips<V: gridbook_model::vocab::Vocabulary + PartialEq>(
     ui: &mut Ui,
     values: &[V],
     current: &mut Option<V>,
@@ -60,13 +60,13 @@ pub fn vocab_chips<V: gridbook_model::vocab::Vocabulary + PartialEq>(
 }
 
 /// A button at least 44 points tall, for a form's one action; returns whether it was tapped.
-pub fn big_button(ui: &mut Ui, text: impl Into<String>) -> bool {
+pub(super) fn big_button(ui: &mut Ui, text: impl Into<String>) -> bool {
     ui.add(egui::Button::new(text.into()).min_size(egui::vec2(160.0, 44.0)))
         .clicked()
 }
 
 /// A refusal in the current language.
-pub fn refusal_text(refusal: &Refusal) -> String {
+pub(super) fn refusal_text(refusal: &Refusal) -> String {
     let reason = match refusal {
         Refusal::WrongStage { from, to } => {
             tr!("refused.wrong_stage", from = vocab(*from), to = vocab(*to))

@@ -17,7 +17,7 @@ use super::sheet::{self, Sheet};
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// UTF-8 CSV with a BOM (opens in Excel), one kind per file
     Csv,
     /// An Excel workbook, one sheet per kind
@@ -28,7 +28,7 @@ pub enum Format {
 
 /// A kind of record to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum What {
+pub(crate) enum What {
     /// The needs ledger (需求台账)
     Needs,
     /// Deliberation meetings
@@ -127,7 +127,12 @@ pub(crate) fn write(
 }
 
 /// The sheet of one kind of record, in scope.
-pub fn sheet_of(book: &mut Gridbook, what: What, scope: &Scope, places: &Places) -> Result<Sheet> {
+pub(crate) fn sheet_of(
+    book: &mut Gridbook,
+    what: What,
+    scope: &Scope,
+    places: &Places,
+) -> Result<Sheet> {
     Ok(match what {
         What::Needs => needs_sheet(book, scope, places)?,
         What::Meetings => meetings_sheet(book, scope, places)?,

@@ -14,7 +14,7 @@ use crate::text::width;
 
 /// A table to write: a sheet of one kind of record.
 #[derive(Debug, Clone)]
-pub struct Sheet {
+pub(crate) struct Sheet {
     /// The sheet's name (Excel allows 31 characters).
     pub name: &'static str,
     /// Column headers.
@@ -31,7 +31,7 @@ const MAX_WIDTH: usize = 60;
 
 /// Sheets as one XLSX workbook, in memory (so an encrypted export never touches the disk in
 /// the clear).
-pub fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>> {
+pub(crate) fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
@@ -90,7 +90,7 @@ fn col(c: usize) -> u16 {
 }
 
 /// One sheet as CSV, UTF-8 with a BOM, in memory.
-pub fn csv_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
+pub(crate) fn csv_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
     w.write_record(&sheet.headers)?;
     for row in &sheet.rows {
@@ -102,7 +102,7 @@ pub fn csv_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
 /// A sheet read back: its header cells and the text of each row, with the sheet row number of
 /// each (the header is row 1, as Excel shows it).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReadSheet {
+pub(crate) struct ReadSheet {
     /// The header row.
     pub headers: Vec<String>,
     /// Rows with their sheet row numbers; rows with no text at all are left out.
@@ -111,13 +111,13 @@ pub struct ReadSheet {
 
 impl ReadSheet {
     /// The position of each of `columns` that the header has.
-    pub fn column(&self, name: &str) -> Option<usize> {
+    pub(crate) fn column(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h.trim() == name)
     }
 }
 
 /// Reads the sheet of an XLSX workbook named `preferred` (else its first sheet), or a CSV file.
-pub fn read(path: &Path, xlsx: bool, preferred: &str) -> Result<ReadSheet> {
+pub(crate) fn read(path: &Path, xlsx: bool, preferred: &str) -> Result<ReadSheet> {
     let grid: Vec<(usize, Vec<String>)> = if xlsx {
         read_xlsx(path, preferred)?
     } else {
@@ -187,7 +187,7 @@ fn read_xlsx(path: &Path, preferred: &str) -> Result<Vec<(usize, Vec<String>)>> 
 
 /// A spreadsheet cell as the text an import reads: dates as `YYYY-MM-DD`, whole numbers
 /// without a decimal point.
-pub fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),

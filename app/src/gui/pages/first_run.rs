@@ -19,7 +19,7 @@ pub(crate) const ID: &str = "first-run";
 
 /// The first-run page's own state.
 #[derive(Default)]
-pub struct FirstRunView {
+pub(crate) struct FirstRunView {
     subdistrict: String,
     name: String,
     refusal: Option<String>,
@@ -30,18 +30,18 @@ pub struct FirstRunView {
 
 impl FirstRunView {
     /// The worker refused; nothing was written.
-    pub fn refused(&mut self, refusal: Refusal) {
+    pub(crate) fn refused(&mut self, refusal: Refusal) {
         self.refusal = Some(crate::gui::widgets::refusal_text(&refusal));
     }
 
     /// Joining finished: on success the directory arrives and the app proper opens.
-    pub fn joined(&mut self, result: Result<String, String>) {
+    pub(crate) fn joined(&mut self, result: Result<String, String>) {
         self.joining = false;
         self.join_error = result.err();
     }
 
     /// Draws the page.
-    pub fn show(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>, net: &mut Vec<NetCommand>) {
+    pub(crate) fn show(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>, net: &mut Vec<NetCommand>) {
         ui.heading(tr!("first_run.heading"));
         ui.label(tr!("first_run.intro"));
         ui.add_space(12.0);

@@ -25,7 +25,7 @@ pub(crate) const ID: &str = "meetings";
 
 /// The meetings page's own state.
 #[derive(Default)]
-pub struct MeetingsView {
+pub(crate) struct MeetingsView {
     selected: Option<MeetingId>,
     hands: BTreeMap<String, [u32; 3]>,
     refusal: Option<String>,
@@ -34,18 +34,18 @@ pub struct MeetingsView {
 
 impl MeetingsView {
     /// The last agenda edit was saved.
-    pub fn saved(&mut self) {
+    pub(crate) fn saved(&mut self) {
         self.refusal = None;
         self.agenda.saved();
     }
 
     /// The worker refused the last edit.
-    pub fn refused(&mut self, refusal: Refusal) {
+    pub(crate) fn refused(&mut self, refusal: Refusal) {
         self.refusal = Some(crate::gui::widgets::refusal_text(&refusal));
     }
 
     /// Draws the page.
-    pub fn show(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
+    pub(crate) fn show(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
         // Open the latest meeting rather than an empty page.
         if self.selected.is_none()
             && let Some(latest) = data.meetings.iter().max_by(|a, b| a.day.cmp(&b.day))

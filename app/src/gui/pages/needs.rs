@@ -27,7 +27,7 @@ pub(crate) const ID: &str = "needs";
 
 /// The Needs view's own state: which need is open and its next step's form.
 #[derive(Default)]
-pub struct NeedsView {
+pub(crate) struct NeedsView {
     selected: Option<NeedId>,
     assign: assign::AssignForm,
     form: StepForm,
@@ -36,7 +36,7 @@ pub struct NeedsView {
 
 impl NeedsView {
     /// A need arrived from the worker.
-    pub fn loaded(&mut self, need: &Need) {
+    pub(crate) fn loaded(&mut self, need: &Need) {
         if !self.form.is_for(need) {
             self.form = StepForm::new_for(need);
             self.refusal = None;
@@ -44,12 +44,18 @@ impl NeedsView {
     }
 
     /// The worker refused the last step.
-    pub fn refused(&mut self, refusal: Refusal) {
+    pub(crate) fn refused(&mut self, refusal: Refusal) {
         self.refusal = Some(refusal_text(&refusal));
     }
 
     /// Draws the view.
-    pub fn show(&mut self, ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
+    pub(crate) fn show(
+        &mut self,
+        ui: &mut Ui,
+        state: &mut State,
+        data: &Data,
+        cmds: &mut Vec<Command>,
+    ) {
         let before = state.filter.clone();
         loop_bar(ui, state, data);
         filters(ui, state, data);

@@ -21,7 +21,7 @@ pub(crate) const ID: &str = "new-need";
 
 /// The form's state.
 #[derive(Default)]
-pub struct NewNeedView {
+pub(crate) struct NewNeedView {
     title: String,
     category: Option<Category>,
     building: Option<String>,
@@ -38,7 +38,7 @@ pub struct NewNeedView {
 
 impl NewNeedView {
     /// The worker stored the need durably.
-    pub fn saved(&mut self, _id: NeedId, ledger: String) {
+    pub(crate) fn saved(&mut self, _id: NeedId, ledger: String) {
         self.saving = false;
         self.message = Some(Ok(tr!("new.saved", ledger = ledger)));
         // The next door is in the same building: keep it, clear the rest.
@@ -50,13 +50,19 @@ impl NewNeedView {
     }
 
     /// The worker refused the need; nothing was written.
-    pub fn refused(&mut self, refusal: Refusal) {
+    pub(crate) fn refused(&mut self, refusal: Refusal) {
         self.saving = false;
         self.message = Some(Err(crate::gui::widgets::refusal_text(&refusal)));
     }
 
     /// Draws the form.
-    pub fn show(&mut self, ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
+    pub(crate) fn show(
+        &mut self,
+        ui: &mut Ui,
+        state: &mut State,
+        data: &Data,
+        cmds: &mut Vec<Command>,
+    ) {
         let Some(dir) = &data.directory else { return };
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading(tr!("new.heading"));

@@ -29,7 +29,7 @@ pub(crate) const ID: &str = "reports";
 
 /// The page's own state.
 #[derive(Default)]
-pub struct ReportsView {
+pub(crate) struct ReportsView {
     query: ReportQuery,
     asked: Option<ReportQuery>,
     export_what: Option<What>,
@@ -51,23 +51,23 @@ fn period_label(period: Period) -> String {
 
 impl ReportsView {
     /// An export finished: the file's path, or why not.
-    pub fn exported(&mut self, result: Result<String, String>) {
+    pub(crate) fn exported(&mut self, result: Result<String, String>) {
         self.exported = Some(result);
     }
 
     /// An export was refused.
-    pub fn refused(&mut self, refusal: Refusal) {
+    pub(crate) fn refused(&mut self, refusal: Refusal) {
         self.exported = Some(Err(crate::gui::widgets::refusal_text(&refusal)));
     }
 
     /// Forgets the shown report so that the page computes it again (its data may have moved).
-    pub fn reopen(&mut self, data: &mut Data) {
+    pub(crate) fn reopen(&mut self, data: &mut Data) {
         data.report = None;
         self.asked = None;
     }
 
     /// Asks for the report of the current scope unless it is shown or on its way.
-    pub fn request(&mut self, data: &Data, cmds: &mut Vec<Command>) {
+    pub(crate) fn request(&mut self, data: &Data, cmds: &mut Vec<Command>) {
         let shown = data.report.as_ref().map(|r| &r.query);
         if shown != Some(&self.query) && self.asked.as_ref() != Some(&self.query) {
             self.asked = Some(self.query.clone());
@@ -76,7 +76,7 @@ impl ReportsView {
     }
 
     /// Draws the page, with `more` (the audit trail) at its end.
-    pub fn show(
+    pub(crate) fn show(
         &mut self,
         ui: &mut Ui,
         data: &Data,

@@ -18,20 +18,26 @@ pub(crate) const ID: &str = "settings";
 
 /// The settings page's own state: the relay field as typed.
 #[derive(Default)]
-pub struct SettingsView {
+pub(crate) struct SettingsView {
     relay: String,
     relay_error: Option<String>,
 }
 
 impl SettingsView {
     /// The relay the directory holds arrived: the field shows it.
-    pub fn relay_loaded(&mut self, relay: Option<&str>) {
+    pub(crate) fn relay_loaded(&mut self, relay: Option<&str>) {
         self.relay = relay.unwrap_or_default().to_string();
         self.relay_error = None;
     }
 
     /// Draws the settings.
-    pub fn show(&mut self, ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
+    pub(crate) fn show(
+        &mut self,
+        ui: &mut Ui,
+        state: &mut State,
+        data: &Data,
+        cmds: &mut Vec<Command>,
+    ) {
         show(ui, state, data, cmds);
         if data.directory.as_ref().is_some_and(|d| d.network.is_some()) {
             ui.add_space(12.0);

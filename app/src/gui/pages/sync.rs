@@ -27,7 +27,7 @@ const SESSIONS_SHOWN: usize = 8;
 
 /// Where the node stands.
 #[derive(Default)]
-pub enum NodeStatus {
+pub(crate) enum NodeStatus {
     /// Not started (UI tests without a network; the first frame).
     #[default]
     Off,
@@ -60,7 +60,7 @@ struct InviteShown {
 
 /// The sync page's own state.
 #[derive(Default)]
-pub struct SyncView {
+pub(crate) struct SyncView {
     /// The node's status.
     pub node: NodeStatus,
     run: Option<SyncRun>,
@@ -74,7 +74,7 @@ pub struct SyncView {
 impl SyncView {
     /// Takes in what the node said. Returns whether the store may have changed (the views
     /// should reload) — the peers list is reloaded whatever happened.
-    pub fn apply(&mut self, event: NetEvent, data: &Data) -> bool {
+    pub(crate) fn apply(&mut self, event: NetEvent, data: &Data) -> bool {
         match event {
             NetEvent::Started { id, addrs } => {
                 self.node = NodeStatus::Listening { id, addrs };
@@ -148,7 +148,7 @@ impl SyncView {
     }
 
     /// Draws the page; what it asks of the node goes to `net`.
-    pub fn show(&mut self, ui: &mut Ui, data: &Data, net: &mut Vec<NetCommand>) {
+    pub(crate) fn show(&mut self, ui: &mut Ui, data: &Data, net: &mut Vec<NetCommand>) {
         ui.heading(tr!("sync.heading"));
         egui::ScrollArea::vertical().show(ui, |ui| {
             self.this_device(ui, data);

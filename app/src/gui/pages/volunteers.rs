@@ -20,7 +20,7 @@ pub(crate) const ID: &str = "volunteers";
 
 /// The page's own state: the volunteer picked and the forms being filled.
 #[derive(Default)]
-pub struct VolunteersView {
+pub(crate) struct VolunteersView {
     selected: Option<VolunteerId>,
     activity: Option<ActivityId>,
     service_hours: String,
@@ -36,12 +36,12 @@ pub struct VolunteersView {
 
 impl VolunteersView {
     /// The worker refused the last edit; nothing was written.
-    pub fn refused(&mut self, refusal: Refusal) {
+    pub(crate) fn refused(&mut self, refusal: Refusal) {
         self.message = Some(Err(crate::gui::widgets::refusal_text(&refusal)));
     }
 
     /// The last edit was saved.
-    pub fn saved(&mut self, what: &VolunteerSaved) {
+    pub(crate) fn saved(&mut self, what: &VolunteerSaved) {
         self.service_hours.clear();
         self.service_points.clear();
         self.redeem_hours.clear();
@@ -56,7 +56,13 @@ impl VolunteersView {
     }
 
     /// Draws the page.
-    pub fn show(&mut self, ui: &mut Ui, state: &mut State, data: &Data, cmds: &mut Vec<Command>) {
+    pub(crate) fn show(
+        &mut self,
+        ui: &mut Ui,
+        state: &mut State,
+        data: &Data,
+        cmds: &mut Vec<Command>,
+    ) {
         ui.heading(tr!("volunteers.heading"));
         let Some(dir) = &data.directory else { return };
         ui.horizontal_wrapped(|ui| {

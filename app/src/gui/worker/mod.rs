@@ -24,7 +24,7 @@ mod people;
 mod volunteers;
 
 /// The UI's handle on the worker: send commands, take events.
-pub struct Worker {
+pub(super) struct Worker {
     commands: Option<Sender<Command>>,
     events: Receiver<Event>,
     thread: Option<JoinHandle<()>>,
@@ -33,7 +33,7 @@ pub struct Worker {
 
 impl Worker {
     /// Starts the worker on the store in `data_dir`; `repaint` is called after every event.
-    pub fn spawn(
+    pub(super) fn spawn(
         data_dir: PathBuf,
         passphrase: gridbook_model::Passphrase,
         repaint: impl Fn() + Send + 'static,
@@ -62,12 +62,12 @@ impl Worker {
     }
 
     /// A way in for the app's sync node, whose store jobs are not the UI's commands.
-    pub fn store_jobs(&self) -> Option<Sender<Command>> {
+    pub(super) fn store_jobs(&self) -> Option<Sender<Command>> {
         self.commands.clone()
     }
 
     /// Queues a command.
-    pub fn send(&mut self, command: Command) {
+    pub(super) fn send(&mut self, command: Command) {
         if let Some(tx) = &self.commands
             && tx.send(command).is_ok()
         {
@@ -76,7 +76,7 @@ impl Worker {
     }
 
     /// The events that have arrived, without waiting.
-    pub fn poll(&mut self) -> Vec<Event> {
+    pub(super) fn poll(&mut self) -> Vec<Event> {
         let mut out = Vec::new();
         loop {
             match self.events.try_recv() {
@@ -93,7 +93,7 @@ impl Worker {
     }
 
     /// Whether commands are still being worked on.
-    pub fn busy(&self) -> bool {
+    pub(super) fn busy(&self) -> bool {
         self.in_flight > 0
     }
 }

@@ -17,7 +17,7 @@ use crate::i18n::{tr, vocab};
 
 /// What the facilitator is typing.
 #[derive(Default)]
-pub struct AgendaForms {
+pub(super) struct AgendaForms {
     topic: String,
     topic_need: Option<NeedId>,
     motion: String,
@@ -31,7 +31,7 @@ pub struct AgendaForms {
 
 impl AgendaForms {
     /// The last edit was saved: empty the one-line forms.
-    pub fn saved(&mut self) {
+    pub(super) fn saved(&mut self) {
         self.topic.clear();
         self.topic_need = None;
         self.motion.clear();
@@ -41,7 +41,13 @@ impl AgendaForms {
     }
 
     /// Topics with their actions, and the form for a new one.
-    pub fn topics(&mut self, ui: &mut Ui, m: &MeetingView, data: &Data, cmds: &mut Vec<Command>) {
+    pub(super) fn topics(
+        &mut self,
+        ui: &mut Ui,
+        m: &MeetingView,
+        data: &Data,
+        cmds: &mut Vec<Command>,
+    ) {
         ui.strong(tr!("meetings.topics"));
         let mut edit = |e| cmds.push(Command::EditMeeting(m.id.clone(), e));
         for (id, t) in &m.topics {
@@ -117,7 +123,7 @@ impl AgendaForms {
     }
 
     /// The form for a new motion.
-    pub fn new_motion(&mut self, ui: &mut Ui, m: &MeetingView, cmds: &mut Vec<Command>) {
+    pub(super) fn new_motion(&mut self, ui: &mut Ui, m: &MeetingView, cmds: &mut Vec<Command>) {
         inline_field(
             ui,
             &tr!("agenda.new_motion"),
@@ -132,7 +138,7 @@ impl AgendaForms {
     }
 
     /// The minutes, editable; saved as the smallest edit from what is stored.
-    pub fn minutes(&mut self, ui: &mut Ui, m: &MeetingView, cmds: &mut Vec<Command>) {
+    pub(super) fn minutes(&mut self, ui: &mut Ui, m: &MeetingView, cmds: &mut Vec<Command>) {
         // Take in what arrived (another device's typing, merged) unless there is a local edit.
         let fresh = match &self.minutes {
             Some((id, text, from)) => id != &m.id || (text == from && from != &m.minutes),
@@ -163,7 +169,7 @@ impl AgendaForms {
     }
 
     /// Decisions with their follow-up actions, and the forms for new ones.
-    pub fn decisions(&mut self, ui: &mut Ui, m: &MeetingView, cmds: &mut Vec<Command>) {
+    pub(super) fn decisions(&mut self, ui: &mut Ui, m: &MeetingView, cmds: &mut Vec<Command>) {
         ui.strong(tr!("agenda.decisions"));
         for (id, d) in &m.decisions {
             let Ok(decision) = id.parse::<DecisionId>() else {

@@ -12,7 +12,7 @@ use crate::i18n::tr;
 
 /// The form's state, for one need.
 #[derive(Default)]
-pub struct AssignForm {
+pub(super) struct AssignForm {
     for_: Option<NeedId>,
     due: String,
     error: Option<String>,
@@ -20,7 +20,7 @@ pub struct AssignForm {
 
 impl AssignForm {
     /// Draws the assignee picker and the due-day field for `need`.
-    pub fn show(&mut self, ui: &mut Ui, need: &Need, data: &Data, cmds: &mut Vec<Command>) {
+    pub(super) fn show(&mut self, ui: &mut Ui, need: &Need, data: &Data, cmds: &mut Vec<Command>) {
         if self.for_.as_ref() != Some(&need.id) {
             *self = AssignForm {
                 for_: Some(need.id.clone()),

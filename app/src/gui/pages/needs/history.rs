@@ -8,7 +8,7 @@ use gridbook_model::vocab::Stage;
 use crate::i18n::{tr, vocab};
 
 /// Draws the history, folded (a need's history is read, not worked on).
-pub fn section(ui: &mut Ui, history: &[HistoryEntry]) {
+pub(super) fn section(ui: &mut Ui, history: &[HistoryEntry]) {
     egui::CollapsingHeader::new(tr!("history.heading", n = history.len()))
         .id_salt("need-history")
         .show(ui, |ui| {

@@ -16,14 +16,14 @@ const SHOWN: usize = 200;
 
 /// The audit section's own state.
 #[derive(Default)]
-pub struct AuditView {
+pub(super) struct AuditView {
     search: String,
     asked: Option<AuditOf>,
 }
 
 impl AuditView {
     /// Draws the section; what it asks of the store goes to `cmds`.
-    pub fn show(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
+    pub(super) fn show(&mut self, ui: &mut Ui, data: &Data, cmds: &mut Vec<Command>) {
         ui.collapsing(tr!("audit.heading"), |ui| {
             ui.label(tr!("audit.how"));
             ui.horizontal_wrapped(|ui| {
