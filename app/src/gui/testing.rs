@@ -5,7 +5,7 @@ use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use gridbook_model::vocab::MeetingLevel;
 use gridbook_model::{Gridbook, NewMeeting, NewResident, NewVolunteer, PlaceKind};
 
@@ -210,4 +210,47 @@ pub(crate) fn type_into(h: &mut Harness<'_, TestApp>, label: &str, text: &str) {
 /// The passphrase of the stores UI tests make (cheap Argon2id: tests make many).
 pub(crate) fn test_passphrase() -> gridbook_model::Passphrase {
     gridbook_model::Passphrase::tests_only("test passphrase")
+}
+
+/// Every text on screen: each widget's label and value, as a screen reader reads them.
+pub(crate) fn texts_on_screen(h: &Harness<'_, TestApp>) -> Vec<String> {
+    let all = egui_kittest::kittest::By::new()
+        .predicate(|_| true)
+        .include_labels();
+    h.query_all(all)
+        .flat_map(|node| [node.accesskit_node().label(), node.value()])
+        .flatten()
+        .filter(|t| !t.trim().is_empty())
+        .collect()
+}
+
+/// The runs of three or more English words in `text`, which a Chinese screen must not show:
+/// what a wording left untranslated, or an error passed through in the model's English. Ids,
+/// ledger numbers and URLs are not words (they hold digits, hyphens or `://`).
+pub(crate) fn english_runs(text: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let words = text.split(|c: char| c.is_whitespace() || "，。：；、（）()“”\"'".contains(c));
+    for token in words.chain([""]) {
+        let word = token.trim_matches(|c: char| ",.:;!?".contains(c));
+        if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
+            run.push(word);
+            continue;
+        }
+        if run.len() >= 3 {
+            runs.push(run.join(" "));
+        }
+        run.clear();
+    }
+    runs
+}
+
+#[test]
+fn english_runs_find_three_words_and_spare_ids_and_urls() {
+    assert_eq!(
+        english_runs("已拒绝：no such need 'N-K7Q2ZD-12'"),
+        ["no such need"]
+    );
+    assert!(english_runs("台账号 ZT-2611-K7Q2ZD-0012，中继 https://relay.example.cn").is_empty());
+    assert!(english_runs("Needs 民需 two words").is_empty());
 }

@@ -30,3 +30,25 @@ pub(crate) fn all() -> Vec<Box<dyn Page>> {
         Box::new(first_run::FirstRunView::default()),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::gui::testing::{Fixture, english_runs, settle, tap, texts_on_screen};
+
+    #[test]
+    fn every_page_speaks_chinese() {
+        let fx = Fixture::new();
+        let mut h = fx.harness();
+        let titles: Vec<String> = h.state().pages.iter().filter_map(|p| p.title()).collect();
+        assert!(titles.len() >= 7, "{titles:?}");
+        for title in &titles {
+            tap(&mut h, title);
+            settle(&mut h);
+            let english: Vec<String> = texts_on_screen(&h)
+                .iter()
+                .flat_map(|t| english_runs(t))
+                .collect();
+            assert!(english.is_empty(), "{title} shows English: {english:?}");
+        }
+    }
+}
