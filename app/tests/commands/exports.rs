@@ -1,7 +1,7 @@
 //! Exports of personal data: encrypted with age to a person (`age1…`) or to a device of the
 //! network, never in the clear on disk; and each one logged where `gridbook audit` shows it.
 
-mod common;
+use crate::common;
 use common::{founded, gridbook, ok};
 
 use std::io::Read as _;

@@ -1,7 +1,7 @@
 //! Two sessions driven against each other in memory, on stores on disk: convergence, sessions
 //! cut at every frame, and bad input.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Deliberation and the time bank from the command line: a grid council's meeting, motion,
 //! ballots and tally; volunteer hours earned and redeemed.
 
-mod common;
+use crate::common;
 use common::device::Device;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! joins the demo network from a bundle, a second import changes nothing, a cut-short bundle
 //! is refused with nothing written, and no resident's name is readable in the file.
 
-mod common;
+use crate::common;
 use common::{gridbook, ok};
 
 #[test]

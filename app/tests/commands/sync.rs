@@ -1,7 +1,7 @@
 //! Two real processes sync over iroh on loopback: `gridbook serve` on one data directory,
 //! `gridbook sync` on another. Nothing leaves 127.0.0.1 (no relay, no lookup, no discovery).
 
-mod common;
+use crate::common;
 use common::{Running, gridbook, ok};
 
 use std::io::{BufRead, BufReader};

@@ -1,6 +1,4 @@
-//! What the sync tests share: an office that founded a network, and a tablet it lists. Each
-//! test binary uses a part of it.
-#![allow(dead_code)]
+//! What the sync tests share: an office that founded a network, and a tablet it lists.
 
 use gridbook_model::vocab::{Category, Role};
 use gridbook_model::{Gridbook, NewNeed, PlaceKind};

@@ -18,6 +18,7 @@ use gridbook_tests::net::Fault;
 use gridbook_tests::world::{Edit, NEXT_YEAR, START, world};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
+use crate::env;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 
@@ -86,13 +87,6 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (dev.clone(), dev.clone()).prop_map(|(a, b)| Op::Partition { a, b }),
         1 => dev.prop_map(|dev| Op::Restart { dev }),
     ]
-}
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 /// Totals over all cases of one property, to show the cases did real work.

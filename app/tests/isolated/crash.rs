@@ -8,7 +8,7 @@
 //! tests/README.md come from 200 and more). `GRIDBOOK_KILL_SEED` sets the seed of the kill
 //! times.
 
-mod common;
+use crate::common;
 use common::Bounded as _;
 
 use std::collections::BTreeSet;
@@ -138,6 +138,7 @@ fn add_need(data: &Path, title: &str) -> Command {
 
 #[test]
 fn writes_killed_at_random_moments_keep_every_need_reported_saved() {
+    let _beside_each_other = crate::shared();
     let kills = env("GRIDBOOK_KILLS", 30) as usize;
     let mut rng = ChaCha8Rng::seed_from_u64(env("GRIDBOOK_KILL_SEED", 1));
     let dir = tempfile::tempdir().unwrap();
@@ -270,6 +271,7 @@ impl Drop for Serve {
 
 #[test]
 fn syncs_killed_at_random_moments_on_either_side_lose_nothing() {
+    let _beside_each_other = crate::shared();
     let kills = env("GRIDBOOK_KILLS", 30) as usize;
     let mut rng = ChaCha8Rng::seed_from_u64(env("GRIDBOOK_KILL_SEED", 2));
     let (office_dir, tablet_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

@@ -7,6 +7,7 @@
 //!
 //! `GRIDBOOK_POWER_CUTS` sets how many cuts (default 200), `GRIDBOOK_POWER_SEED` the seed.
 
+use crate::env;
 use gridbook_model::ids::NeedId;
 use gridbook_model::store::Store;
 use gridbook_model::vocab::Category;
@@ -15,13 +16,6 @@ use gridbook_tests::crash_disk::CrashDisk;
 use gridbook_tests::world::transition;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// What the workload was told was saved.
 #[derive(Default)]

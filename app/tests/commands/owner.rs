@@ -4,7 +4,7 @@
 //! command.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 use common::Bounded as _;
 use common::{founded, gridbook, ok};
 

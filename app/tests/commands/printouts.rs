@@ -2,7 +2,7 @@
 //! `need list`, the public notice (no personal data) and the meeting sign-in sheet (logged in
 //! the audit like an export).
 
-mod common;
+use crate::common;
 use common::{demo, json, ok, scratch};
 use serde_json::Value;
 

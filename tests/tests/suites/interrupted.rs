@@ -10,19 +10,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::env;
 use automerge::{ChangeHash, ReadDoc};
 use gridbook_model::DocId;
 use gridbook_sync::{Session, manifest, manifest_digest};
 use gridbook_tests::world::{Edit, World, world};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// What happens to the frame a session is cut at.
 #[derive(Debug, Clone, Copy)]

@@ -22,7 +22,7 @@
 //! Needs root and iproute2; skipped with the reason printed otherwise. A process test (not in
 //! tests/tests) because it runs the `gridbook` binary inside the namespaces.
 
-mod common;
+use crate::common;
 use common::Bounded as _;
 use common::netns::{Netns, ip, office_and_listed_tablet};
 use common::ok;
@@ -189,6 +189,7 @@ fn add_need(data: &Path, title: &str) -> String {
 
 #[test]
 fn two_devices_that_cannot_reach_each_other_sync_through_a_self_hosted_relay() {
+    let _alone = crate::alone();
     // Short: veth names are at most 15 bytes.
     let tag = format!("gr{}", std::process::id() % 100_000);
     let net = match Networks::create(&tag) {

@@ -2,7 +2,7 @@
 //! keep, an edit on either side reaches the other within seconds, with no new dial; and a peer
 //! that goes away is noticed. A one-off sync closes without cutting off its last frame.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! network whose directory gained one) reaches a peer known by its key alone once the relay is
 //! set, with no restart.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

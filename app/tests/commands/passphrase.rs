@@ -1,7 +1,7 @@
 //! The store's passphrase on the command line: a wrong one is one line and exit 1,
 //! `gridbook passphrase` changes it and keeps every record, the test-only cost is named.
 
-mod common;
+use crate::common;
 use common::Bounded as _;
 use common::{command, ok};
 

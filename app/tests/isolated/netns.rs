@@ -6,7 +6,7 @@
 //! Needs root and iproute2 (`ip netns`); skipped with the reason printed otherwise. A process
 //! test (not in tests/tests) because it runs the `gridbook` binary inside the namespaces.
 
-mod common;
+use crate::common;
 use common::Bounded as _;
 use common::netns::{Netns, ip, office_and_listed_tablet};
 use common::ok;
@@ -43,6 +43,7 @@ impl Namespaces {
 
 #[test]
 fn two_devices_in_two_namespaces_find_each_other_by_key_and_sync() {
+    let _alone = crate::alone();
     // Short: veth names are at most 15 bytes.
     let tag = format!("gb{}", std::process::id() % 100_000);
     let ns = match Namespaces::create(&tag) {

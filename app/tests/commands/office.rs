@@ -2,7 +2,7 @@
 //! and compared with `need list --json`; imports of those exports into a fresh network; the
 //! plain Automerge export loaded by the `automerge` crate alone.
 
-mod common;
+use crate::common;
 use common::{demo, gridbook, json, ok, scratch};
 
 use std::path::{Path, PathBuf};

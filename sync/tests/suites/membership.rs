@@ -5,7 +5,7 @@
 //!
 //! `GRIDBOOK_STRANGERS` sets how many random keys dial (default 1,000: about 4 s here).
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

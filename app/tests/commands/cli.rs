@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::Bounded as _;
 use common::device::Device;
 

@@ -1,7 +1,7 @@
 //! Bundles carried by hand between three devices of one network: they converge on files alone,
 //! and a tampered, truncated, foreign or unreadable bundle is refused whole.
 
-mod common;
+use crate::common;
 
 use gridbook_model::vocab::{Category, Role};
 use gridbook_model::{Gridbook, NewNeed, NewResident};
