@@ -99,7 +99,7 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Runs a read or write of the store, turning a panic inside redb into
     /// [`StoreError::Corrupt`]: redb 4.6 also panics on some damaged pages while reading (a
-    /// flipped bit in a branch page, found by `tests/tests/encryption.rs`), and damage must
+    /// flipped bit in a branch page, found by `tests/tests/suites/encryption.rs`), and damage must
     /// be reported, never crash the app.
     ///
     /// After such a panic redb is never called again, not even to close it: its state is
