@@ -88,7 +88,7 @@ pub fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
                 i.device[..16].to_string(),
                 i.at.to_rfc3339(),
                 i.what.clone(),
-                i.why.clone(),
+                i.why.to_string(),
             ]
         })
         .collect();

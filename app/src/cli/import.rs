@@ -319,7 +319,9 @@ fn phone_of(get: Get<'_>, err: Err<'_>) -> Option<String> {
     if p.trim().is_empty() {
         return None;
     }
-    normalize_phone(&p).map_err(|e| err("电话", e)).ok()
+    normalize_phone(&p)
+        .map_err(|e| err("电话", e.to_string()))
+        .ok()
 }
 
 fn nonempty(s: String) -> Option<String> {

@@ -162,7 +162,9 @@ impl From<Error> for Refusal {
             Error::Transition(TransitionError::WrongStage { from, to, .. }) => {
                 Refusal::WrongStage { from, to }
             }
-            Error::Transition(TransitionError::Missing { field, .. }) => Refusal::Missing(field),
+            Error::Transition(TransitionError::Missing { field, .. }) => {
+                Refusal::Missing(field.flag())
+            }
             other => Refusal::Other(other.to_string()),
         }
     }
