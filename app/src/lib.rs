@@ -14,6 +14,7 @@ mod demo;
 mod fonts;
 mod gui;
 mod i18n;
+mod words;
 
 pub use gui::bench;
 
@@ -25,6 +26,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
+
+use crate::i18n::Language;
 
 /// The exit status of a command line that was not understood.
 const USAGE: u8 = 2;
@@ -61,15 +64,17 @@ pub fn main() -> ExitCode {
         return match opened {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {}", cli::one_line(&e));
+                eprintln!("error: {}", cli::one_line(&e, Language::of_environment()));
                 ExitCode::FAILURE
             }
         };
     }
+    // A command speaks the locale's language, on every thread it starts.
+    i18n::set_process_language(Language::of_environment());
     match cli::run(cli) {
         Ok(out) => print_stdout(&out),
         Err(e) => {
-            eprintln!("error: {}", cli::one_line(&e));
+            eprintln!("error: {}", cli::one_line(&e, i18n::language()));
             ExitCode::FAILURE
         }
     }
@@ -119,7 +124,11 @@ fn print_stdout(out: &str) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
+            let e = anyhow::Error::from(cli::CliError::Failed {
+                step: cli::error::Step::Stdout,
+                cause: e.into(),
+            });
+            eprintln!("error: {}", cli::one_line(&e, i18n::language()));
             ExitCode::FAILURE
         }
     }

@@ -5,7 +5,7 @@ use anyhow::Result;
 use clap::Args;
 use gridbook_model::vocab::Role;
 
-use super::{Ctx, output, vocab};
+use super::{CliError, Ctx, output, vocab};
 
 /// `gridbook grant`.
 #[derive(Debug, Args)]
@@ -50,9 +50,7 @@ pub fn grant(ctx: &Ctx, args: GrantArgs) -> Result<String> {
         Some(m) => book.resolve_member(&m)?,
         None => match book.membership()?.device(&device) {
             Some(d) if !d.member.is_empty() => d.member.parse()?,
-            _ => anyhow::bail!(
-                "device {device} has no grant yet: say whose it is with --member ID_OR_NAME"
-            ),
+            _ => return Err(CliError::NoGrantYet(device).into()),
         },
     };
     book.grant(&device, &member, args.role)?;
@@ -88,7 +86,7 @@ pub fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
                 i.device[..16].to_string(),
                 i.at.to_rfc3339(),
                 i.what.clone(),
-                i.why.to_string(),
+                crate::words::say(&i.why.words()),
             ]
         })
         .collect();

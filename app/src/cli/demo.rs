@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use gridbook_model::Gridbook;
 
 use super::Ctx;
+use super::error::{CliError, Doing as _, Step};
 use crate::demo;
 
 /// Where `--demo` keeps its data: beside the real data directory, never in it.
@@ -15,9 +16,8 @@ pub fn demo_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("GRIDBOOK_DEMO_DATA") {
         return Ok(PathBuf::from(dir));
     }
-    let dirs = directories::ProjectDirs::from("org", "Gridbook", "gridbook").context(
-        "this system has no home directory to keep demo data in: set GRIDBOOK_DEMO_DATA",
-    )?;
+    let dirs = directories::ProjectDirs::from("org", "Gridbook", "gridbook")
+        .ok_or(CliError::NoDemoHome)?;
     let real = dirs.data_dir();
     let name = format!(
         "{}-demo",
@@ -43,8 +43,7 @@ pub fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
             _ => return Ok(()),
         };
         let aside = file.with_extension(format!("redb.schema-{schema}"));
-        std::fs::rename(&file, &aside)
-            .with_context(|| format!("cannot move {} aside", file.display()))?;
+        std::fs::rename(&file, &aside).doing(Step::MoveAside(file.clone()))?;
         eprintln!(
             "the demo data was made by an earlier Gridbook (store schema {schema}): moved to {}, making it afresh",
             aside.display()
@@ -56,7 +55,7 @@ pub fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
 /// `gridbook demo [--scale N]`: fills an empty data directory with the demo network.
 pub fn run(ctx: &Ctx, scale: u32) -> Result<String> {
     if !(1..=100).contains(&scale) {
-        anyhow::bail!("--scale is 1 (about one subdistrict-year) to 100");
+        return Err(CliError::Scale.into());
     }
     let started = Instant::now();
     eprintln!("making demo data (scale {scale}) in {}", ctx.data.display());

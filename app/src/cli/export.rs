@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use gridbook_model::doc_id::DocId;
 use gridbook_model::ledger::{self, Cell, LedgerRow};
@@ -21,6 +21,7 @@ use gridbook_model::summary::NeedSummary;
 use gridbook_model::time::Day;
 use gridbook_model::{ExportRecord, Gridbook, ledger::Places};
 
+use super::error::CliError;
 use super::export_log;
 use super::sheet::{self, Sheet};
 use super::{Ctx, output};
@@ -75,7 +76,7 @@ impl ScopeArgs {
         if let (Some(f), Some(t)) = (self.from, self.to)
             && t < f
         {
-            bail!("--to {t} is before --from {f}");
+            return Err(CliError::ToBeforeFrom { from: f, to: t }.into());
         }
         let mut scope = Scope {
             from: self.from,
@@ -96,7 +97,12 @@ impl ScopeArgs {
             if let Some(c) = &scope.community
                 && *c != grid.community
             {
-                bail!("grid {id} is in community {}, not {c}", grid.community);
+                return Err(CliError::GridNotInCommunity {
+                    grid: id,
+                    community: grid.community,
+                    given: c.clone(),
+                }
+                .into());
             }
             scope.community = Some(grid.community);
             scope.grid = Some(id);
@@ -159,7 +165,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<String> {
         return automerge(&mut book, &args);
     }
     if args.doc.is_some() {
-        bail!("--doc is for --format automerge; csv and xlsx take --what");
+        return Err(CliError::DocWithoutAutomerge.into());
     }
     let scope = args.scope.resolve(&mut book)?;
     write(
@@ -187,13 +193,13 @@ pub(crate) fn write(
     let what: Vec<What> = if what.is_empty() {
         match format {
             Format::Xlsx => ALL.to_vec(),
-            _ => bail!("--format csv writes one kind: give --what needs|meetings|volunteers|hours"),
+            _ => return Err(CliError::CsvNeedsWhat.into()),
         }
     } else {
         what.to_vec()
     };
     if format == Format::Csv && what.len() > 1 {
-        bail!("--format csv writes one kind per file: give one --what, or use --format xlsx");
+        return Err(CliError::CsvOneWhat.into());
     }
     let places = book.places()?;
     let mut sheets = Vec::new();
@@ -424,17 +430,15 @@ fn hours_sheet(book: &mut Gridbook, scope: &Scope, places: &Places) -> Result<Sh
 /// `--format automerge --doc ID`: the document's plain save (one compressed document chunk).
 fn automerge(book: &mut Gridbook, args: &ExportArgs) -> Result<String> {
     let Some(doc_id) = &args.doc else {
-        bail!(
-            "--format automerge exports one document: give --doc ID (`gridbook status` lists them)"
-        );
+        return Err(CliError::AutomergeNeedsDoc.into());
     };
     if !args.what.is_empty() {
-        bail!("--what is for csv and xlsx; --format automerge takes --doc");
+        return Err(CliError::WhatWithAutomerge.into());
     }
     let recipients = export_log::recipients(&args.encrypt_to)?;
     let bytes = book
         .doc(doc_id)?
-        .with_context(|| format!("this device holds no document {doc_id}"))?
+        .ok_or_else(|| CliError::NoDocument(doc_id.to_string()))?
         .save();
     let (rows, residents) = export_log::records_in(book, doc_id)?;
     let sealed = export_log::save(&args.out, &bytes, &recipients)?;

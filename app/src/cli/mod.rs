@@ -20,6 +20,7 @@ mod decrypt;
 pub mod demo;
 mod directory;
 mod dump;
+pub mod error;
 pub(crate) mod export;
 mod export_log;
 mod import;
@@ -47,13 +48,14 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 pub use ctx::{Ctx, data_dir, prepare_demo};
+pub use error::{CliError, one_line};
 use gridbook_model::Passphrase;
 use gridbook_model::ids::{NeedId, ResidentId};
 use gridbook_model::time::Day;
 use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
 };
-pub use owner::{BookRef, one_line};
+pub use owner::BookRef;
 pub use parse::vocab;
 use parse::yes_no;
 
@@ -512,7 +514,7 @@ pub fn run(cli: Cli) -> Result<String> {
 /// [`run`], with the store's passphrase given instead of asked (the benchmarks).
 pub fn run_unlocked(cli: Cli, passphrase: Option<Passphrase>) -> Result<String> {
     let Some(command) = cli.command else {
-        anyhow::bail!("no subcommand given");
+        return Err(CliError::NoSubcommand.into());
     };
     let mut ctx = Ctx::new(if cli.demo {
         demo::demo_dir()?

@@ -1,6 +1,6 @@
 //! `gridbook need …`: residents' needs and their five-step loop.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use gridbook_model::conflict::Conflict;
 use gridbook_model::ids::NeedId;
 use gridbook_model::need::{Need, Transition, TransitionError, mask_phone, plan_transition};
@@ -10,7 +10,7 @@ use gridbook_model::vocab::{Claimant, CloseReason, Difficulty, Route, Stage};
 use gridbook_model::{Gridbook, NeedEdit, NewNeed};
 use serde_json::{Value, json};
 
-use super::{Ctx, NeedAdvanceArgs, NeedCommand, NeedEditArgs, NeedListArgs, output};
+use super::{CliError, Ctx, NeedAdvanceArgs, NeedCommand, NeedEditArgs, NeedListArgs, output};
 
 pub fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
     let mut book = ctx.open()?;
@@ -336,12 +336,11 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
         .map(|(flag, _, _)| *flag)
         .collect();
     if !stray.is_empty() {
-        bail!(
-            "{} {} not used when moving to {}",
-            join_and(&stray),
-            if stray.len() == 1 { "is" } else { "are" },
-            a.to
-        );
+        return Err(CliError::StrayFlags {
+            flags: stray,
+            stage: a.to,
+        }
+        .into());
     }
     let mut missing = Vec::new();
     let mut need = |flag: &'static str, present: bool| {
@@ -350,7 +349,7 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
         }
     };
     if a.to == Discovered {
-        bail!("a need starts as discovered and cannot move back to it");
+        return Err(CliError::BackToDiscovered.into());
     }
     // A step from the wrong stage is refused first: asking for flags would mislead.
     let current = book.need(&a.id)?;
@@ -375,7 +374,11 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
         }
     }
     if !missing.is_empty() {
-        bail!("moving to {} needs {}", a.to, join_and(&missing));
+        return Err(CliError::MissingFlags {
+            flags: missing,
+            stage: a.to,
+        }
+        .into());
     }
     Ok(match a.to {
         Classified => Transition::Classify {
@@ -402,9 +405,7 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
             let reason = match a.reason {
                 Some(r) => r,
                 None if current.stage == Evaluated => CloseReason::Completed,
-                None => bail!(
-                    "moving to closed needs --reason (unreasonable, duplicate or withdrawn; completed once evaluated)"
-                ),
+                None => return Err(CliError::CloseNeedsReason.into()),
             };
             Transition::Close {
                 reason,
@@ -445,14 +446,6 @@ fn probe(to: Stage) -> Transition {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn join_and(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 fn edit(book: &mut Gridbook, a: NeedEditArgs) -> Result<String> {
     let edit = NeedEdit {
         title: a.title,
@@ -467,7 +460,7 @@ fn edit(book: &mut Gridbook, a: NeedEditArgs) -> Result<String> {
         && edit.level.is_none()
         && edit.category.is_none()
     {
-        bail!("nothing to change: give --title, --due, --level, --category or --description");
+        return Err(CliError::NothingToChange.into());
     }
     book.edit_need_fields(&a.id, &edit)?;
     Ok(format!("{} updated\n", a.id))

@@ -6,7 +6,8 @@
 //! - The owner listens on a Unix socket in the data directory, `gridbook.sock`, mode 0600. A
 //!   command first tries that socket: when someone answers it sends its arguments and prints
 //!   the owner's answer — the same stdout, the same one-line error and exit status the command
-//!   gives when it opens the store itself (parsing, and so exit status 2, happens before).
+//!   gives when it opens the store itself (parsing, and so exit status 2, happens before), in
+//!   the caller's language, which it sends along with the arguments.
 //!   Nobody answering (no file, or a file left by a killed process) means no owner: the
 //!   command opens the store directly, where redb's lock still keeps a second writer out.
 //! - The owner binds the socket only once it holds the store's lock, and removes it when it
@@ -26,6 +27,9 @@ use std::time::Duration;
 
 use gridbook_model::Gridbook;
 use serde::{Deserialize, Serialize};
+
+use super::error::{CliError, one_line};
+use crate::i18n::Language;
 
 /// The socket's file name in the data directory.
 pub const SOCKET_FILE: &str = "gridbook.sock";
@@ -48,10 +52,17 @@ fn answer_timeout() -> Duration {
 const MAX_REQUEST: u64 = 1024 * 1024;
 
 /// A command line sent to the owner.
-#[derive(Debug, Serialize, Deserialize)]
-struct Request {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandLine {
     /// The arguments, the program name first.
-    args: Vec<String>,
+    pub args: Vec<String>,
+    /// The caller's language, which the answer speaks (English from a client that sends none).
+    #[serde(default = "english")]
+    pub language: Language,
+}
+
+fn english() -> Language {
+    Language::English
 }
 
 /// The owner's answer: the command's stdout, or its one-line error.
@@ -93,23 +104,6 @@ impl std::ops::DerefMut for BookRef<'_> {
     }
 }
 
-/// The error and its causes on one line, without repeating a cause its parent already quotes:
-/// what `main` prints after `error: `, and what the owner answers for a failed command.
-pub fn one_line(e: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if line.contains(&text) {
-            continue;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-    }
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// What came of trying to hand a command to the owner.
 pub enum Forwarded {
     /// Nobody owns the store: run the command here.
@@ -126,7 +120,7 @@ impl Answer {
         }
     }
 
-    fn of(result: anyhow::Result<String>) -> Answer {
+    fn of(result: anyhow::Result<String>, language: Language) -> Answer {
         match result {
             Ok(stdout) => Answer {
                 stdout,
@@ -134,7 +128,7 @@ impl Answer {
             },
             Err(e) => Answer {
                 stdout: String::new(),
-                error: Some(one_line(&e)),
+                error: Some(one_line(&e, language)),
             },
         }
     }
@@ -164,14 +158,16 @@ mod unix {
     use std::os::unix::net::UnixStream;
     use std::path::{Path, PathBuf};
 
-    use anyhow::Context as _;
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
     use super::{
-        Answer, Forwarded, MAX_REQUEST, REQUEST_TIMEOUT, Request, answer_timeout, socket_path,
+        Answer, CliError, CommandLine, Forwarded, Language, MAX_REQUEST, REQUEST_TIMEOUT,
+        answer_timeout, socket_path,
     };
+    use crate::cli::error::{Doing as _, Step};
 
-    /// Hands the command line `args` to the owner of `data`, if one answers.
+    /// Hands the command line `args` to the owner of `data`, if one answers; the answer speaks
+    /// this thread's language.
     pub fn forward(data: &Path, args: &[String]) -> Forwarded {
         let path = socket_path(data);
         let Ok(mut stream) = UnixStream::connect(&path) else {
@@ -181,8 +177,9 @@ mod unix {
         let result = (|| -> anyhow::Result<String> {
             stream.set_write_timeout(Some(REQUEST_TIMEOUT))?;
             stream.set_read_timeout(Some(answer_timeout()))?;
-            let request = serde_json::to_vec(&Request {
+            let request = serde_json::to_vec(&CommandLine {
                 args: args.to_vec(),
+                language: crate::i18n::language(),
             })?;
             stream.write_all(&request)?;
             stream.shutdown(std::net::Shutdown::Write)?;
@@ -198,11 +195,11 @@ mod unix {
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 )
             }) {
-                anyhow::anyhow!(
-                    "the Gridbook process that holds {} did not answer in {} s; stop it (or wait) and try again",
-                    data.display(),
-                    answer_timeout().as_secs_f32()
-                )
+                CliError::OwnerSilent {
+                    data: data.to_path_buf(),
+                    secs: answer_timeout().as_secs_f32(),
+                }
+                .into()
             } else {
                 e
             }
@@ -223,8 +220,8 @@ mod unix {
             let path = socket_path(data);
             // This process holds the store's lock, so a socket file here is a killed owner's.
             super::remove_stale(data);
-            let listener = tokio::net::UnixListener::bind(&path)
-                .with_context(|| format!("cannot listen for commands on {}", path.display()))?;
+            let listener =
+                tokio::net::UnixListener::bind(&path).doing(Step::Listen(path.clone()))?;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
             Ok(OwnerSocket { path, listener })
         }
@@ -232,7 +229,10 @@ mod unix {
         /// Waits for the next command; returns its arguments and where to answer.
         pub async fn next(&self) -> std::io::Result<Client> {
             let (stream, _) = self.listener.accept().await?;
-            Ok(Client { stream })
+            Ok(Client {
+                stream,
+                language: Language::English,
+            })
         }
     }
 
@@ -246,23 +246,26 @@ mod unix {
     #[derive(Debug)]
     pub struct Client {
         stream: tokio::net::UnixStream,
+        /// The language its answer speaks, once its request came.
+        language: Language,
     }
 
     impl Client {
         /// Reads the command line (bounded in size and time).
-        pub async fn request(&mut self) -> anyhow::Result<Vec<String>> {
+        pub async fn request(&mut self) -> anyhow::Result<CommandLine> {
             let mut bytes = Vec::new();
             let mut limited = (&mut self.stream).take(MAX_REQUEST);
             tokio::time::timeout(REQUEST_TIMEOUT, limited.read_to_end(&mut bytes))
                 .await
-                .context("the client sent no command")??;
-            let request: Request = serde_json::from_slice(&bytes)?;
-            Ok(request.args)
+                .doing(Step::ReadRequest)??;
+            let request: CommandLine = serde_json::from_slice(&bytes)?;
+            self.language = request.language;
+            Ok(request)
         }
 
-        /// Sends the command's result back.
+        /// Sends the command's result back, in the language of its request.
         pub async fn answer(mut self, result: anyhow::Result<String>) {
-            let bytes = serde_json::to_vec(&Answer::of(result)).unwrap_or_default();
+            let bytes = serde_json::to_vec(&Answer::of(result, self.language)).unwrap_or_default();
             if let Err(e) = self.stream.write_all(&bytes).await {
                 tracing::warn!("cannot answer a forwarded command: {e}");
             }
@@ -278,7 +281,7 @@ pub use other::{Client, OwnerSocket, forward};
 mod other {
     use std::path::Path;
 
-    use super::Forwarded;
+    use super::{CliError, CommandLine, Forwarded};
 
     /// No owner socket on this platform: every command opens the store itself.
     pub fn forward(_data: &Path, _args: &[String]) -> Forwarded {
@@ -297,9 +300,7 @@ mod other {
         /// Always refuses: forwarding commands needs a Unix socket (a named pipe on Windows is
         /// not built yet).
         pub fn bind(_data: &Path) -> anyhow::Result<OwnerSocket> {
-            anyhow::bail!(
-                "forwarding commands to serve is not supported on this platform yet; stop serve to run commands on its data directory"
-            )
+            Err(CliError::NoOwnerSocket.into())
         }
 
         /// Never returns.
@@ -310,7 +311,7 @@ mod other {
 
     impl Client {
         /// Unreachable: there are no clients.
-        pub async fn request(&mut self) -> anyhow::Result<Vec<String>> {
+        pub async fn request(&mut self) -> anyhow::Result<CommandLine> {
             match *self {}
         }
 
@@ -329,19 +330,25 @@ pub async fn next_client(socket: Option<&OwnerSocket>) -> std::io::Result<Client
     }
 }
 
-/// Runs a forwarded command line on the owner's open store (on the store's thread). A panic
-/// in the command is answered as an internal error and leaves the owner running.
-pub fn run_lent(book: &mut Gridbook, data: PathBuf, cli: super::Cli) -> anyhow::Result<String> {
+/// Runs a forwarded command line on the owner's open store (on the store's thread), in its
+/// caller's `language`. A panic in the command is answered as an internal error and leaves
+/// the owner running.
+pub fn run_lent(
+    book: &mut Gridbook,
+    data: PathBuf,
+    cli: super::Cli,
+    language: Language,
+) -> anyhow::Result<String> {
     let Some(command) = cli.command else {
-        anyhow::bail!("no subcommand given");
+        return Err(CliError::NoSubcommand.into());
     };
     let ctx = super::Ctx::lent(data, book);
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        super::dispatch(ctx, command)
-    })) {
-        Ok(result) => result,
-        Err(_) => anyhow::bail!(
-            "internal error in the serve process while running the command, please report it"
-        ),
-    }
+    crate::i18n::in_language(language, || {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            super::dispatch(ctx, command)
+        })) {
+            Ok(result) => result,
+            Err(_) => Err(CliError::OwnerPanicked.into()),
+        }
+    })
 }

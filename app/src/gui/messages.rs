@@ -51,7 +51,10 @@ pub enum Command {
     /// Edit a meeting's agenda, minutes or decisions.
     EditMeeting(MeetingId, AgendaEdit),
     /// Run a command line forwarded from a terminal (see `owner.rs`) and answer it.
-    Forwarded(Vec<String>, Sender<anyhow::Result<String>>),
+    Forwarded(
+        crate::cli::owner::CommandLine,
+        Sender<anyhow::Result<String>>,
+    ),
     /// The app is closing: stop.
     Shutdown,
     /// Work of the app's sync node on the store (`net.rs`); it is not the UI's, so it sends no

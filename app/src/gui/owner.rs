@@ -93,40 +93,39 @@ async fn serve(
 
 /// Reads one command line, has the worker run it, and answers.
 async fn answer(mut client: owner::Client, worker: &Sender<Command>) {
-    let args = match client.request().await {
-        Ok(args) => args,
+    let line = match client.request().await {
+        Ok(line) => line,
         Err(e) => {
             tracing::warn!("a forwarded command did not arrive: {e:#}");
             return;
         }
     };
     let (reply, answer) = channel();
-    let result = if worker.send(Command::Forwarded(args, reply)).is_err() {
-        Err(anyhow::anyhow!("the app is closing; run the command again"))
+    let result = if worker.send(Command::Forwarded(line, reply)).is_err() {
+        Err(crate::cli::CliError::AppClosing.into())
     } else {
         tokio::task::spawn_blocking(move || answer.recv())
             .await
             .ok()
             .and_then(Result::ok)
-            .unwrap_or_else(|| Err(anyhow::anyhow!("the app closed before the command ran")))
+            .unwrap_or_else(|| Err(crate::cli::CliError::AppClosed.into()))
     };
     client.answer(result).await;
 }
 
-/// Runs a forwarded command line on the worker's store (on the worker thread).
+/// Runs a forwarded command line on the worker's store (on the worker thread), in its
+/// caller's language.
 pub fn run(
     book: &mut gridbook_model::Gridbook,
     data: PathBuf,
-    args: &[String],
+    line: &owner::CommandLine,
 ) -> anyhow::Result<String> {
-    let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(args)
+    let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(&line.args)
         .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
     if matches!(cli.command, Some(crate::cli::Command::Sync(_))) {
-        anyhow::bail!(
-            "the app holds this data directory: sync from its Sync page, or close it first"
-        );
+        return Err(crate::cli::CliError::AppSyncs.into());
     }
-    owner::run_lent(book, data, cli)
+    owner::run_lent(book, data, cli, line.language)
 }
 
 #[cfg(all(test, unix))]
