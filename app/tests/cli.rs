@@ -175,6 +175,23 @@ fn a_chinese_locale_words_errors_in_chinese_and_leaves_json_and_dump_alone() {
         assert!(stderr(&out).starts_with(said), "{}", stderr(&out));
     }
 
+    // Tables speak it too: headers and vocabulary in Chinese; in English as before.
+    let out = zh(&["need", "list"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.starts_with("编号") && table.contains("台账编号"),
+        "{table}"
+    );
+    assert!(
+        table.contains("发现") && !table.contains("discovered"),
+        "{table}"
+    );
+    let table = d.ok(&["need", "list"]);
+    assert!(
+        table.starts_with("ID") && table.contains("discovered"),
+        "{table}"
+    );
+
     // What scripts read is the same in every language.
     for args in [
         &["need", "list", "--json"][..],

@@ -54,6 +54,20 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` followed by spaces up to `cells` terminal cells (at least two).
+pub fn pad(s: &str, cells: usize) -> String {
+    format!("{s}{}", " ".repeat(cells.saturating_sub(width(s)).max(2)))
+}
+
+/// A vocabulary value as a person reads it: its Chinese name in Chinese, in English its token
+/// (what the command line takes).
+pub fn term<V: gridbook_model::vocab::Vocabulary>(value: V) -> String {
+    match crate::i18n::language() {
+        crate::i18n::Language::Chinese => value.zh().to_string(),
+        crate::i18n::Language::English => value.token().to_string(),
+    }
+}
+
 /// Rows under a header, each column padded to its widest cell; the last column is not padded.
 /// Newlines and tabs inside cells become spaces so that one record stays one line.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
