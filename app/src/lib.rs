@@ -41,6 +41,7 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let cli = cli::Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{e}"))?;
+    i18n::set_process_language(Language::of_environment());
     cli::run_unlocked(cli, Some(passphrase))
 }
 

@@ -191,6 +191,12 @@ fn a_chinese_locale_words_errors_in_chinese_and_leaves_json_and_dump_alone() {
         table.starts_with("ID") && table.contains("discovered"),
         "{table}"
     );
+    let out = zh(&["directory", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("地点") && listed.contains("社区"),
+        "{listed}"
+    );
 
     // What scripts read is the same in every language.
     for args in [

@@ -6,6 +6,7 @@ use clap::Args;
 use gridbook_model::vocab::Role;
 
 use super::{CliError, Ctx, output, vocab};
+use crate::i18n::tr;
 
 /// `gridbook grant`.
 #[derive(Debug, Args)]
@@ -54,19 +55,18 @@ pub fn grant(ctx: &Ctx, args: GrantArgs) -> Result<String> {
         },
     };
     book.grant(&device, &member, args.role)?;
-    Ok(format!(
-        "granted {} to device {device} ({member}); other devices learn it when they next sync\n",
-        args.role.token()
+    Ok(tr!(
+        "cli.access.granted",
+        role = output::term(args.role),
+        device = device,
+        member = member
     ))
 }
 
 pub fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<String> {
     let mut book = ctx.open()?;
     book.revoke(&args.device, &args.reason)?;
-    Ok(format!(
-        "revoked device {}: every device that receives this refuses it and ignores what it writes from now on; it keeps the data it already holds\n",
-        args.device.trim()
-    ))
+    Ok(tr!("cli.access.revoked", device = args.device.trim()))
 }
 
 pub fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
@@ -76,7 +76,7 @@ pub fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
         return output::json(&list);
     }
     if list.is_empty() {
-        return Ok("no change is ignored: every change here counts\n".into());
+        return Ok(tr!("cli.access.none_ignored"));
     }
     let rows: Vec<Vec<String>> = list
         .iter()
@@ -90,8 +90,14 @@ pub fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
             ]
         })
         .collect();
-    Ok(output::table(
-        &["DOCUMENT", "DEVICE", "AT", "WHAT", "WHY IGNORED"],
+    Ok(output::table_of(
+        &[
+            "cli.col.document",
+            "cli.col.device",
+            "cli.col.at",
+            "cli.col.what",
+            "cli.col.why_ignored",
+        ],
         &rows,
     ))
 }
@@ -111,12 +117,23 @@ pub fn audit(ctx: &Ctx, args: AuditArgs) -> Result<String> {
                 e.device[..16.min(e.device.len())].to_string(),
                 format!("{} {}", e.kind, e.record),
                 e.what.clone(),
-                if e.counts { "" } else { "ignored" }.to_string(),
+                if e.counts {
+                    String::new()
+                } else {
+                    tr!("cli.access.ignored")
+                },
             ]
         })
         .collect();
-    Ok(output::table(
-        &["AT", "WHO", "DEVICE", "RECORD", "WHAT", ""],
+    Ok(output::table_of(
+        &[
+            "cli.col.at",
+            "cli.col.who",
+            "cli.col.device",
+            "cli.col.record",
+            "cli.col.what",
+            "",
+        ],
         &rows,
     ))
 }

@@ -148,19 +148,20 @@ fn summary_table(rows: &[NeedSummary]) -> String {
             ]
         })
         .collect();
-    let header = [
-        tr!("cli.need.col.id"),
-        tr!("cli.need.col.ledger_no"),
-        tr!("cli.need.col.stage"),
-        tr!("cli.need.col.category"),
-        tr!("cli.need.col.grid"),
-        tr!("cli.need.col.title"),
-        tr!("cli.need.col.resident"),
-        tr!("cli.need.col.phone"),
-        tr!("cli.need.col.due"),
-    ];
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut out = output::table(&header, &cells);
+    let mut out = output::table_of(
+        &[
+            "cli.col.id",
+            "cli.col.ledger_no",
+            "cli.col.stage",
+            "cli.col.category",
+            "cli.col.grid",
+            "cli.col.title",
+            "cli.col.resident",
+            "cli.col.phone",
+            "cli.col.due",
+        ],
+        &cells,
+    );
     if rows.iter().any(|n| !n.conflicts.is_empty()) {
         out.push_str(&tr!("cli.need.conflicts_listed"));
     }

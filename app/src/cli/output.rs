@@ -3,6 +3,8 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::i18n::tr;
+
 /// How many terminal cells `c` takes: East Asian wide and full-width characters take two.
 fn char_width(c: char) -> usize {
     let c = c as u32;
@@ -66,6 +68,23 @@ pub fn term<V: gridbook_model::vocab::Vocabulary>(value: V) -> String {
         crate::i18n::Language::Chinese => value.zh().to_string(),
         crate::i18n::Language::English => value.token().to_string(),
     }
+}
+
+/// [`table`] under headers looked up in this thread's language, one key per column (an empty
+/// key: no header).
+pub fn table_of(header_keys: &[&str], rows: &[Vec<String>]) -> String {
+    let header: Vec<String> = header_keys
+        .iter()
+        .map(|key| {
+            if key.is_empty() {
+                String::new()
+            } else {
+                tr!(*key)
+            }
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(&header, rows)
 }
 
 /// Rows under a header, each column padded to its widest cell; the last column is not padded.
