@@ -3,8 +3,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use gridbook_model::KdfCost;
+
+use crate::error::CliError;
 
 /// The demo network's passphrase when `GRIDBOOK_PASSPHRASE` is not set.
 pub(crate) const DEMO_PASSPHRASE: &str = "gridbook-demo";
@@ -15,9 +17,7 @@ pub(crate) fn kdf_cost() -> Result<KdfCost> {
     match std::env::var("GRIDBOOK_KDF") {
         Err(_) => Ok(KdfCost::OWASP),
         Ok(v) if v == "tests-only" => Ok(KdfCost::TESTS_ONLY),
-        Ok(v) => bail!(
-            "GRIDBOOK_KDF={v} is not understood: leave it unset (tests may set it to tests-only)"
-        ),
+        Ok(v) => Err(CliError::KdfUnknown(v).into()),
     }
 }
 
@@ -26,9 +26,8 @@ pub(crate) fn demo_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("GRIDBOOK_DEMO_DATA") {
         return Ok(PathBuf::from(dir));
     }
-    let dirs = directories::ProjectDirs::from("org", "Gridbook", "gridbook").context(
-        "this system has no home directory to keep demo data in: set GRIDBOOK_DEMO_DATA",
-    )?;
+    let dirs = directories::ProjectDirs::from("org", "Gridbook", "gridbook")
+        .ok_or(CliError::NoDemoHome)?;
     let real = dirs.data_dir();
     let name = format!(
         "{}-demo",

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use gridbook_model::ids::{ResidentId, TeamId, VolunteerId};
 use gridbook_model::need::Transition;
 use gridbook_model::time::{Day, Timestamp};
@@ -125,7 +125,7 @@ pub(crate) fn generate(
     let mut key = [0u8; 32];
     rng.fill(&mut key);
     let mut book = Gridbook::create_with_key(data_dir, key, passphrase)?;
-    let year_start: Day = "2026-01-05".parse().context("demo start day")?;
+    let year_start = Day(jiff::civil::date(2026, 1, 5));
     book.set_now(Some(at(year_start)));
     let mut counts = DemoCounts::default();
 

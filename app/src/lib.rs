@@ -14,6 +14,7 @@
 mod cli;
 mod data;
 mod demo;
+mod error;
 mod fonts;
 mod gui;
 mod i18n;
@@ -21,6 +22,7 @@ mod office;
 mod owner;
 mod peer;
 mod text;
+mod words;
 
 pub use gui::bench;
 
@@ -32,6 +34,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
+
+use crate::i18n::Language;
 
 /// The exit status of a command line that was not understood.
 const USAGE: u8 = 2;
@@ -45,6 +49,7 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let cli = cli::Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{e}"))?;
+    i18n::set_process_language(Language::of_environment());
     cli::run_unlocked(cli, Some(passphrase))
 }
 
@@ -54,16 +59,14 @@ where
 pub(crate) fn run_forwarded_in_app(
     book: &mut gridbook_model::Gridbook,
     data: std::path::PathBuf,
-    args: &[String],
+    line: &owner::CommandLine,
 ) -> anyhow::Result<String> {
-    let cli =
-        cli::Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
+    let cli = cli::Cli::try_parse_from(&line.args)
+        .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
     if matches!(cli.command, Some(cli::Command::Sync(_))) {
-        anyhow::bail!(
-            "the app holds this data directory: sync from its Sync page, or close it first"
-        );
+        return Err(error::CliError::AppSyncs.into());
     }
-    cli::run_lent(book, data, cli)
+    cli::run_lent(book, data, cli, line.language)
 }
 
 /// The `gridbook` command: runs it and says how it went.
@@ -86,15 +89,17 @@ pub fn main() -> ExitCode {
         return match opened {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {}", cli::one_line(&e));
+                eprintln!("error: {}", cli::one_line(&e, Language::of_environment()));
                 ExitCode::FAILURE
             }
         };
     }
+    // A command speaks the locale's language, on every thread it starts.
+    i18n::set_process_language(Language::of_environment());
     match cli::run(cli) {
         Ok(out) => print_stdout(&out),
         Err(e) => {
-            eprintln!("error: {}", cli::one_line(&e));
+            eprintln!("error: {}", cli::one_line(&e, i18n::language()));
             ExitCode::FAILURE
         }
     }
@@ -144,7 +149,11 @@ fn print_stdout(out: &str) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
+            let e = anyhow::Error::from(error::CliError::Failed {
+                step: error::Step::Stdout,
+                cause: e.into(),
+            });
+            eprintln!("error: {}", cli::one_line(&e, i18n::language()));
             ExitCode::FAILURE
         }
     }

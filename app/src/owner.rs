@@ -6,7 +6,8 @@
 //! - The owner listens on a Unix socket in the data directory, `gridbook.sock`, mode 0600. A
 //!   command first tries that socket: when someone answers it sends its arguments and prints
 //!   the owner's answer — the same stdout, the same one-line error and exit status the command
-//!   gives when it opens the store itself (parsing, and so exit status 2, happens before).
+//!   gives when it opens the store itself (parsing, and so exit status 2, happens before), in
+//!   the caller's language, which it sends along with the arguments.
 //!   Nobody answering (no file, or a file left by a killed process) means no owner: the
 //!   command opens the store directly, where redb's lock still keeps a second writer out.
 //! - The owner binds the socket only once it holds the store's lock, and removes it when it
@@ -25,6 +26,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use super::error::{CliError, one_line};
+use crate::i18n::Language;
 
 /// The socket's file name in the data directory.
 pub(crate) const SOCKET_FILE: &str = "gridbook.sock";
@@ -47,10 +51,17 @@ fn answer_timeout() -> Duration {
 const MAX_REQUEST: u64 = 1024 * 1024;
 
 /// A command line sent to the owner.
-#[derive(Debug, Serialize, Deserialize)]
-struct Request {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct CommandLine {
     /// The arguments, the program name first.
-    args: Vec<String>,
+    pub args: Vec<String>,
+    /// The caller's language, which the answer speaks (English from a client that sends none).
+    #[serde(default = "english")]
+    pub language: Language,
+}
+
+fn english() -> Language {
+    Language::English
 }
 
 /// The owner's answer: the command's stdout, or its one-line error.
@@ -63,23 +74,6 @@ struct Answer {
 /// The socket of the owner of `data`.
 pub(crate) fn socket_path(data: &Path) -> PathBuf {
     data.join(SOCKET_FILE)
-}
-
-/// The error and its causes on one line, without repeating a cause its parent already quotes:
-/// what `main` prints after `error: `, and what the owner answers for a failed command.
-pub(crate) fn one_line(e: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if line.contains(&text) {
-            continue;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-    }
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// What came of trying to hand a command to the owner.
@@ -98,7 +92,7 @@ impl Answer {
         }
     }
 
-    fn of(result: anyhow::Result<String>) -> Answer {
+    fn of(result: anyhow::Result<String>, language: Language) -> Answer {
         match result {
             Ok(stdout) => Answer {
                 stdout,
@@ -106,7 +100,7 @@ impl Answer {
             },
             Err(e) => Answer {
                 stdout: String::new(),
-                error: Some(one_line(&e)),
+                error: Some(one_line(&e, language)),
             },
         }
     }
@@ -136,14 +130,16 @@ mod unix {
     use std::os::unix::net::UnixStream;
     use std::path::{Path, PathBuf};
 
-    use anyhow::Context as _;
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
     use super::{
-        Answer, Forwarded, MAX_REQUEST, REQUEST_TIMEOUT, Request, answer_timeout, socket_path,
+        Answer, CliError, CommandLine, Forwarded, Language, MAX_REQUEST, REQUEST_TIMEOUT,
+        answer_timeout, socket_path,
     };
+    use crate::error::{Doing as _, Step};
 
-    /// Hands the command line `args` to the owner of `data`, if one answers.
+    /// Hands the command line `args` to the owner of `data`, if one answers; the answer speaks
+    /// this thread's language.
     pub(crate) fn forward(data: &Path, args: &[String]) -> Forwarded {
         let path = socket_path(data);
         let Ok(mut stream) = UnixStream::connect(&path) else {
@@ -153,8 +149,9 @@ mod unix {
         let result = (|| -> anyhow::Result<String> {
             stream.set_write_timeout(Some(REQUEST_TIMEOUT))?;
             stream.set_read_timeout(Some(answer_timeout()))?;
-            let request = serde_json::to_vec(&Request {
+            let request = serde_json::to_vec(&CommandLine {
                 args: args.to_vec(),
+                language: crate::i18n::language(),
             })?;
             stream.write_all(&request)?;
             stream.shutdown(std::net::Shutdown::Write)?;
@@ -170,11 +167,11 @@ mod unix {
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 )
             }) {
-                anyhow::anyhow!(
-                    "the Gridbook process that holds {} did not answer in {} s; stop it (or wait) and try again",
-                    data.display(),
-                    answer_timeout().as_secs_f32()
-                )
+                CliError::OwnerSilent {
+                    data: data.to_path_buf(),
+                    secs: answer_timeout().as_secs_f32(),
+                }
+                .into()
             } else {
                 e
             }
@@ -195,8 +192,8 @@ mod unix {
             let path = socket_path(data);
             // This process holds the store's lock, so a socket file here is a killed owner's.
             super::remove_stale(data);
-            let listener = tokio::net::UnixListener::bind(&path)
-                .with_context(|| format!("cannot listen for commands on {}", path.display()))?;
+            let listener =
+                tokio::net::UnixListener::bind(&path).doing(Step::Listen(path.clone()))?;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
             Ok(OwnerSocket { path, listener })
         }
@@ -204,7 +201,10 @@ mod unix {
         /// Waits for the next command; returns its arguments and where to answer.
         pub(crate) async fn next(&self) -> std::io::Result<Client> {
             let (stream, _) = self.listener.accept().await?;
-            Ok(Client { stream })
+            Ok(Client {
+                stream,
+                language: Language::English,
+            })
         }
     }
 
@@ -218,23 +218,26 @@ mod unix {
     #[derive(Debug)]
     pub(crate) struct Client {
         stream: tokio::net::UnixStream,
+        /// The language its answer speaks, once its request came.
+        language: Language,
     }
 
     impl Client {
         /// Reads the command line (bounded in size and time).
-        pub(crate) async fn request(&mut self) -> anyhow::Result<Vec<String>> {
+        pub(crate) async fn request(&mut self) -> anyhow::Result<CommandLine> {
             let mut bytes = Vec::new();
             let mut limited = (&mut self.stream).take(MAX_REQUEST);
             tokio::time::timeout(REQUEST_TIMEOUT, limited.read_to_end(&mut bytes))
                 .await
-                .context("the client sent no command")??;
-            let request: Request = serde_json::from_slice(&bytes)?;
-            Ok(request.args)
+                .doing(Step::ReadRequest)??;
+            let request: CommandLine = serde_json::from_slice(&bytes)?;
+            self.language = request.language;
+            Ok(request)
         }
 
-        /// Sends the command's result back.
+        /// Sends the command's result back, in the language of its request.
         pub(crate) async fn answer(mut self, result: anyhow::Result<String>) {
-            let bytes = serde_json::to_vec(&Answer::of(result)).unwrap_or_default();
+            let bytes = serde_json::to_vec(&Answer::of(result, self.language)).unwrap_or_default();
             if let Err(e) = self.stream.write_all(&bytes).await {
                 tracing::warn!("cannot answer a forwarded command: {e}");
             }
@@ -244,50 +247,48 @@ mod unix {
 }
 
 #[cfg(not(unix))]
-pub use other::{Client, OwnerSocket, forward};
+pub(crate) use other::{Client, OwnerSocket, forward};
 
 #[cfg(not(unix))]
 mod other {
     use std::path::Path;
 
-    use super::Forwarded;
+    use super::{CliError, CommandLine, Forwarded};
 
     /// No owner socket on this platform: every command opens the store itself.
-    pub fn forward(_data: &Path, _args: &[String]) -> Forwarded {
+    pub(crate) fn forward(_data: &Path, _args: &[String]) -> Forwarded {
         Forwarded::NoOwner
     }
 
     /// Not supported on this platform.
     #[derive(Debug)]
-    pub struct OwnerSocket;
+    pub(crate) struct OwnerSocket;
 
     /// A client of the owner: none on this platform.
     #[derive(Debug)]
-    pub enum Client {}
+    pub(crate) enum Client {}
 
     impl OwnerSocket {
         /// Always refuses: forwarding commands needs a Unix socket (a named pipe on Windows is
         /// not built yet).
-        pub fn bind(_data: &Path) -> anyhow::Result<OwnerSocket> {
-            anyhow::bail!(
-                "forwarding commands to serve is not supported on this platform yet; stop serve to run commands on its data directory"
-            )
+        pub(crate) fn bind(_data: &Path) -> anyhow::Result<OwnerSocket> {
+            Err(CliError::NoOwnerSocket.into())
         }
 
         /// Never returns.
-        pub async fn next(&self) -> std::io::Result<Client> {
+        pub(crate) async fn next(&self) -> std::io::Result<Client> {
             std::future::pending().await
         }
     }
 
     impl Client {
         /// Unreachable: there are no clients.
-        pub async fn request(&mut self) -> anyhow::Result<Vec<String>> {
+        pub(crate) async fn request(&mut self) -> anyhow::Result<CommandLine> {
             match *self {}
         }
 
         /// Unreachable: there are no clients.
-        pub async fn answer(self, _result: anyhow::Result<String>) {
+        pub(crate) async fn answer(self, _result: anyhow::Result<String>) {
             match self {}
         }
     }

@@ -19,6 +19,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
+
+use crate::error::{Doing as _, Step};
 use gridbook_sync::node::NodeOptions;
 use gridbook_sync::node::{Dialer, EndpointAddr, EndpointId, EndpointTicket, Node, NodeEvent};
 use gridbook_sync::peers::peer_record;
@@ -41,7 +43,8 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .context("cannot start the async runtime")
+        .doing(Step::Runtime)
+        .map_err(Into::into)
 }
 
 /// Whether `GRIDBOOK_DISCOVERY` turns LAN discovery off (`off`, `0`, `no`, `false`).
@@ -201,9 +204,7 @@ pub(crate) async fn targets(
     if let Ok(ticket) = peer.parse::<EndpointTicket>() {
         return Ok(vec![ticket.endpoint_addr().clone()]);
     }
-    let id: EndpointId = peer.trim().parse().with_context(|| {
-        format!("--peer {peer}: neither a ticket nor a device id (64 hex digits)")
-    })?;
+    let id: EndpointId = peer.trim().parse().doing(Step::Peer(peer.to_string()))?;
     let hex = id.to_string();
     let known = book.call(move |b| peer_record(b, &hex)).await??;
     let mut target = EndpointAddr::new(id);

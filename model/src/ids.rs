@@ -8,17 +8,56 @@ use std::str::FromStr;
 
 use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 
+use crate::RecordKind;
+use crate::words::Words;
+
 /// An id or code that does not have the expected shape.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{given}' is not a {kind}: {hint}")]
+#[error("'{given}' is not a {kind}")]
 pub struct BadId {
     /// What was expected.
-    pub kind: &'static str,
+    pub kind: IdKind,
     /// What was given.
     pub given: String,
-    /// What a valid one looks like.
-    pub hint: &'static str,
 }
+
+/// What kind of id or code was expected, and so what a valid one looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdKind {
+    /// A record's id, like `N-K7Q2ZD-12` for a need.
+    Record {
+        /// The kind of record.
+        kind: RecordKind,
+        /// The letter its ids start with.
+        prefix: &'static str,
+    },
+    /// A place's short code, like `zt` or `g3`.
+    Code,
+}
+
+impl fmt::Display for IdKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdKind::Record { kind, prefix } => {
+                write!(f, "{kind} id: it looks like {prefix}-K7Q2ZD-12")
+            }
+            IdKind::Code => {
+                f.write_str("code: use 1 to 24 letters, digits or dashes, like zt or g3")
+            }
+        }
+    }
+}
+
+crate::worded!(BadId {
+    BadId { kind: IdKind::Record { kind, prefix }, given } => Words::new("error.bad_id.record")
+            .name("kind", kind.en(), kind.zh())
+            .arg("prefix", prefix)
+            .arg("given", given),
+        example: "N-1".parse::<NeedId>().unwrap_err();
+    BadId { kind: IdKind::Code, given } => Words::new("error.bad_id.code").arg("given", given),
+        example: check_code("中台").unwrap_err();
+});
 
 /// Six Crockford base32 characters of a device's public key: short enough to read aloud, wide
 /// enough (30 bits) that 500 devices collide with odds of about 1 in 10,000.
@@ -54,7 +93,7 @@ fn is_tag(s: &str) -> bool {
 }
 
 macro_rules! record_id {
-    ($(#[$meta:meta])* $name:ident, $prefix:literal, $kind:literal) => {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal, $kind:literal, $record:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
         #[serde(transparent)]
@@ -94,9 +133,8 @@ macro_rules! record_id {
                     Ok($name(upper))
                 } else {
                     Err(BadId {
-                        kind: $kind,
+                        kind: IdKind::Record { kind: RecordKind::$record, prefix: $prefix },
                         given: s.to_string(),
-                        hint: concat!("it looks like ", $prefix, "-K7Q2ZD-12"),
                     })
                 }
             }
@@ -125,29 +163,29 @@ macro_rules! record_id {
 }
 
 record_id!(/// A resident need (民需).
-    NeedId, "N", "need id");
+    NeedId, "N", "need id", Need);
 record_id!(/// A resident in the register.
-    ResidentId, "R", "resident id");
+    ResidentId, "R", "resident id", Resident);
 record_id!(/// A person who uses Gridbook (staff, grid worker, facilitator, lead).
-    MemberId, "P", "member id");
+    MemberId, "P", "member id", Member);
 record_id!(/// A deliberation meeting.
-    MeetingId, "M", "meeting id");
+    MeetingId, "M", "meeting id", Meeting);
 record_id!(/// A topic on a meeting's agenda.
-    TopicId, "T", "topic id");
+    TopicId, "T", "topic id", Topic);
 record_id!(/// A motion put to the vote.
-    MotionId, "V", "motion id");
+    MotionId, "V", "motion id", Motion);
 record_id!(/// A decision with its follow-up actions.
-    DecisionId, "D", "decision id");
+    DecisionId, "D", "decision id", Decision);
 record_id!(/// A volunteer.
-    VolunteerId, "Y", "volunteer id");
+    VolunteerId, "Y", "volunteer id", Volunteer);
 record_id!(/// A volunteer team or sub-team.
-    TeamId, "G", "team id");
+    TeamId, "G", "team id", Team);
 record_id!(/// A volunteer activity.
-    ActivityId, "A", "activity id");
+    ActivityId, "A", "activity id", Activity);
 record_id!(/// A time-bank movement.
-    MovementId, "B", "movement id");
+    MovementId, "B", "movement id", Movement);
 record_id!(/// A progress note, follow-up action or other small record inside another.
-    NoteId, "E", "note id");
+    NoteId, "E", "note id", Note);
 
 /// A directory code as people type it: `zt`, `g3`, `b12`. Lower-case ASCII letters, digits and
 /// dashes, 1 to 24 of them.
@@ -162,9 +200,8 @@ pub fn check_code(code: &str) -> Result<String, BadId> {
         Ok(c)
     } else {
         Err(BadId {
-            kind: "code",
+            kind: IdKind::Code,
             given: code.to_string(),
-            hint: "use 1 to 24 letters, digits or dashes, like zt or g3",
         })
     }
 }

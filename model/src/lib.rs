@@ -25,6 +25,7 @@ pub mod ids;
 pub mod ledger;
 pub mod meeting;
 pub mod need;
+mod record_kind;
 pub mod report;
 pub mod scope;
 pub mod store;
@@ -32,13 +33,15 @@ pub mod summary;
 pub mod time;
 pub mod vocab;
 pub mod volunteer;
+pub mod words;
 
 pub use book::{
     ACTIVITY, ActivitySummary, AuditEntry, DeviceKey, DirectoryView, ExportRecord, Gridbook,
     HistoryEntry, IdSource, Ignored, MeetingView, MotionView, NeedEdit, NewMeeting, NewNeed,
-    NewResident, NewVolunteer, PlaceKind, Recorded, VolunteerView, signing,
+    NewResident, NewVolunteer, Part, PlaceKind, Recorded, VolunteerView, WhyIgnored, signing,
 };
 pub use directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
 pub use doc_id::DocId;
-pub use error::{Error, Result};
+pub use error::{Error, Field, Result};
+pub use record_kind::RecordKind;
 pub use store::crypt::{KdfCost, Passphrase};

@@ -239,46 +239,8 @@ impl Transition {
     }
 }
 
-/// Why a step was refused. Each says what to do instead.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TransitionError {
-    /// The need is not at the stage this step starts from.
-    #[error("need {need} is {from}; it cannot move to {to} from there (the next step is {next})")]
-    WrongStage {
-        /// Which need.
-        need: NeedId,
-        /// Where it is.
-        from: Stage,
-        /// Where it was asked to go.
-        to: Stage,
-        /// What it can do next.
-        next: String,
-    },
-    /// A field the step requires is missing.
-    #[error("moving to {stage} needs {field}")]
-    Missing {
-        /// The step.
-        stage: Stage,
-        /// The missing field, as the command-line flag names it.
-        field: &'static str,
-    },
-    /// A field has a value the step refuses.
-    #[error("{0}")]
-    Refused(String),
-}
-
 /// One field a step writes, as an Automerge scalar.
 pub type FieldWrite = (&'static str, ScalarValue);
-
-fn next_steps(stage: Stage) -> String {
-    match stage {
-        Stage::Classified => "designed, or closed with a reason".into(),
-        Stage::Evaluated => "closed".into(),
-        Stage::Closed => "none: it is closed".into(),
-        s => s.next().map(|n| n.token().to_string()).unwrap_or_default(),
-    }
-}
 
 /// Checks a step against a need and returns the fields it writes (stage included), or the
 /// reason it is refused. Nothing is written here: the caller writes these fields, and only
@@ -289,7 +251,6 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
         need: need.id.clone(),
         from: need.stage,
         to,
-        next: next_steps(need.stage),
     };
     let allowed_from: &[Stage] = match step {
         Transition::Classify { .. } => &[Stage::Discovered],
@@ -311,15 +272,10 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
         if let Transition::Close { reason, .. } = step
             && (need.stage == Stage::Evaluated || need.stage == Stage::Classified)
         {
-            return Err(TransitionError::Refused(format!(
-                "a need that is {} closes with reason {}, not {reason}",
-                need.stage,
-                if need.stage == Stage::Evaluated {
-                    "completed"
-                } else {
-                    "unreasonable, duplicate or withdrawn"
-                }
-            )));
+            return Err(TransitionError::CloseReason {
+                stage: need.stage,
+                reason: *reason,
+            });
         }
         return Err(wrong());
     }
@@ -335,10 +291,7 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
                 writes.push(("category", c.token().into()));
             }
             if duplicate_of.as_ref() == Some(&need.id) {
-                return Err(TransitionError::Refused(format!(
-                    "need {} cannot duplicate itself",
-                    need.id
-                )));
+                return Err(TransitionError::DuplicatesItself(need.id.clone()));
             }
             writes.push(("reasonable", (*reasonable).into()));
             writes.push(("difficulty", difficulty.token().into()));
@@ -351,29 +304,21 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
             project_kind,
             plan,
         } => {
-            if need.reasonable == Some(false) || need.duplicate_of.is_some() {
-                return Err(TransitionError::Refused(format!(
-                    "need {} was judged {}: close it with a reason instead of designing it",
-                    need.id,
-                    if need.duplicate_of.is_some() {
-                        "a duplicate"
-                    } else {
-                        "unreasonable"
-                    }
-                )));
+            if need.duplicate_of.is_some() {
+                return Err(TransitionError::DesignDuplicate(need.id.clone()));
+            }
+            if need.reasonable == Some(false) {
+                return Err(TransitionError::DesignUnreasonable(need.id.clone()));
             }
             match (route, project_kind) {
                 (Route::Project, None) => {
                     return Err(TransitionError::Missing {
                         stage: to,
-                        field: "--kind (regular, professional or key)",
+                        field: NeedField::ProjectKind,
                     });
                 }
                 (Route::Direct, Some(_)) => {
-                    return Err(TransitionError::Refused(
-                        "the direct route has no project kind: drop --kind or use --route project"
-                            .into(),
-                    ));
+                    return Err(TransitionError::DirectWithKind);
                 }
                 _ => {}
             }
@@ -390,27 +335,15 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
             claimant_name,
         } => {
             if !claimant.may_claim(need.project_kind) {
-                let who = match need.project_kind {
-                    None => "the community itself (claimant community)",
-                    Some(ProjectKind::Regular) => "a party member (claimant party-member)",
-                    Some(ProjectKind::Professional) => "a professional (claimant professional)",
-                    Some(ProjectKind::Key) => {
-                        "a unit or a social organisation (claimant unit or social-org)"
-                    }
-                };
-                let what = need
-                    .project_kind
-                    .map_or("a direct-route need".to_string(), |k| {
-                        format!("a {k} project")
-                    });
-                return Err(TransitionError::Refused(format!(
-                    "{what} is claimed by {who}, not {claimant}"
-                )));
+                return Err(TransitionError::WrongClaimant {
+                    kind: need.project_kind,
+                    claimant: *claimant,
+                });
             }
             if claimant_name.trim().is_empty() {
                 return Err(TransitionError::Missing {
                     stage: to,
-                    field: "--claimant-name",
+                    field: NeedField::ClaimantName,
                 });
             }
             writes.push(("claimant", claimant.token().into()));
@@ -422,14 +355,12 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
             feedback_given,
         } => {
             if !(1..=5).contains(satisfaction) {
-                return Err(TransitionError::Refused(format!(
-                    "satisfaction is rated 1 to 5, not {satisfaction}"
-                )));
+                return Err(TransitionError::Satisfaction(*satisfaction));
             }
             if evaluation.trim().is_empty() {
                 return Err(TransitionError::Missing {
                     stage: to,
-                    field: "--evaluation",
+                    field: NeedField::Evaluation,
                 });
             }
             writes.push(("satisfaction", ScalarValue::Uint(u64::from(*satisfaction))));
@@ -440,7 +371,7 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
             if *reason == CloseReason::Duplicate && need.duplicate_of.is_none() {
                 return Err(TransitionError::Missing {
                     stage: to,
-                    field: "--duplicate-of (classify it as a duplicate first)",
+                    field: NeedField::DuplicateOf,
                 });
             }
             writes.push(("close_reason", reason.token().into()));
@@ -455,16 +386,14 @@ pub fn plan_transition(need: &Need, step: &Transition) -> Result<Vec<FieldWrite>
 
 /// A phone number as stored: digits (and a leading +), spaces and dashes dropped; anything else
 /// is refused.
-pub fn normalize_phone(phone: &str) -> Result<String, String> {
+pub fn normalize_phone(phone: &str) -> crate::Result<String> {
     let p: String = phone
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
     let digits = p.strip_prefix('+').unwrap_or(&p);
     if digits.len() < 5 || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "'{phone}' is not a phone number: use digits, like 13812341234"
-        ));
+        return Err(crate::Error::BadPhone(phone.to_string()));
     }
     Ok(p)
 }
@@ -479,6 +408,10 @@ pub fn mask_phone(phone: &str) -> String {
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}****{tail}")
 }
+
+#[path = "need_refusal.rs"]
+mod refusal;
+pub use refusal::{NeedField, TransitionError};
 
 #[cfg(test)]
 #[path = "need_tests.rs"]

@@ -45,7 +45,13 @@ fn a_project_route_needs_a_kind() {
         },
     )
     .unwrap_err();
-    assert!(matches!(err, TransitionError::Missing { field, .. } if field.starts_with("--kind")));
+    assert!(matches!(
+        err,
+        TransitionError::Missing {
+            field: NeedField::ProjectKind,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -77,7 +83,7 @@ fn an_unreasonable_need_closes_from_classified_but_is_not_designed() {
     };
     assert!(matches!(
         plan_transition(&n, &design),
-        Err(TransitionError::Refused(_))
+        Err(TransitionError::DesignUnreasonable(_))
     ));
     let close = Transition::Close {
         reason: CloseReason::Unreasonable,

@@ -15,11 +15,21 @@ use autosurgeon::{Hydrate, HydrateError, Reconcile, Reconciler};
 pub struct UnknownToken {
     /// Which vocabulary: "category", "stage", …
     pub kind: &'static str,
+    /// Its name in Chinese: "类别", "阶段", …
+    pub kind_zh: &'static str,
     /// What was given.
     pub given: String,
     /// The accepted tokens, comma separated.
     pub expected: String,
 }
+
+crate::worded!(UnknownToken {
+    UnknownToken { kind, kind_zh, given, expected } => crate::words::Words::new("error.unknown_token")
+            .name("kind", kind, kind_zh)
+            .arg("given", given)
+            .arg("expected", expected),
+        example: "late".parse::<Stage>().unwrap_err();
+});
 
 /// What every vocabulary enum offers, for code that handles any of them (parsers, pickers).
 pub trait Vocabulary: FromStr<Err = UnknownToken> + Copy + Send + Sync + 'static {
@@ -34,7 +44,7 @@ pub trait Vocabulary: FromStr<Err = UnknownToken> + Copy + Send + Sync + 'static
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
-        $name:ident ($kind:literal) {
+        $name:ident ($kind:literal, $kind_zh:literal) {
             $( $(#[$vmeta:meta])* $variant:ident = ($token:literal, $zh:literal), )+
         }
     ) => {
@@ -81,6 +91,7 @@ macro_rules! vocabulary {
                     .find(|v| v.token().eq_ignore_ascii_case(s) || v.zh() == s)
                     .ok_or_else(|| UnknownToken {
                         kind: $kind,
+                        kind_zh: $kind_zh,
                         given: s.to_string(),
                         expected: $name::ALL.iter().map(|v| v.token()).collect::<Vec<_>>().join(", "),
                     })
@@ -117,7 +128,7 @@ macro_rules! vocabulary {
 
 vocabulary! {
     /// The five-step loop, plus Closed.
-    Stage ("stage") {
+    Stage ("stage", "阶段") {
         /// Step 1, precise discovery (精准发现).
         Discovered = ("discovered", "发现"),
         /// Step 2, classification and summary (分类汇总).
@@ -149,7 +160,7 @@ impl Stage {
 
 vocabulary! {
     /// What kind of need it is.
-    Category ("category") {
+    Category ("category", "类别") {
         /// 困难家庭帮扶
         Hardship = ("hardship", "困难帮扶"),
         /// 居家养老
@@ -177,7 +188,7 @@ vocabulary! {
 
 vocabulary! {
     /// The channel a need came in through: "three lines and a station", and more.
-    Source ("source") {
+    Source ("source", "来源") {
         /// 党组织线
         PartyLine = ("party-line", "党组织线"),
         /// 群众性自治组织线
@@ -198,7 +209,7 @@ vocabulary! {
 vocabulary! {
     /// Where a need or topic is settled: small matters stay in the grid, big ones in the
     /// community, hard ones are solved jointly.
-    Level ("level") {
+    Level ("level", "层级") {
         /// 小事不出网格
         Grid = ("grid", "网格"),
         /// 大事不出社区
@@ -210,7 +221,7 @@ vocabulary! {
 
 vocabulary! {
     /// How a need is met: by the community directly, or as a need-project.
-    Route ("route") {
+    Route ("route", "办理方式") {
         /// The community solves it itself.
         Direct = ("direct", "直接办理"),
         /// It becomes a need-project (民需服务项目).
@@ -220,7 +231,7 @@ vocabulary! {
 
 vocabulary! {
     /// The three kinds of need-project.
-    ProjectKind ("project kind") {
+    ProjectKind ("project kind", "项目类型") {
         /// 常规项目, claimed by party members.
         Regular = ("regular", "常规项目"),
         /// 专业项目, claimed by professionals.
@@ -232,7 +243,7 @@ vocabulary! {
 
 vocabulary! {
     /// Who carries a need out.
-    Claimant ("claimant") {
+    Claimant ("claimant", "认领方") {
         /// The community itself (the direct route).
         Community = ("community", "社区"),
         /// A party member.
@@ -261,7 +272,7 @@ impl Claimant {
 
 vocabulary! {
     /// Why a need was closed from Classified without going round the loop.
-    CloseReason ("close reason") {
+    CloseReason ("close reason", "关闭原因") {
         /// Judged unreasonable.
         Unreasonable = ("unreasonable", "不合理"),
         /// A duplicate of another need.
@@ -275,7 +286,7 @@ vocabulary! {
 
 vocabulary! {
     /// How hard a need is to meet.
-    Difficulty ("difficulty") {
+    Difficulty ("difficulty", "难度") {
         /// 低
         Low = ("low", "低"),
         /// 中
@@ -287,7 +298,7 @@ vocabulary! {
 
 vocabulary! {
     /// The four deliberation levels, from the bottom up.
-    MeetingLevel ("meeting level") {
+    MeetingLevel ("meeting level", "议事层级") {
         /// 楼栋议事单元
         Building = ("building", "楼栋议事单元"),
         /// 网格议事会
@@ -313,7 +324,7 @@ impl MeetingLevel {
 
 vocabulary! {
     /// A vote on a motion.
-    Choice ("ballot") {
+    Choice ("ballot", "表决意见") {
         /// 赞成
         For = ("for", "赞成"),
         /// 反对
@@ -325,7 +336,7 @@ vocabulary! {
 
 vocabulary! {
     /// What a member may do.
-    Role ("role") {
+    Role ("role", "角色") {
         /// Office admin: everything, the directory and membership.
         Admin = ("admin", "管理员"),
         /// Grid worker: needs and residents.
@@ -339,7 +350,7 @@ vocabulary! {
 
 vocabulary! {
     /// A time-bank movement's kind.
-    MovementKind ("movement") {
+    MovementKind ("movement", "时间银行变动") {
         /// Hours and points earned by service.
         Earn = ("earn", "获得"),
         /// Hours or points spent.

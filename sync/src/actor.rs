@@ -23,6 +23,10 @@ pub struct Book {
 #[error("the store's owner thread has stopped")]
 pub struct BookGone;
 
+gridbook_model::worded!(BookGone {
+    BookGone => gridbook_model::words::Words::new("error.sync.book_gone"), example: BookGone;
+});
+
 impl Book {
     /// Moves `book` onto its own thread. The thread ends when every handle is dropped; joining
     /// it gives the book back.

@@ -311,14 +311,19 @@ pub fn import_decrypted(
                 Some(d) => d.fork(),
                 None => Automerge::new(),
             };
-            other.load_incremental(data).map_err(|e| {
-                gridbook_model::Error::Invalid(format!("document {id} in the bundle: {e}"))
-            })?;
+            other
+                .load_incremental(data)
+                .map_err(|e| gridbook_model::Error::Malformed {
+                    doc: format!("{id} in the bundle"),
+                    detail: e.to_string(),
+                })?;
             if !other.get_missing_deps(&[]).is_empty() {
                 missing_base = Some(id.to_string());
-                return Err(gridbook_model::Error::Invalid(format!(
-                    "document {id} builds on changes this device lacks"
-                )));
+                // Answered as BundleError::MissingBase below.
+                return Err(gridbook_model::Error::Malformed {
+                    doc: id.to_string(),
+                    detail: "it builds on changes this device lacks".into(),
+                });
             }
             new += b.merge_doc(id, &mut other)?;
         }
@@ -367,6 +372,45 @@ impl From<SealError> for BundleError {
             SealError::Encrypt(e) => BundleError::Encrypt(e),
         }
     }
+}
+
+/// The words of [`BundleError`], for the app and the command line.
+mod words {
+    use gridbook_model::words::Words;
+
+    use super::{BundleError, FORMAT};
+
+    gridbook_model::worded!(BundleError {
+        BundleError::NoNetwork => Words::new("error.sync.bundle.no_network"), example: BundleError::NoNetwork;
+        BundleError::UnknownDevice(device) =>
+            Words::new("error.sync.bundle.unknown_device").arg("device", device),
+            example: BundleError::UnknownDevice("ab12".into());
+        BundleError::BadDeviceKey(device) =>
+            Words::new("error.sync.bundle.bad_device_key").arg("device", device),
+            example: BundleError::BadDeviceKey("ab12".into());
+        BundleError::NotABundle => Words::new("error.sync.bundle.not_a_bundle"),
+            example: BundleError::NotABundle;
+        BundleError::NewerFormat(found) => Words::new("error.sync.bundle.newer_format")
+                .arg("found", found)
+                .arg("supported", FORMAT),
+            example: BundleError::NewerFormat(9);
+        BundleError::OlderFormat(found) => Words::new("error.sync.bundle.older_format").arg("found", found),
+            example: BundleError::OlderFormat(1);
+        BundleError::OtherNetwork { theirs, ours } => Words::new("error.sync.bundle.other_network")
+                .arg("theirs", theirs)
+                .arg("ours", ours),
+            example: BundleError::OtherNetwork { theirs: "w3x9aa".into(), ours: "k7q2zd".into() };
+        BundleError::NotForThisDevice => Words::new("error.sync.bundle.not_for_this_device"),
+            example: BundleError::NotForThisDevice;
+        BundleError::Damaged(detail) => Words::new("error.sync.bundle.damaged").arg("detail", detail),
+            example: BundleError::Damaged("unexpected end of file".into());
+        BundleError::MissingBase(doc) => Words::new("error.sync.bundle.missing_base").arg("doc", doc),
+            example: BundleError::MissingBase("directory".into());
+        BundleError::Encrypt(detail) => Words::new("error.sync.bundle.encrypt").arg("detail", detail),
+            example: BundleError::Encrypt("no recipients".into());
+        BundleError::Store(e) => e.words(),
+            example: BundleError::Store(gridbook_model::Error::NoNetwork);
+    });
 }
 
 #[cfg(test)]

@@ -38,9 +38,10 @@ pub enum InviteError {
     NoNetwork,
     /// Only admin devices may invite.
     #[error(
-        "only an admin's device may invite: this device is {0} (an admin lists it with `gridbook device add`)"
+        "only an admin's device may invite: this device is {} (an admin lists it with `gridbook device add`)",
+        match .0 { Some(role) => format!("a {role}'s"), None => "not listed in the directory".into() }
     )]
-    NotAdmin(String),
+    NotAdmin(Option<Role>),
     /// The ticket's text does not parse.
     #[error(
         "this is not an invite ticket ({0}): copy the whole line `gridbook invite` printed, or scan its QR code"
@@ -219,8 +220,8 @@ pub fn create_invite(
     let me = book.device().id_hex();
     match book.devices()?.get(&me) {
         Some(d) if d.role == Role::Admin => {}
-        Some(d) => return Err(InviteError::NotAdmin(format!("a {}'s", d.role.token()))),
-        None => return Err(InviteError::NotAdmin("not listed in the directory".into())),
+        Some(d) => return Err(InviteError::NotAdmin(Some(d.role))),
+        None => return Err(InviteError::NotAdmin(None)),
     }
     let member = book.resolve_member(member)?;
     let role = match role {
@@ -319,6 +320,31 @@ pub fn redeem(book: &mut Gridbook, proof: &Proof, joiner: &[u8; 32]) -> Result<G
 /// Compares two digests without stopping at the first difference.
 fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The words of [`InviteError`], for the app and the command line.
+mod words {
+    use gridbook_model::vocab::Role;
+    use gridbook_model::words::Words;
+
+    use super::InviteError;
+
+    gridbook_model::worded!(InviteError {
+        InviteError::NoNetwork => Words::new("error.sync.invite.no_network"), example: InviteError::NoNetwork;
+        InviteError::NotAdmin(Some(role)) => Words::new("error.sync.invite.not_admin").vocab("role", *role),
+            example: InviteError::NotAdmin(Some(Role::GridWorker));
+        InviteError::NotAdmin(None) => Words::new("error.sync.invite.not_listed"),
+            example: InviteError::NotAdmin(None);
+        InviteError::BadTicket(detail) => Words::new("error.sync.invite.bad_ticket").arg("detail", detail),
+            example: InviteError::BadTicket("bad base32".into());
+        InviteError::Unknown => Words::new("error.sync.invite.unknown"), example: InviteError::Unknown;
+        InviteError::Used => Words::new("error.sync.invite.used"), example: InviteError::Used;
+        InviteError::Expired => Words::new("error.sync.invite.expired"), example: InviteError::Expired;
+        InviteError::WrongSecret => Words::new("error.sync.invite.wrong_secret"),
+            example: InviteError::WrongSecret;
+        InviteError::Store(detail) => Words::new("error.sync.invite.store").arg("detail", detail),
+            example: InviteError::Store("no member 'P-K7Q2ZD-1'".into());
+    });
 }
 
 #[cfg(test)]

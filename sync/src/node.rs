@@ -535,3 +535,37 @@ impl ProtocolHandler for SyncProtocol {
         Ok(())
     }
 }
+
+/// The words of [`NodeError`], for the app and the command line.
+mod words {
+    use gridbook_model::words::Words;
+
+    use super::{BookGone, NodeError, SessionError, TURN_TIMEOUT};
+
+    gridbook_model::worded!(NodeError {
+        NodeError::Bind { addr, detail } => Words::new("error.sync.node.bind")
+                .arg("addr", addr)
+                .arg("detail", detail),
+            example: NodeError::Bind {
+                addr: ([0, 0, 0, 0], 7777).into(),
+                detail: "address in use".into(),
+            };
+        NodeError::Connect { peer, detail } => Words::new("error.sync.node.connect")
+                .arg("peer", peer)
+                .arg("detail", detail),
+            example: NodeError::Connect { peer: "ab12".into(), detail: "timed out".into() };
+        NodeError::Transport(detail) => Words::new("error.sync.node.transport").arg("detail", detail),
+            example: NodeError::Transport("connection lost".into());
+        NodeError::Timeout => Words::new("error.sync.node.timeout").arg("secs", TURN_TIMEOUT.as_secs()),
+            example: NodeError::Timeout;
+        NodeError::Discovery(detail) => Words::new("error.sync.node.discovery").arg("detail", detail),
+            example: NodeError::Discovery("no multicast".into());
+        NodeError::Pairing(detail) => Words::new("error.sync.node.pairing").arg("detail", detail),
+            example: NodeError::Pairing("the invite expired".into());
+        NodeError::NoRelayTransport => Words::new("error.sync.node.no_relay_transport"),
+            example: NodeError::NoRelayTransport;
+        NodeError::Session(e) => e.words(), example: NodeError::Session(SessionError::Diverged);
+        NodeError::BookGone(e) => e.words(), example: NodeError::BookGone(BookGone);
+        NodeError::Store(e) => e.words(), example: NodeError::Store(gridbook_model::Error::NoNetwork);
+    });
+}

@@ -78,8 +78,9 @@ pub fn note_session(
         }
         Err(e) => record.last_error = Some(e.chars().take(300).collect()),
     }
-    let bytes = postcard::to_stdvec(&record)
-        .map_err(|e| gridbook_model::Error::Invalid(format!("peer record: {e}")))?;
+    let bytes = postcard::to_stdvec(&record).map_err(|e| {
+        gridbook_model::Error::Internal(format!("cannot encode a peer record: {e}"))
+    })?;
     book.store().write(gridbook_model::store::WriteBatch {
         local: vec![(KIND, device.to_string(), Some(bytes))],
         ..Default::default()

@@ -109,6 +109,27 @@ pub fn open(secret: &[u8; 32], sealed: &[u8]) -> Result<Vec<u8>, SealError> {
     Ok(plain)
 }
 
+/// The words of [`SealError`], for the app and the command line.
+mod words {
+    use gridbook_model::words::Words;
+
+    use super::SealError;
+
+    gridbook_model::worded!(SealError {
+        SealError::BadRecipient(given) => Words::new("error.sync.seal.bad_recipient").arg("given", given),
+            example: SealError::BadRecipient("bob".into());
+        SealError::BadDeviceKey(device) =>
+            Words::new("error.sync.seal.bad_device_key").arg("device", device),
+            example: SealError::BadDeviceKey("ab12".into());
+        SealError::NotForThisDevice => Words::new("error.sync.seal.not_for_this_device"),
+            example: SealError::NotForThisDevice;
+        SealError::Damaged(detail) => Words::new("error.sync.seal.damaged").arg("detail", detail),
+            example: SealError::Damaged("header is invalid".into());
+        SealError::Encrypt(detail) => Words::new("error.sync.seal.encrypt").arg("detail", detail),
+            example: SealError::Encrypt("no recipients".into());
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -229,6 +229,26 @@ pub fn payload_len(header: [u8; HEADER]) -> Result<usize, FrameError> {
     Ok(len)
 }
 
+/// The words of [`FrameError`], for the app and the command line.
+mod words {
+    use gridbook_model::words::Words;
+
+    use super::{FrameError, MAX_FRAME};
+
+    gridbook_model::worded!(FrameError {
+        FrameError::Oversize(bytes) => Words::new("error.sync.frame.oversize")
+                .arg("bytes", bytes)
+                .arg("max", MAX_FRAME),
+            example: FrameError::Oversize(1 << 30);
+        FrameError::Truncated { have, want } => Words::new("error.sync.frame.truncated")
+                .arg("have", have)
+                .arg("want", want),
+            example: FrameError::Truncated { have: 3, want: 9 };
+        FrameError::Undecodable(detail) => Words::new("error.sync.frame.undecodable").arg("detail", detail),
+            example: FrameError::Undecodable("unknown tag 9".into());
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,8 @@ use anyhow::Result;
 use clap::Args;
 use gridbook_model::vocab::Role;
 
-use super::{Ctx, output, vocab};
+use super::{CliError, Ctx, output, vocab};
+use crate::i18n::tr;
 
 /// `gridbook grant`.
 #[derive(Debug, Args)]
@@ -50,25 +51,22 @@ pub(super) fn grant(ctx: &Ctx, args: GrantArgs) -> Result<String> {
         Some(m) => book.resolve_member(&m)?,
         None => match book.membership()?.device(&device) {
             Some(d) if !d.member.is_empty() => d.member.parse()?,
-            _ => anyhow::bail!(
-                "device {device} has no grant yet: say whose it is with --member ID_OR_NAME"
-            ),
+            _ => return Err(CliError::NoGrantYet(device).into()),
         },
     };
     book.grant(&device, &member, args.role)?;
-    Ok(format!(
-        "granted {} to device {device} ({member}); other devices learn it when they next sync\n",
-        args.role.token()
+    Ok(tr!(
+        "cli.access.granted",
+        role = output::term(args.role),
+        device = device,
+        member = member
     ))
 }
 
 pub(super) fn revoke(ctx: &Ctx, args: RevokeArgs) -> Result<String> {
     let mut book = ctx.open()?;
     book.revoke(&args.device, &args.reason)?;
-    Ok(format!(
-        "revoked device {}: every device that receives this refuses it and ignores what it writes from now on; it keeps the data it already holds\n",
-        args.device.trim()
-    ))
+    Ok(tr!("cli.access.revoked", device = args.device.trim()))
 }
 
 pub(super) fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
@@ -78,7 +76,7 @@ pub(super) fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
         return output::json(&list);
     }
     if list.is_empty() {
-        return Ok("no change is ignored: every change here counts\n".into());
+        return Ok(tr!("cli.access.none_ignored"));
     }
     let rows: Vec<Vec<String>> = list
         .iter()
@@ -88,12 +86,18 @@ pub(super) fn ignored(ctx: &Ctx, as_json: bool) -> Result<String> {
                 i.device[..16].to_string(),
                 i.at.to_rfc3339(),
                 i.what.clone(),
-                i.why.clone(),
+                crate::words::say(&i.why.words()),
             ]
         })
         .collect();
-    Ok(output::table(
-        &["DOCUMENT", "DEVICE", "AT", "WHAT", "WHY IGNORED"],
+    Ok(output::table_of(
+        &[
+            "cli.col.document",
+            "cli.col.device",
+            "cli.col.at",
+            "cli.col.what",
+            "cli.col.why_ignored",
+        ],
         &rows,
     ))
 }
@@ -113,12 +117,23 @@ pub(super) fn audit(ctx: &Ctx, args: AuditArgs) -> Result<String> {
                 e.device[..16.min(e.device.len())].to_string(),
                 format!("{} {}", e.kind, e.record),
                 e.what.clone(),
-                if e.counts { "" } else { "ignored" }.to_string(),
+                if e.counts {
+                    String::new()
+                } else {
+                    tr!("cli.access.ignored")
+                },
             ]
         })
         .collect();
-    Ok(output::table(
-        &["AT", "WHO", "DEVICE", "RECORD", "WHAT", ""],
+    Ok(output::table_of(
+        &[
+            "cli.col.at",
+            "cli.col.who",
+            "cli.col.device",
+            "cli.col.record",
+            "cli.col.what",
+            "",
+        ],
         &rows,
     ))
 }

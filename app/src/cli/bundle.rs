@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::Subcommand;
 use gridbook_model::time::Timestamp;
 use gridbook_sync::bundle;
 
 use super::Ctx;
+use super::error::{Doing as _, Step};
 
 /// `gridbook bundle …`.
 #[derive(Debug, Subcommand)]
@@ -41,10 +42,8 @@ pub(super) fn run(ctx: &Ctx, cmd: BundleCommand) -> Result<String> {
             // Written beside, then renamed: a stick pulled out mid-write leaves no half bundle
             // under the bundle's name.
             let part = out.with_extension("part");
-            std::fs::write(&part, &made.bytes)
-                .with_context(|| format!("cannot write {}", part.display()))?;
-            std::fs::rename(&part, &out)
-                .with_context(|| format!("cannot write {}", out.display()))?;
+            std::fs::write(&part, &made.bytes).doing(Step::Write(part.clone()))?;
+            std::fs::rename(&part, &out).doing(Step::Write(out.clone()))?;
             Ok(format!(
                 "wrote {}: {} documents, {} bytes ({} of Automerge data), readable by {} device{}, {} ms\n",
                 out.display(),
@@ -57,12 +56,10 @@ pub(super) fn run(ctx: &Ctx, cmd: BundleCommand) -> Result<String> {
             ))
         }
         BundleCommand::Import { file } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = std::fs::read(&file).doing(Step::Read(file.clone()))?;
             let mut book = ctx.open()?;
             let started = Instant::now();
-            let done = bundle::import(&mut book, &bytes)
-                .with_context(|| format!("{} was not imported", file.display()))?;
+            let done = bundle::import(&mut book, &bytes).doing(Step::Import(file.clone()))?;
             Ok(format!(
                 "imported {}: {} documents made by {} at {}, {} new changes, {} ms\n",
                 file.display(),

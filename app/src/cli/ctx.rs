@@ -6,11 +6,11 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use gridbook_model::store::StoreError;
 use gridbook_model::{Gridbook, Passphrase};
 
-use super::{BookRef, demo, passphrase};
+use super::{BookRef, CliError, demo, passphrase};
 use crate::owner;
 
 /// What every command gets: where the data is, and, in the process that owns the store
@@ -94,10 +94,7 @@ impl<'a> Ctx<'a> {
     pub(crate) fn open_owned(&self) -> Result<Gridbook> {
         match self.open()? {
             BookRef::Own(book) => Ok(*book),
-            BookRef::Lent(_) => anyhow::bail!(
-                "gridbook serve already runs on {}: stop it first",
-                self.data.display()
-            ),
+            BookRef::Lent(_) => Err(CliError::ServeRuns(self.data.clone()).into()),
         }
     }
 
@@ -109,10 +106,7 @@ impl<'a> Ctx<'a> {
 
     fn check_dir(&self) -> Result<()> {
         if self.data.exists() && !self.data.is_dir() {
-            anyhow::bail!(
-                "{} is a file, not a directory: --data names the directory that holds the store",
-                self.data.display()
-            );
+            return Err(CliError::DataIsFile(self.data.clone()).into());
         }
         Ok(())
     }
@@ -147,11 +141,11 @@ fn patiently(open: impl Fn() -> gridbook_model::Result<Gridbook>) -> Result<Grid
 pub(crate) fn data_dir(given: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(dir) = given {
         if dir.as_os_str().is_empty() {
-            anyhow::bail!("--data (or GRIDBOOK_DATA) is empty: give a directory");
+            return Err(CliError::DataEmpty.into());
         }
         return Ok(dir);
     }
     directories::ProjectDirs::from("org", "Gridbook", "gridbook")
         .map(|p| p.data_dir().to_path_buf())
-        .context("this system has no home directory to keep data in: give --data DIR or set GRIDBOOK_DATA")
+        .ok_or_else(|| CliError::NoHome.into())
 }

@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::Args;
 use gridbook_sync::seal;
 
 use super::Ctx;
+use super::error::{Doing as _, Step};
 
 /// `gridbook decrypt`.
 #[derive(Debug, Args)]
@@ -23,12 +24,10 @@ pub(crate) struct DecryptArgs {
 
 pub(super) fn run(ctx: &Ctx, args: DecryptArgs) -> Result<String> {
     let book = ctx.open()?;
-    let sealed = std::fs::read(&args.input)
-        .with_context(|| format!("cannot read {}", args.input.display()))?;
+    let sealed = std::fs::read(&args.input).doing(Step::Read(args.input.clone()))?;
     let plain = seal::open(book.device().secret_bytes(), &sealed)
-        .with_context(|| format!("cannot open {}", args.input.display()))?;
-    std::fs::write(&args.out, &plain)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+        .doing(Step::Decrypt(args.input.clone()))?;
+    std::fs::write(&args.out, &plain).doing(Step::Write(args.out.clone()))?;
     Ok(format!(
         "wrote {}: {} bytes\n",
         args.out.display(),

@@ -2,11 +2,12 @@
 
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use gridbook_model::Gridbook;
 
 use super::Ctx;
+use super::error::{CliError, Doing as _, Step};
 use crate::demo;
 
 /// Makes the demo data in `ctx`'s directory unless it is there already; tells stderr how it goes.
@@ -24,8 +25,7 @@ pub(crate) fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
             _ => return Ok(()),
         };
         let aside = file.with_extension(format!("redb.schema-{schema}"));
-        std::fs::rename(&file, &aside)
-            .with_context(|| format!("cannot move {} aside", file.display()))?;
+        std::fs::rename(&file, &aside).doing(Step::MoveAside(file.clone()))?;
         eprintln!(
             "the demo data was made by an earlier Gridbook (store schema {schema}): moved to {}, making it afresh",
             aside.display()
@@ -37,7 +37,7 @@ pub(crate) fn ensure(ctx: &Ctx, scale: u32) -> Result<()> {
 /// `gridbook demo [--scale N]`: fills an empty data directory with the demo network.
 pub(crate) fn run(ctx: &Ctx, scale: u32) -> Result<String> {
     if !(1..=100).contains(&scale) {
-        anyhow::bail!("--scale is 1 (about one subdistrict-year) to 100");
+        return Err(CliError::Scale.into());
     }
     let started = Instant::now();
     eprintln!("making demo data (scale {scale}) in {}", ctx.data.display());

@@ -6,6 +6,8 @@ use anyhow::Result;
 use gridbook_model::{DirectoryView, PlaceKind};
 
 use super::{AddPlace, Ctx, DirectoryCommand, output};
+use crate::i18n::tr;
+use gridbook_model::RecordKind;
 
 pub(super) fn run(ctx: &Ctx, cmd: DirectoryCommand) -> Result<String> {
     let mut book = ctx.open()?;
@@ -43,16 +45,20 @@ pub(super) fn run(ctx: &Ctx, cmd: DirectoryCommand) -> Result<String> {
 fn text(view: &DirectoryView, me: Option<&str>) -> String {
     let mut out = String::new();
     match &view.network {
-        Some(n) => out.push_str(&format!("network {}  {}\n", n.id, n.subdistrict)),
-        None => out.push_str("no network\n"),
+        Some(n) => out.push_str(&tr!(
+            "cli.directory.network",
+            id = n.id,
+            subdistrict = n.subdistrict
+        )),
+        None => out.push_str(&tr!("cli.directory.no_network")),
     }
     // Every place, by id: (kind, name, parent).
-    let mut places: BTreeMap<&str, (&str, &str, Option<&str>)> = BTreeMap::new();
+    let mut places: BTreeMap<&str, (RecordKind, &str, Option<&str>)> = BTreeMap::new();
     for (kind, map) in [
-        ("community", &view.communities),
-        ("courtyard", &view.courtyards),
-        ("grid", &view.grids),
-        ("building", &view.buildings),
+        (RecordKind::Community, &view.communities),
+        (RecordKind::Courtyard, &view.courtyards),
+        (RecordKind::Grid, &view.grids),
+        (RecordKind::Building, &view.buildings),
     ] {
         for (id, p) in map {
             places.insert(id, (kind, &p.name, p.parent.as_deref()));
@@ -71,7 +77,7 @@ fn text(view: &DirectoryView, me: Option<&str>) -> String {
     fn walk<'a>(
         id: &'a str,
         depth: usize,
-        places: &BTreeMap<&'a str, (&'a str, &'a str, Option<&'a str>)>,
+        places: &BTreeMap<&'a str, (RecordKind, &'a str, Option<&'a str>)>,
         children: &BTreeMap<&'a str, Vec<&'a str>>,
         rows: &mut Vec<Vec<String>>,
         shown: &mut BTreeSet<&'a str>,
@@ -84,23 +90,30 @@ fn text(view: &DirectoryView, me: Option<&str>) -> String {
         if depth == 0
             && let Some(p) = parent
         {
-            label.push_str(&format!(" (in {p}, not on this device)"));
+            label.push_str(&tr!("cli.directory.parent_missing", parent = p));
         }
+        let kind = match crate::i18n::language() {
+            crate::i18n::Language::Chinese => kind.zh(),
+            crate::i18n::Language::English => kind.en(),
+        };
         rows.push(vec![label, kind.to_string(), name.to_string()]);
         for child in children.get(id).into_iter().flatten() {
             walk(child, depth + 1, places, children, rows, shown);
         }
     }
     // Communities first, then any place whose parent is missing.
-    roots.sort_by_key(|id| (places[id].0 != "community", *id));
+    roots.sort_by_key(|id| (places[id].0 != RecordKind::Community, *id));
     for id in roots {
         walk(id, 0, &places, &children, &mut rows, &mut shown);
     }
     if rows.is_empty() {
-        out.push_str("no places yet: add one with `gridbook directory add community`\n");
+        out.push_str(&tr!("cli.directory.no_places"));
     } else {
         out.push('\n');
-        out.push_str(&output::table(&["PLACE", "KIND", "NAME"], &rows));
+        out.push_str(&output::table_of(
+            &["cli.col.place", "cli.col.kind", "cli.col.name"],
+            &rows,
+        ));
     }
     let mut members: Vec<_> = view.members.iter().collect();
     members.sort_by(|(a, _), (b, _)| output::id_order(a).cmp(&output::id_order(b)));
@@ -108,23 +121,19 @@ fn text(view: &DirectoryView, me: Option<&str>) -> String {
         .into_iter()
         .map(|(id, m)| {
             let mark = if Some(id.as_str()) == me { "*" } else { "" };
-            vec![
-                format!("{id}{mark}"),
-                m.role.token().to_string(),
-                m.name.clone(),
-            ]
+            vec![format!("{id}{mark}"), output::term(m.role), m.name.clone()]
         })
         .collect();
     if !members.is_empty() {
         out.push('\n');
-        out.push_str(&output::table(&["MEMBER", "ROLE", "NAME"], &members));
+        out.push_str(&output::table_of(
+            &["cli.col.member", "cli.col.role", "cli.col.name"],
+            &members,
+        ));
         if me.is_some() {
-            out.push_str("(* uses this device)\n");
+            out.push_str(&tr!("cli.directory.this_device"));
         }
     }
-    out.push_str(&format!(
-        "\nresidents in the register: {}\n",
-        view.residents
-    ));
+    out.push_str(&tr!("cli.directory.residents", count = view.residents));
     out
 }

@@ -12,13 +12,14 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use clap::Args;
 use gridbook_model::doc_id::DocId;
 use gridbook_model::scope::Scope;
 use gridbook_model::time::Day;
 use gridbook_model::{ExportRecord, Gridbook};
 
+use crate::error::CliError;
 use crate::office::{Format, What, export_log, write};
 
 use super::Ctx;
@@ -73,7 +74,7 @@ impl ScopeArgs {
         if let (Some(f), Some(t)) = (self.from, self.to)
             && t < f
         {
-            bail!("--to {t} is before --from {f}");
+            return Err(CliError::ToBeforeFrom { from: f, to: t }.into());
         }
         let mut scope = Scope {
             from: self.from,
@@ -94,7 +95,12 @@ impl ScopeArgs {
             if let Some(c) = &scope.community
                 && *c != grid.community
             {
-                bail!("grid {id} is in community {}, not {c}", grid.community);
+                return Err(CliError::GridNotInCommunity {
+                    grid: id,
+                    community: grid.community,
+                    given: c.clone(),
+                }
+                .into());
             }
             scope.community = Some(grid.community);
             scope.grid = Some(id);
@@ -109,7 +115,7 @@ pub(crate) fn run(ctx: &Ctx, args: ExportArgs) -> Result<String> {
         return automerge(&mut book, &args);
     }
     if args.doc.is_some() {
-        bail!("--doc is for --format automerge; csv and xlsx take --what");
+        return Err(CliError::DocWithoutAutomerge.into());
     }
     let scope = args.scope.resolve(&mut book)?;
     write(
@@ -125,17 +131,15 @@ pub(crate) fn run(ctx: &Ctx, args: ExportArgs) -> Result<String> {
 /// `--format automerge --doc ID`: the document's plain save (one compressed document chunk).
 fn automerge(book: &mut Gridbook, args: &ExportArgs) -> Result<String> {
     let Some(doc_id) = &args.doc else {
-        bail!(
-            "--format automerge exports one document: give --doc ID (`gridbook status` lists them)"
-        );
+        return Err(CliError::AutomergeNeedsDoc.into());
     };
     if !args.what.is_empty() {
-        bail!("--what is for csv and xlsx; --format automerge takes --doc");
+        return Err(CliError::WhatWithAutomerge.into());
     }
     let recipients = export_log::recipients(&args.encrypt_to)?;
     let bytes = book
         .doc(doc_id)?
-        .with_context(|| format!("this device holds no document {doc_id}"))?
+        .ok_or_else(|| CliError::NoDocument(doc_id.to_string()))?
         .save();
     let (rows, residents) = export_log::records_in(book, doc_id)?;
     let sealed = export_log::save(&args.out, &bytes, &recipients)?;

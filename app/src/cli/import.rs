@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use gridbook_model::ids::TeamId;
 use gridbook_model::ledger::{self, LedgerRow, Places, RowError};
@@ -16,7 +16,7 @@ use gridbook_model::need::normalize_phone;
 use gridbook_model::time::{Day, Timestamp};
 use gridbook_model::{Gridbook, NewNeed, NewResident, NewVolunteer};
 
-use super::{Ctx, output};
+use super::{CliError, Ctx, output};
 use crate::office::sheet::{self, ReadSheet};
 
 /// `gridbook import`.
@@ -72,12 +72,12 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<String> {
         .filter(|c| read.column(c).is_none())
         .collect();
     if !missing.is_empty() {
-        bail!(
-            "{} has no {} column: its first row must name the columns ({})",
-            args.file.display(),
-            missing.join(", "),
-            columns.join(", ")
-        );
+        return Err(CliError::MissingColumns {
+            file: args.file.clone(),
+            missing,
+            columns: columns.to_vec(),
+        }
+        .into());
     }
     let mut book = ctx.open()?;
     let places = book.places()?;
@@ -111,18 +111,12 @@ fn rejected(args: &ImportArgs, errors: &[RowError]) -> anyhow::Error {
     }
     let mut rows: Vec<usize> = errors.iter().map(|e| e.row).collect();
     rows.dedup();
-    anyhow::anyhow!(
-        "{} rejected: {} {} wrong in {} {}; nothing was written",
-        args.file.display(),
-        errors.len(),
-        if errors.len() == 1 {
-            "cell is"
-        } else {
-            "cells are"
-        },
-        rows.len(),
-        if rows.len() == 1 { "row" } else { "rows" }
-    )
+    CliError::Rejected {
+        file: args.file.clone(),
+        cells: errors.len(),
+        rows: rows.len(),
+    }
+    .into()
 }
 
 /// What a good file will create.
@@ -319,7 +313,9 @@ fn phone_of(get: Get<'_>, err: Err<'_>) -> Option<String> {
     if p.trim().is_empty() {
         return None;
     }
-    normalize_phone(&p).map_err(|e| err("电话", e)).ok()
+    normalize_phone(&p)
+        .map_err(|e| err("电话", e.to_string()))
+        .ok()
 }
 
 fn nonempty(s: String) -> Option<String> {

@@ -1,13 +1,13 @@
 //! `gridbook init`: found a network on this device.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
-use super::{Ctx, InitArgs};
+use super::{CliError, Ctx, InitArgs};
 
 pub(super) fn run(ctx: &Ctx, args: InitArgs) -> Result<String> {
     // Checked before the store is created, so a bad command line leaves no file behind.
     if args.subdistrict.trim().is_empty() || args.name.trim().is_empty() {
-        bail!("founding a network needs --subdistrict (its name) and --name (your name)");
+        return Err(CliError::InitNames.into());
     }
     let mut book = ctx.open_or_create()?;
     let member = book.init_network(&args.subdistrict, &args.name)?;

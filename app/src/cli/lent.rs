@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use gridbook_model::Gridbook;
 
+use crate::error::CliError;
+use crate::i18n::Language;
+
 /// The store a command works on: opened by the command, or lent by the owner.
 pub(crate) enum BookRef<'a> {
     /// Opened by this command (boxed: a `Gridbook` is large, the other variant a pointer).
@@ -38,17 +41,18 @@ pub(crate) fn run_lent(
     book: &mut Gridbook,
     data: PathBuf,
     cli: super::Cli,
+    language: Language,
 ) -> anyhow::Result<String> {
     let Some(command) = cli.command else {
-        anyhow::bail!("no subcommand given");
+        return Err(CliError::NoSubcommand.into());
     };
     let ctx = super::Ctx::lent(data, book);
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        super::dispatch(ctx, command)
-    })) {
-        Ok(result) => result,
-        Err(_) => anyhow::bail!(
-            "internal error in the serve process while running the command, please report it"
-        ),
-    }
+    crate::i18n::in_language(language, || {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            super::dispatch(ctx, command)
+        })) {
+            Ok(result) => result,
+            Err(_) => Err(CliError::OwnerPanicked.into()),
+        }
+    })
 }

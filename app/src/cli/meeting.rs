@@ -8,7 +8,7 @@ use gridbook_model::time::Day;
 use gridbook_model::vocab::{Choice, MeetingLevel};
 use gridbook_model::{Gridbook, MeetingView, NewMeeting};
 
-use super::{Ctx, JsonFlag, output, vocab};
+use super::{CliError, Ctx, JsonFlag, output, vocab};
 
 /// `gridbook meeting …`.
 #[derive(Debug, Subcommand)]
@@ -222,7 +222,7 @@ pub(super) fn run(ctx: &Ctx, cmd: MeetingCommand) -> Result<String> {
             match (append, set) {
                 (Some(text), _) => book.append_minutes(&id, &text)?,
                 (None, Some(text)) => book.set_minutes(&id, &text)?,
-                (None, None) => anyhow::bail!("give --append TEXT or --set TEXT"),
+                (None, None) => return Err(CliError::MinutesEdit.into()),
             }
             Ok(format!("minutes of {id} saved\n"))
         }
@@ -283,7 +283,10 @@ fn tally_line(book: &mut Gridbook, id: &MeetingId, motion: &MotionId) -> Result<
     let m = view
         .motions
         .get(motion.as_str())
-        .ok_or_else(|| anyhow::anyhow!("motion {motion} is not in meeting {id}"))?;
+        .ok_or_else(|| CliError::MotionNotInMeeting {
+            motion: motion.to_string(),
+            meeting: id.to_string(),
+        })?;
     Ok(format!(
         "{motion}: for {} · against {} · abstain {} · quorum {} → {}\n",
         m.tally.for_,

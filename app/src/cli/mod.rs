@@ -42,7 +42,8 @@ mod volunteer;
 use std::cell::RefCell;
 use std::path::PathBuf;
 
-pub(crate) use crate::owner::one_line;
+pub(crate) use crate::error;
+pub(crate) use crate::error::{CliError, one_line};
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 pub(crate) use ctx::{Ctx, data_dir, prepare_demo};
@@ -511,7 +512,7 @@ pub(crate) fn run(cli: Cli) -> Result<String> {
 /// [`run`], with the store's passphrase given instead of asked (the benchmarks).
 pub(crate) fn run_unlocked(cli: Cli, passphrase: Option<Passphrase>) -> Result<String> {
     let Some(command) = cli.command else {
-        anyhow::bail!("no subcommand given");
+        return Err(CliError::NoSubcommand.into());
     };
     let mut ctx = Ctx::new(if cli.demo {
         crate::data::demo_dir()?

@@ -1,6 +1,6 @@
 //! `gridbook need …`: residents' needs and their five-step loop.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use gridbook_model::conflict::Conflict;
 use gridbook_model::ids::NeedId;
 use gridbook_model::need::{Need, Transition, TransitionError, mask_phone, plan_transition};
@@ -10,7 +10,8 @@ use gridbook_model::vocab::{Claimant, CloseReason, Difficulty, Route, Stage};
 use gridbook_model::{Gridbook, NeedEdit, NewNeed};
 use serde_json::{Value, json};
 
-use super::{Ctx, NeedAdvanceArgs, NeedCommand, NeedEditArgs, NeedListArgs, output};
+use super::{CliError, Ctx, NeedAdvanceArgs, NeedCommand, NeedEditArgs, NeedListArgs, output};
+use crate::i18n::tr;
 
 pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
     let mut book = ctx.open()?;
@@ -42,11 +43,14 @@ pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
             Ok(history
                 .iter()
                 .map(|e| {
-                    let who = e.who.as_deref().unwrap_or("unlisted device");
+                    let who = e
+                        .who
+                        .clone()
+                        .unwrap_or_else(|| tr!("cli.need.unlisted_device"));
                     let what = if e.created {
-                        "recorded"
+                        tr!("cli.need.recorded")
                     } else {
-                        e.what.as_str()
+                        e.what.clone()
                     };
                     format!(
                         "{}  {who} ({})  {what}\n",
@@ -59,18 +63,27 @@ pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
         NeedCommand::Advance(args) => {
             let step = transition(&mut book, &args)?;
             book.advance_need(&args.id, &step)?;
-            Ok(format!("{} is now {}\n", args.id, step.target()))
+            Ok(tr!(
+                "cli.need.advanced",
+                id = args.id,
+                stage = output::term(step.target())
+            ))
         }
         NeedCommand::Assign { id, to } => {
             let member = book.resolve_member(&to)?;
             book.assign_need(&id, &member)?;
             let name = book.member_record(&member)?.name;
-            Ok(format!("{id} is now assigned to {member} ({name})\n"))
+            Ok(tr!(
+                "cli.need.assigned",
+                id = id,
+                member = member,
+                name = name
+            ))
         }
         NeedCommand::Edit(args) => edit(&mut book, args),
         NeedCommand::Progress { id, note } => {
             book.add_progress(&id, &note)?;
-            Ok(format!("progress noted on {id}\n"))
+            Ok(tr!("cli.need.progress_noted", id = id))
         }
         NeedCommand::Overdue(flags) => {
             let today = Timestamp::now().day();
@@ -79,7 +92,7 @@ pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
                 return output::json(&rows);
             }
             if rows.is_empty() {
-                return Ok(format!("no open need is past its due day ({today})\n"));
+                return Ok(tr!("cli.need.none_overdue", today = today));
             }
             Ok(summary_table(&rows))
         }
@@ -105,9 +118,9 @@ fn list(book: &mut Gridbook, args: NeedListArgs) -> Result<String> {
     if rows.is_empty() {
         let filtered = args.stage.is_some() || args.category.is_some() || grid.is_some();
         return Ok(if filtered {
-            "no needs match\n".into()
+            tr!("cli.need.none_match")
         } else {
-            "no needs yet: record one with `gridbook need add`\n".into()
+            tr!("cli.need.none_yet")
         });
     }
     Ok(summary_table(&rows))
@@ -125,8 +138,8 @@ fn summary_table(rows: &[NeedSummary]) -> String {
             vec![
                 n.id.to_string(),
                 n.ledger_no.clone(),
-                n.stage.token().to_string(),
-                n.category.token().to_string(),
+                output::term(n.stage),
+                output::term(n.category),
                 n.grid.clone(),
                 title,
                 output::or_dash(n.resident_name.as_deref()),
@@ -135,22 +148,22 @@ fn summary_table(rows: &[NeedSummary]) -> String {
             ]
         })
         .collect();
-    let mut out = output::table(
+    let mut out = output::table_of(
         &[
-            "ID",
-            "LEDGER NO",
-            "STAGE",
-            "CATEGORY",
-            "GRID",
-            "TITLE",
-            "RESIDENT",
-            "PHONE",
-            "DUE",
+            "cli.col.id",
+            "cli.col.ledger_no",
+            "cli.col.stage",
+            "cli.col.category",
+            "cli.col.grid",
+            "cli.col.title",
+            "cli.col.resident",
+            "cli.col.phone",
+            "cli.col.due",
         ],
         &cells,
     );
     if rows.iter().any(|n| !n.conflicts.is_empty()) {
-        out.push_str("(⚠ conflicting values from devices that edited offline: see `gridbook need show ID`)\n");
+        out.push_str(&tr!("cli.need.conflicts_listed"));
     }
     out
 }
@@ -213,57 +226,94 @@ fn show(book: &mut Gridbook, id: &NeedId, json: bool) -> Result<String> {
             Err(_) => m.to_string(),
         },
     };
-    let yes_no = |b: Option<bool>| b.map(|b| if b { "yes" } else { "no" });
-    let mut fields: Vec<(&str, String)> = vec![
-        ("ledger no", need.ledger_no.clone()),
-        ("title", need.title.clone()),
-        ("stage", need.stage.token().into()),
-        ("category", need.category.token().into()),
-        ("source", need.source.token().into()),
-        ("level", need.level.token().into()),
-        ("grid", need.grid.clone()),
-        ("building", output::or_dash(need.building.as_deref())),
-        ("resident", output::or_dash(need.resident.as_ref())),
-        ("name", output::or_dash(need.resident_name.as_deref())),
-        ("phone", output::or_dash(need.phone.as_deref())),
-        ("reporter", who(&need.reporter)),
-        ("assignee", who(&need.assignee)),
-        ("recorded", need.created_at.to_rfc3339()),
-        ("due", output::or_dash(need.due)),
-    ];
-    let optional: Vec<(&str, Option<String>)> = vec![
-        ("reasonable", yes_no(need.reasonable).map(Into::into)),
-        ("difficulty", need.difficulty.map(|d| d.token().into())),
+    let yes_no = |b: Option<bool>| b.map(|b| if b { tr!("cli.yes") } else { tr!("cli.no") });
+    let mut fields: Vec<(String, String)> = vec![
+        (tr!("cli.need.field.ledger_no"), need.ledger_no.clone()),
+        (tr!("cli.need.field.title"), need.title.clone()),
+        (tr!("cli.need.field.stage"), output::term(need.stage)),
+        (tr!("cli.need.field.category"), output::term(need.category)),
+        (tr!("cli.need.field.source"), output::term(need.source)),
+        (tr!("cli.need.field.level"), output::term(need.level)),
+        (tr!("cli.need.field.grid"), need.grid.clone()),
         (
-            "duplicate of",
+            tr!("cli.need.field.building"),
+            output::or_dash(need.building.as_deref()),
+        ),
+        (
+            tr!("cli.need.field.resident"),
+            output::or_dash(need.resident.as_ref()),
+        ),
+        (
+            tr!("cli.need.field.name"),
+            output::or_dash(need.resident_name.as_deref()),
+        ),
+        (
+            tr!("cli.need.field.phone"),
+            output::or_dash(need.phone.as_deref()),
+        ),
+        (tr!("cli.need.field.reporter"), who(&need.reporter)),
+        (tr!("cli.need.field.assignee"), who(&need.assignee)),
+        (tr!("cli.need.field.recorded"), need.created_at.to_rfc3339()),
+        (tr!("cli.need.field.due"), output::or_dash(need.due)),
+    ];
+    let optional: Vec<(String, Option<String>)> = vec![
+        (tr!("cli.need.field.reasonable"), yes_no(need.reasonable)),
+        (
+            tr!("cli.need.field.difficulty"),
+            need.difficulty.map(output::term),
+        ),
+        (
+            tr!("cli.need.field.duplicate_of"),
             need.duplicate_of.as_ref().map(|d| d.to_string()),
         ),
-        ("route", need.route.map(|r| r.token().into())),
-        ("project kind", need.project_kind.map(|k| k.token().into())),
-        ("plan", need.plan.clone()),
-        ("claimant", need.claimant.map(|c| c.token().into())),
-        ("claimant name", need.claimant_name.clone()),
-        ("satisfaction", need.satisfaction.map(|s| format!("{s}/5"))),
-        ("evaluation", need.evaluation.clone()),
-        ("fed back", yes_no(need.feedback_given).map(Into::into)),
-        ("close reason", need.close_reason.map(|r| r.token().into())),
-        ("close note", need.close_note.clone()),
+        (tr!("cli.need.field.route"), need.route.map(output::term)),
+        (
+            tr!("cli.need.field.project_kind"),
+            need.project_kind.map(output::term),
+        ),
+        (tr!("cli.need.field.plan"), need.plan.clone()),
+        (
+            tr!("cli.need.field.claimant"),
+            need.claimant.map(output::term),
+        ),
+        (
+            tr!("cli.need.field.claimant_name"),
+            need.claimant_name.clone(),
+        ),
+        (
+            tr!("cli.need.field.satisfaction"),
+            need.satisfaction.map(|s| format!("{s}/5")),
+        ),
+        (tr!("cli.need.field.evaluation"), need.evaluation.clone()),
+        (tr!("cli.need.field.fed_back"), yes_no(need.feedback_given)),
+        (
+            tr!("cli.need.field.close_reason"),
+            need.close_reason.map(output::term),
+        ),
+        (tr!("cli.need.field.close_note"), need.close_note.clone()),
     ];
     fields.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
     let mut out = format!("{}\n", need.id);
-    let label_width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 2;
+    let label_width = fields
+        .iter()
+        .map(|(k, _)| output::width(k))
+        .max()
+        .unwrap_or(0)
+        + 2;
     for (k, v) in &fields {
-        out.push_str(&format!("  {k:<label_width$}{v}\n"));
+        out.push_str(&format!("  {}{v}\n", output::pad(k, label_width)));
     }
     let description = need.description.as_str();
     if !description.trim().is_empty() {
-        out.push_str("description\n");
+        out.push_str(&tr!("cli.need.field.description"));
+        out.push('\n');
         for line in description.lines() {
             out.push_str(&format!("  {line}\n"));
         }
     }
     if !need.progress.is_empty() {
-        out.push_str("progress\n");
+        out.push_str(&tr!("cli.need.field.progress"));
+        out.push('\n');
         let mut notes: Vec<_> = need.progress.values().collect();
         notes.sort_by_key(|n| n.at);
         for n in notes {
@@ -271,7 +321,8 @@ fn show(book: &mut Gridbook, id: &NeedId, json: bool) -> Result<String> {
             out.push_str(&format!("  {}{by}  {}\n", n.at.to_rfc3339(), n.text));
         }
     }
-    out.push_str("stages\n");
+    out.push_str(&tr!("cli.need.field.stages"));
+    out.push('\n');
     let mut times: Vec<(Stage, Timestamp)> = need
         .stage_times
         .iter()
@@ -279,14 +330,18 @@ fn show(book: &mut Gridbook, id: &NeedId, json: bool) -> Result<String> {
         .collect();
     times.sort();
     for (s, t) in times {
-        out.push_str(&format!("  {:<14}{}\n", s.token(), t.to_rfc3339()));
+        out.push_str(&format!(
+            "  {}{}\n",
+            output::pad(&output::term(s), 14),
+            t.to_rfc3339()
+        ));
     }
     for c in &conflicts {
         let values: Vec<String> = c.values.iter().map(plain).collect();
-        out.push_str(&format!(
-            "⚠ conflict on {}: {}\n",
-            c.field,
-            values.join(" | ")
+        out.push_str(&tr!(
+            "cli.need.conflict",
+            field = c.field,
+            values = values.join(" | ")
         ));
     }
     let editable = ["title", "due", "level", "category", "description"];
@@ -294,10 +349,7 @@ fn show(book: &mut Gridbook, id: &NeedId, json: bool) -> Result<String> {
         .iter()
         .find(|c| editable.contains(&c.field.as_str()))
     {
-        out.push_str(&format!(
-            "(write a field again to settle its conflict: `gridbook need edit {} --{} …`)\n",
-            need.id, c.field
-        ));
+        out.push_str(&tr!("cli.need.settle", id = need.id, field = c.field));
     }
     Ok(out)
 }
@@ -336,12 +388,11 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
         .map(|(flag, _, _)| *flag)
         .collect();
     if !stray.is_empty() {
-        bail!(
-            "{} {} not used when moving to {}",
-            join_and(&stray),
-            if stray.len() == 1 { "is" } else { "are" },
-            a.to
-        );
+        return Err(CliError::StrayFlags {
+            flags: stray,
+            stage: a.to,
+        }
+        .into());
     }
     let mut missing = Vec::new();
     let mut need = |flag: &'static str, present: bool| {
@@ -350,7 +401,7 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
         }
     };
     if a.to == Discovered {
-        bail!("a need starts as discovered and cannot move back to it");
+        return Err(CliError::BackToDiscovered.into());
     }
     // A step from the wrong stage is refused first: asking for flags would mislead.
     let current = book.need(&a.id)?;
@@ -375,7 +426,11 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
         }
     }
     if !missing.is_empty() {
-        bail!("moving to {} needs {}", a.to, join_and(&missing));
+        return Err(CliError::MissingFlags {
+            flags: missing,
+            stage: a.to,
+        }
+        .into());
     }
     Ok(match a.to {
         Classified => Transition::Classify {
@@ -402,9 +457,7 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
             let reason = match a.reason {
                 Some(r) => r,
                 None if current.stage == Evaluated => CloseReason::Completed,
-                None => bail!(
-                    "moving to closed needs --reason (unreasonable, duplicate or withdrawn; completed once evaluated)"
-                ),
+                None => return Err(CliError::CloseNeedsReason.into()),
             };
             Transition::Close {
                 reason,
@@ -445,14 +498,6 @@ fn probe(to: Stage) -> Transition {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn join_and(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 fn edit(book: &mut Gridbook, a: NeedEditArgs) -> Result<String> {
     let edit = NeedEdit {
         title: a.title,
@@ -467,8 +512,8 @@ fn edit(book: &mut Gridbook, a: NeedEditArgs) -> Result<String> {
         && edit.level.is_none()
         && edit.category.is_none()
     {
-        bail!("nothing to change: give --title, --due, --level, --category or --description");
+        return Err(CliError::NothingToChange.into());
     }
     book.edit_need_fields(&a.id, &edit)?;
-    Ok(format!("{} updated\n", a.id))
+    Ok(tr!("cli.need.updated", id = a.id))
 }

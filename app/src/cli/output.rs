@@ -3,6 +3,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::i18n::tr;
 use crate::text::char_width;
 pub(crate) use crate::text::width;
 
@@ -23,6 +24,37 @@ pub(super) fn truncate(s: &str, max: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// `s` followed by spaces up to `cells` terminal cells (at least two).
+pub(crate) fn pad(s: &str, cells: usize) -> String {
+    format!("{s}{}", " ".repeat(cells.saturating_sub(width(s)).max(2)))
+}
+
+/// A vocabulary value as a person reads it: its Chinese name in Chinese, in English its token
+/// (what the command line takes).
+pub(crate) fn term<V: gridbook_model::vocab::Vocabulary>(value: V) -> String {
+    match crate::i18n::language() {
+        crate::i18n::Language::Chinese => value.zh().to_string(),
+        crate::i18n::Language::English => value.token().to_string(),
+    }
+}
+
+/// [`table`] under headers looked up in this thread's language, one key per column (an empty
+/// key: no header).
+pub(crate) fn table_of(header_keys: &[&str], rows: &[Vec<String>]) -> String {
+    let header: Vec<String> = header_keys
+        .iter()
+        .map(|key| {
+            if key.is_empty() {
+                String::new()
+            } else {
+                tr!(*key)
+            }
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(&header, rows)
 }
 
 /// Rows under a header, each column padded to its widest cell; the last column is not padded.

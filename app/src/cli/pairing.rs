@@ -12,7 +12,7 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::Args;
 use gridbook_model::time::Timestamp;
 use gridbook_model::vocab::Role;
@@ -20,6 +20,7 @@ use gridbook_sync::Book;
 use gridbook_sync::invite::{self, DEFAULT_INVITE_TTL, InviteTicket};
 use gridbook_sync::node::{DEFAULT_BIND, Node, NodeEvent};
 
+use super::error::{CliError, Doing as _, Step};
 use super::sync::{NetArgs, print_event, summary};
 use super::{Ctx, vocab};
 use crate::peer::runtime;
@@ -57,7 +58,7 @@ pub(crate) struct JoinArgs {
 /// phones read it from a dark terminal.
 fn qr(text: &str) -> Result<String> {
     use qrcode::render::unicode::Dense1x2;
-    let code = qrcode::QrCode::new(text.as_bytes()).context("the ticket does not fit a QR code")?;
+    let code = qrcode::QrCode::new(text.as_bytes()).doing(Step::Qr)?;
     Ok(code
         .render::<Dense1x2>()
         .dark_color(Dense1x2::Light)
@@ -108,7 +109,7 @@ pub(super) fn invite(ctx: &Ctx, args: InviteArgs) -> Result<String> {
                 biased;
                 _ = tokio::signal::ctrl_c() => break,
                 _ = &mut deadline, if joined.is_none() => {
-                    anyhow::bail!("the invite expired before a device joined");
+                    return Err(CliError::InviteExpired.into());
                 }
                 event = node.next_event() => {
                     let Some(event) = event else { break };
@@ -138,16 +139,14 @@ pub(super) fn join(ctx: &Ctx, args: JoinArgs) -> Result<String> {
     let ticket: InviteTicket = args.ticket.parse()?;
     let mut book = match ctx.open_or_create()? {
         super::BookRef::Own(book) => *book,
-        super::BookRef::Lent(_) => anyhow::bail!(
-            "gridbook serve runs on this data directory, which already belongs to a network: join with another --data directory"
-        ),
+        super::BookRef::Lent(_) => return Err(CliError::JoinServed.into()),
     };
     if let Some(network) = book.network()? {
-        anyhow::bail!(
-            "this device already belongs to network {} ({}): join with another --data directory",
-            network.subdistrict,
-            network.id
-        );
+        return Err(CliError::AlreadyJoined {
+            subdistrict: network.subdistrict,
+            network: network.id,
+        }
+        .into());
     }
     // The inviting device's relay, named in the ticket: the way to it from another network.
     let relay = super::sync::ticket_relay(ticket.endpoint.endpoint_addr());
@@ -168,9 +167,7 @@ pub(super) fn join(ctx: &Ctx, args: JoinArgs) -> Result<String> {
             .sync_addr(ticket.endpoint.endpoint_addr().clone())
             .await;
         node.shutdown().await;
-        let report = report.context(
-            "joined, but the first sync failed: run `gridbook sync` with the inviting device",
-        )?;
+        let report = report.doing(Step::FirstSync)?;
         let member = grant.member.clone();
         handle
             .call(move |b| -> gridbook_model::Result<()> { b.set_member(&member.parse()?) })

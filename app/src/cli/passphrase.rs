@@ -15,8 +15,11 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use gridbook_model::{KdfCost, Passphrase};
+
+use super::error::{CliError, Secret};
+use crate::i18n::tr;
 
 use super::Ctx;
 use crate::data::{DEMO_PASSPHRASE, kdf_cost};
@@ -26,9 +29,9 @@ const ENV: &str = "GRIDBOOK_PASSPHRASE";
 /// The variable that gives the new passphrase to `gridbook passphrase`.
 const ENV_NEW: &str = "GRIDBOOK_NEW_PASSPHRASE";
 
-fn from_env(var: &str) -> Result<Option<Passphrase>> {
+fn from_env(var: &'static str) -> Result<Option<Passphrase>> {
     match std::env::var(var) {
-        Ok(text) if text.is_empty() => bail!("{var} is empty: give the passphrase or unset it"),
+        Ok(text) if text.is_empty() => Err(CliError::EnvEmpty(var).into()),
         Ok(text) => Ok(Some(Passphrase::new(text).with_cost(kdf_cost()?))),
         Err(_) => Ok(None),
     }
@@ -61,25 +64,25 @@ pub(crate) fn ask(data: &Path, creating: bool) -> Result<Passphrase> {
         return Ok(p);
     }
     let what = if creating {
-        format!("a passphrase for the new store in {}", data.display())
+        Secret::New(data.to_path_buf())
     } else {
-        format!("the passphrase of {}", data.display())
+        Secret::Of(data.to_path_buf())
     };
-    prompt(&what, creating)
+    prompt(what, creating)
 }
 
-fn prompt(what: &str, twice: bool) -> Result<Passphrase> {
+fn prompt(what: Secret, twice: bool) -> Result<Passphrase> {
+    let enter = tr!("cli.prompt.enter", what = crate::words::say(&what.words()));
     let read = |label: &str| {
-        rpassword::prompt_password(format!("{label}: ")).map_err(|_| {
-            anyhow::anyhow!("{what} is needed and there is no terminal to ask on: set {ENV}")
-        })
+        rpassword::prompt_password(format!("{label}: "))
+            .map_err(|_| CliError::NoTerminal(what.clone()))
     };
-    let text = read(&format!("Enter {what}"))?;
+    let text = read(&enter)?;
     if text.is_empty() {
-        bail!("the passphrase is empty: nothing was opened");
+        return Err(CliError::EmptyPassphrase.into());
     }
-    if twice && read("Repeat it")? != text {
-        bail!("the two passphrases differ: nothing was made; run the command again");
+    if twice && read(&tr!("cli.prompt.repeat"))? != text {
+        return Err(CliError::PassphrasesDiffer.into());
     }
     Ok(Passphrase::new(text).with_cost(kdf_cost()?))
 }
@@ -90,7 +93,7 @@ pub(crate) fn change(ctx: &Ctx) -> Result<String> {
     let old = ctx.passphrase(false)?;
     let new = match from_env(ENV_NEW)? {
         Some(p) => p,
-        None => prompt("the new passphrase", true)?,
+        None => prompt(Secret::Replacement, true)?,
     };
     book.store().change_passphrase(&old, &new)?;
     Ok(format!(

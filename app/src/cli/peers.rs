@@ -6,6 +6,7 @@ use gridbook_model::time::Timestamp;
 use gridbook_sync::peers::peers;
 
 use super::{Ctx, output};
+use crate::i18n::tr;
 
 pub(super) fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
     let mut book = ctx.open_or_create()?;
@@ -21,10 +22,14 @@ pub(super) fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
                 format!(
                     "{}{}",
                     &p.device[..16.min(p.device.len())],
-                    if p.this_device { " (this)" } else { "" }
+                    if p.this_device {
+                        tr!("cli.peers.this")
+                    } else {
+                        String::new()
+                    }
                 ),
                 match &p.revoked {
-                    Some(why) => format!("REVOKED ({why})"),
+                    Some(why) => tr!("cli.peers.revoked", why = why),
                     None => output::or_dash(p.role.as_deref()),
                 },
                 output::or_dash(match (&p.member, &p.member_name) {
@@ -38,14 +43,14 @@ pub(super) fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
             ]
         })
         .collect();
-    Ok(output::table(
+    Ok(output::table_of(
         &[
-            "DEVICE",
-            "ROLE",
-            "MEMBER",
-            "LAST SEEN",
-            "LAST SYNCED",
-            "LAST ERROR",
+            "cli.col.device",
+            "cli.col.role",
+            "cli.col.member",
+            "cli.col.last_seen",
+            "cli.col.last_synced",
+            "cli.col.last_error",
         ],
         &rows,
     ))

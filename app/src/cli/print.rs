@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use gridbook_model::ExportRecord;
 use gridbook_model::ids::MeetingId;
@@ -19,6 +19,7 @@ use gridbook_model::summary::NeedSummary;
 use gridbook_model::time::Timestamp;
 use gridbook_model::vocab::{Route, Stage};
 
+use super::error::{Doing as _, Step};
 use super::export::ScopeArgs;
 use super::{Ctx, output};
 
@@ -126,7 +127,7 @@ pub(super) fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
             )
         }
     };
-    std::fs::write(&out, html).with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(&out, html).doing(Step::Write(out.clone()))?;
     if let Some(record) = logged {
         crate::office::export_log::log(&mut book, record, &[], &out)?;
     }

@@ -6,6 +6,7 @@ use gridbook_model::need::mask_phone;
 use serde_json::json;
 
 use super::{Ctx, ResidentCommand, output};
+use crate::i18n::tr;
 
 pub(super) fn run(ctx: &Ctx, cmd: ResidentCommand) -> Result<String> {
     let mut book = ctx.open()?;
@@ -63,19 +64,30 @@ pub(super) fn run(ctx: &Ctx, cmd: ResidentCommand) -> Result<String> {
                         },
                         r.merged_into
                             .as_ref()
-                            .map(|m| format!("merged into {m}"))
+                            .map(|m| tr!("cli.resident.merged_into", into = m))
                             .unwrap_or_default(),
                     ]
                 })
                 .collect();
-            Ok(output::table(
-                &["ID", "NAME", "PHONE", "GRID", "ADDRESS", ""],
+            Ok(output::table_of(
+                &[
+                    "cli.col.id",
+                    "cli.col.name",
+                    "cli.col.phone",
+                    "cli.col.grid",
+                    "cli.col.address",
+                    "",
+                ],
                 &rows,
             ))
         }
         ResidentCommand::Merge { duplicate, into } => {
             book.merge_resident(&duplicate, &into)?;
-            Ok(format!("{duplicate} is now merged into {into}\n"))
+            Ok(tr!(
+                "cli.resident.merged",
+                duplicate = duplicate,
+                into = into
+            ))
         }
     }
 }

@@ -7,6 +7,7 @@ use gridbook_model::vocab::Stage;
 use serde_json::json;
 
 use super::{Ctx, output};
+use crate::i18n::tr;
 
 pub(super) fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
     let mut book = ctx.open()?;
@@ -55,34 +56,51 @@ pub(super) fn run(ctx: &Ctx, as_json: bool) -> Result<String> {
         }));
     }
     let mut out = String::new();
-    out.push_str(&format!("device    {device_id} (tag {tag})\n"));
-    out.push_str(&format!(
-        "member    {}\n",
+    let mut line = |label: String, value: String| {
+        out.push_str(&format!("{}{value}\n", output::pad(&label, 10)));
+    };
+    line(
+        tr!("cli.status.device"),
+        tr!("cli.status.device_tag", id = device_id, tag = tag),
+    );
+    line(
+        tr!("cli.status.member"),
         match (&member, &member_name) {
             (Some(m), Some(n)) => format!("{m} ({n})"),
             (Some(m), None) => m.to_string(),
-            (None, _) => "- (set one with `gridbook member use`)".into(),
-        }
-    ));
-    out.push_str(&format!(
-        "network   {}\n",
+            (None, _) => tr!("cli.status.no_member"),
+        },
+    );
+    line(
+        tr!("cli.status.network"),
         match &network {
             Some(n) => format!("{}  {}", n.id, n.subdistrict),
-            None => "- (found one with `gridbook init`)".into(),
-        }
-    ));
-    out.push_str(&format!("store     {path} ({})\n", human_size(size)));
-    out.push_str(&format!("summary rows  {summary_rows}\n"));
-    out.push_str(&format!("documents ({})\n", docs.len()));
+            None => tr!("cli.status.no_network"),
+        },
+    );
+    line(
+        tr!("cli.status.store"),
+        format!("{path} ({})", human_size(size)),
+    );
+    line(tr!("cli.status.summary_rows"), summary_rows.to_string());
+    out.push_str(&tr!("cli.status.documents", count = docs.len()));
     for d in &docs {
         out.push_str(&format!("  {d}\n"));
     }
     out.push_str(&format!(
-        "records   {residents} residents, {meetings} meetings, {volunteers} volunteers, {activities} activities\n"
+        "{}{}\n",
+        output::pad(&tr!("cli.status.records"), 10),
+        tr!(
+            "cli.status.records_count",
+            residents = residents,
+            meetings = meetings,
+            volunteers = volunteers,
+            activities = activities
+        )
     ));
-    out.push_str(&format!("needs ({})\n", summaries.len()));
+    out.push_str(&tr!("cli.status.needs", count = summaries.len()));
     for (s, n) in &by_stage {
-        out.push_str(&format!("  {:<14}{n:>6}\n", s.token()));
+        out.push_str(&format!("  {}{n:>6}\n", output::pad(&output::term(*s), 14)));
     }
     Ok(out)
 }

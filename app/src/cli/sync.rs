@@ -19,18 +19,21 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use gridbook_model::Gridbook;
 use gridbook_model::vocab::Role;
 use gridbook_sync::node::{
-    DEFAULT_BIND, EndpointAddr, EndpointTicket, Node, NodeEvent, NodeOptions, RelayUrl,
+    DEFAULT_BIND, EndpointAddr, EndpointId, EndpointTicket, Node, NodeError, NodeEvent,
+    NodeOptions, RelayUrl,
 };
 use gridbook_sync::{Book, Report};
 
+use super::error::{CliError, Doing as _, PeerFailure, Step};
 use super::{Ctx, run_lent, vocab};
+use crate::i18n::tr;
 use crate::owner;
 use crate::peer::{self, Peer, runtime};
 
@@ -125,9 +128,8 @@ pub(super) fn relay(book: &mut Gridbook, given: Option<&str>) -> Result<Option<R
         let url = url.trim();
         let clear = url.is_empty() || url == "none";
         if !clear {
-            url.parse::<RelayUrl>().with_context(|| {
-                format!("{url} is not a relay URL (like https://relay.example.org)")
-            })?;
+            url.parse::<RelayUrl>()
+                .doing(Step::RelayUrl(url.to_string()))?;
         }
         book.set_relay((!clear).then_some(url))?;
     }
@@ -245,57 +247,67 @@ pub(crate) fn sync(ctx: &Ctx, args: SyncArgs) -> Result<String> {
     result
 }
 
+/// One sync with a peer: its id, how it went, and how long it took with connecting.
+type Dialled = (EndpointId, Result<Report, NodeError>, Duration);
+
 /// Dials the peers `args` names (or the known and discovered ones) from `node`, one after the
-/// other, and reports what moved: one line per peer.
+/// other, and reports what moved: one line per peer, in this thread's language.
 async fn sync_via(node: &Node, book: &Book, args: &SyncArgs) -> Result<String> {
-    let mut lines = Vec::new();
+    sync_report(dial_all(node, book, args).await?)
+}
+
+async fn dial_all(node: &Node, book: &Book, args: &SyncArgs) -> Result<Vec<Dialled>> {
+    let mut dialled = Vec::new();
     for addr in peer::targets(node, book, args.peer.as_deref(), args.addr).await? {
         let started = Instant::now();
         let id = addr.id;
         let r = node.sync_addr(addr).await;
-        lines.push((id, r, started.elapsed()));
+        dialled.push((id, r, started.elapsed()));
     }
-    if lines.is_empty() {
-        anyhow::bail!(
-            "no peer to sync with: give --peer TICKET_OR_ID, or sync once with a device so its address is known (LAN discovery finds devices on the same network)"
-        );
+    Ok(dialled)
+}
+
+/// One line per peer synced with, or why not every peer converged.
+fn sync_report(dialled: Vec<Dialled>) -> Result<String> {
+    if dialled.is_empty() {
+        return Err(CliError::NoPeer.into());
     }
+    let peers = dialled.len();
     let mut out = String::new();
-    let mut failed = Vec::new();
-    for (id, r, took) in &lines {
+    let mut failures = Vec::new();
+    for (id, r, took) in dialled {
         match r {
-            Ok(r) if r.complete => out.push_str(&format!(
-                "synced with {}: {} (session {} ms, with connecting {} ms)\n",
-                r.peer,
-                summary(r),
-                r.elapsed.as_millis(),
-                took.as_millis()
+            Ok(r) if r.complete => out.push_str(&tr!(
+                "cli.sync.synced",
+                peer = r.peer,
+                summary = summary(&r),
+                session = r.elapsed.as_millis(),
+                total = took.as_millis()
             )),
-            Ok(r) => failed.push(format!(
-                "{}: the sync ended before both held the same data",
-                r.peer
-            )),
-            Err(e) => failed.push(format!("{id}: {e}")),
+            Ok(r) => failures.push(PeerFailure {
+                peer: r.peer,
+                why: None,
+            }),
+            Err(e) => failures.push(PeerFailure {
+                peer: id.to_string(),
+                why: Some(e),
+            }),
         }
     }
-    if lines.len() == 1 && failed.len() == 1 {
-        anyhow::bail!(
-            "{}",
-            failed[0]
-                .split_once(": ")
-                .map(|(_, e)| e)
-                .unwrap_or(&failed[0])
-        );
+    match (peers, failures.pop()) {
+        (_, None) => Ok(out),
+        (1, Some(PeerFailure { why: None, .. })) => Err(CliError::Incomplete.into()),
+        (1, Some(PeerFailure { why: Some(e), .. })) => Err(e.into()),
+        (_, Some(last)) => {
+            failures.push(last);
+            Err(CliError::NotConverged {
+                converged: peers - failures.len(),
+                peers,
+                failures,
+            }
+            .into())
+        }
     }
-    if !failed.is_empty() {
-        anyhow::bail!(
-            "converged with {} of {} peers; not with {}",
-            lines.len() - failed.len(),
-            lines.len(),
-            failed.join("; ")
-        );
-    }
-    Ok(out)
 }
 
 /// One forwarded command line: `sync` dials from serve's own node; every other command runs
@@ -306,13 +318,14 @@ async fn run_forwarded(
     node: &Node,
     data: &std::path::Path,
 ) -> Result<()> {
-    let args = match client.request().await {
-        Ok(args) => args,
+    let line = match client.request().await {
+        Ok(line) => line,
         Err(e) => {
             tracing::warn!("a forwarded command did not arrive: {e:#}");
             return Ok(());
         }
     };
+    let (args, language) = (line.args, line.language);
     let shown = args
         .iter()
         .skip(1)
@@ -325,10 +338,13 @@ async fn run_forwarded(
         Ok(super::Cli {
             command: Some(super::Command::Sync(sync)),
             ..
-        }) => sync_via(node, book, &sync).await,
+        }) => match dial_all(node, book, &sync).await {
+            Ok(dialled) => crate::i18n::in_language(language, || sync_report(dialled)),
+            Err(e) => Err(e),
+        },
         Ok(cli) => {
             let data = data.to_path_buf();
-            book.call(move |b| run_lent(b, data, cli))
+            book.call(move |b| run_lent(b, data, cli, language))
                 .await
                 .unwrap_or_else(|e| Err(e.into()))
         }

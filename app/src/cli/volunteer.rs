@@ -1,6 +1,6 @@
 //! `gridbook volunteer …`: teams, the roster, activities and the time bank.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Subcommand;
 use gridbook_model::NewVolunteer;
 use gridbook_model::ids::{ActivityId, TeamId, VolunteerId};
@@ -8,7 +8,7 @@ use gridbook_model::time::{Day, Timestamp};
 use gridbook_model::vocab::MovementKind;
 use gridbook_model::volunteer::Balance;
 
-use super::{Ctx, output};
+use super::{CliError, Ctx, output};
 
 /// `gridbook volunteer …`.
 #[derive(Debug, Subcommand)]
@@ -148,7 +148,7 @@ pub(crate) enum VolunteerCommand {
 
 fn minutes(hours: f64) -> Result<i64> {
     if !hours.is_finite() || hours.abs() > 10_000.0 {
-        bail!("{hours} is not a number of hours");
+        return Err(CliError::NotHours(hours.to_string()).into());
     }
     Ok((hours * 60.0).round() as i64)
 }
@@ -281,8 +281,7 @@ pub(super) fn run(ctx: &Ctx, cmd: VolunteerCommand) -> Result<String> {
             points,
         } => {
             let m = minutes(hours)?;
-            let m =
-                u32::try_from(m).map_err(|_| anyhow::anyhow!("hours served must be positive"))?;
+            let m = u32::try_from(m).map_err(|_| CliError::HoursNotPositive)?;
             for v in &volunteers {
                 book.record_attendance(&activity, v, m, points)?;
             }

@@ -54,7 +54,7 @@ pub(crate) enum Command {
     /// Edit a meeting's agenda, minutes or decisions.
     EditMeeting(MeetingId, AgendaEdit),
     /// Run a command line forwarded from a terminal (see `owner.rs`) and answer it.
-    Forwarded(Vec<String>, Sender<anyhow::Result<String>>),
+    Forwarded(crate::owner::CommandLine, Sender<anyhow::Result<String>>),
     /// The app is closing: stop.
     Shutdown,
     /// Work of the app's sync node on the store (`net.rs`); it is not the UI's, so it sends no
@@ -165,7 +165,9 @@ impl From<Error> for Refusal {
             Error::Transition(TransitionError::WrongStage { from, to, .. }) => {
                 Refusal::WrongStage { from, to }
             }
-            Error::Transition(TransitionError::Missing { field, .. }) => Refusal::Missing(field),
+            Error::Transition(TransitionError::Missing { field, .. }) => {
+                Refusal::Missing(field.flag())
+            }
             other => Refusal::Other(other.to_string()),
         }
     }

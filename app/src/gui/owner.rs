@@ -93,34 +93,34 @@ async fn serve(
 
 /// Reads one command line, has the worker run it, and answers.
 async fn answer(mut client: owner::Client, worker: &Sender<Command>) {
-    let args = match client.request().await {
-        Ok(args) => args,
+    let line = match client.request().await {
+        Ok(line) => line,
         Err(e) => {
             tracing::warn!("a forwarded command did not arrive: {e:#}");
             return;
         }
     };
     let (reply, answer) = channel();
-    let result = if worker.send(Command::Forwarded(args, reply)).is_err() {
-        Err(anyhow::anyhow!("the app is closing; run the command again"))
+    let result = if worker.send(Command::Forwarded(line, reply)).is_err() {
+        Err(crate::error::CliError::AppClosing.into())
     } else {
         tokio::task::spawn_blocking(move || answer.recv())
             .await
             .ok()
             .and_then(Result::ok)
-            .unwrap_or_else(|| Err(anyhow::anyhow!("the app closed before the command ran")))
+            .unwrap_or_else(|| Err(crate::error::CliError::AppClosed.into()))
     };
     client.answer(result).await;
 }
 
-/// Runs a forwarded command line on the worker's store (on the worker thread); `sync` is the
-/// Sync page's business.
+/// Runs a forwarded command line on the worker's store (on the worker thread), in its
+/// caller's language; `sync` is the Sync page's business.
 pub(super) fn run(
     book: &mut gridbook_model::Gridbook,
     data: PathBuf,
-    args: &[String],
+    line: &owner::CommandLine,
 ) -> anyhow::Result<String> {
-    crate::run_forwarded_in_app(book, data, args)
+    crate::run_forwarded_in_app(book, data, line)
 }
 
 #[cfg(all(test, unix))]

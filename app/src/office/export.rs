@@ -4,7 +4,7 @@
 //! The needs sheet has one row per row of `need list --json`, in the same order, each cell a
 //! function of that row (see `gridbook_model::ledger`).
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::ValueEnum;
 use gridbook_model::ledger::{self, Cell, LedgerRow};
 use gridbook_model::scope::Scope;
@@ -14,6 +14,7 @@ use gridbook_model::{ExportRecord, Gridbook, ledger::Places};
 use super::export_log;
 use super::id_order;
 use super::sheet::{self, Sheet};
+use crate::error::CliError;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,13 +79,13 @@ pub(crate) fn write(
     let what: Vec<What> = if what.is_empty() {
         match format {
             Format::Xlsx => ALL.to_vec(),
-            _ => bail!("--format csv writes one kind: give --what needs|meetings|volunteers|hours"),
+            _ => return Err(CliError::CsvNeedsWhat.into()),
         }
     } else {
         what.to_vec()
     };
     if format == Format::Csv && what.len() > 1 {
-        bail!("--format csv writes one kind per file: give one --what, or use --format xlsx");
+        return Err(CliError::CsvOneWhat.into());
     }
     let places = book.places()?;
     let mut sheets = Vec::new();

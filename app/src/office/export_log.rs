@@ -5,12 +5,14 @@
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use gridbook_model::doc_id::DocId;
 use gridbook_model::scope::Scope;
 use gridbook_model::summary::NeedSummary;
 use gridbook_model::{ExportRecord, Gridbook};
 use gridbook_sync::seal;
+
+use crate::error::{Doing as _, Step};
 
 /// Logs `record` (its device and time filled in by the model), encrypted to `encrypt_to`.
 pub(crate) fn log(
@@ -23,7 +25,8 @@ pub(crate) fn log(
         encrypted_to: encrypt_to.iter().map(|r| r.trim().to_string()).collect(),
         ..record
     })
-    .with_context(|| format!("wrote {}, but could not log the export", out.display()))
+    .doing(Step::LogExport(out.to_path_buf()))?;
+    Ok(())
 }
 
 /// The age recipients `given` names, each checked before anything is written.
@@ -49,7 +52,7 @@ pub(crate) fn save(out: &Path, plain: &[u8], recipients: &[seal::Recipient]) -> 
         );
         (sealed, said)
     };
-    std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(out, &bytes).doing(Step::Write(out.to_path_buf()))?;
     Ok(said)
 }
 

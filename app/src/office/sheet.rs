@@ -4,12 +4,13 @@
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use calamine::{Data, Reader as _};
 use gridbook_model::ledger::Cell;
 use gridbook_model::time::Day;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
+use crate::error::{CliError, Doing as _, Step};
 use crate::text::width;
 
 /// A table to write: a sheet of one kind of record.
@@ -43,7 +44,7 @@ pub(crate) fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>> {
         }
         let mut widths: Vec<usize> = sheet.headers.iter().map(|h| width(h)).collect();
         for (r, row) in sheet.rows.iter().enumerate() {
-            let r = u32::try_from(r + 1).context("too many rows for one sheet")?;
+            let r = u32::try_from(r + 1).doing(Step::WriteSheet)?;
             for (c, cell) in row.iter().enumerate() {
                 let w = match cell {
                     Cell::Empty => 0,
@@ -96,7 +97,9 @@ pub(crate) fn csv_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
     for row in &sheet.rows {
         w.write_record(row.iter().map(ToString::to_string))?;
     }
-    w.into_inner().context("cannot write the CSV")
+    Ok(w.into_inner()
+        .map_err(|e| e.into_error())
+        .doing(Step::WriteSheet)?)
 }
 
 /// A sheet read back: its header cells and the text of each row, with the sheet row number of
@@ -125,10 +128,7 @@ pub(crate) fn read(path: &Path, xlsx: bool, preferred: &str) -> Result<ReadSheet
     };
     let mut rows = grid.into_iter();
     let Some((_, headers)) = rows.next() else {
-        bail!(
-            "{} is empty: the first row must hold the column headers",
-            path.display()
-        );
+        return Err(CliError::EmptySheet(path.to_path_buf()).into());
     };
     Ok(ReadSheet {
         headers,
@@ -139,13 +139,8 @@ pub(crate) fn read(path: &Path, xlsx: bool, preferred: &str) -> Result<ReadSheet
 }
 
 fn read_csv(path: &Path) -> Result<Vec<(usize, Vec<String>)>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = std::str::from_utf8(&bytes).with_context(|| {
-        format!(
-            "{} is not UTF-8 text: save it from Excel as \"CSV UTF-8\"",
-            path.display()
-        )
-    })?;
+    let bytes = std::fs::read(path).doing(Step::Read(path.to_path_buf()))?;
+    let text = std::str::from_utf8(&bytes).doing(Step::NotUtf8(path.to_path_buf()))?;
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -153,26 +148,28 @@ fn read_csv(path: &Path) -> Result<Vec<(usize, Vec<String>)>> {
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record =
-            record.with_context(|| format!("{}: row {} is not CSV", path.display(), i + 1))?;
+        let record = record.doing(Step::CsvRow {
+            path: path.to_path_buf(),
+            row: i + 1,
+        })?;
         out.push((i + 1, record.iter().map(str::to_string).collect()));
     }
     Ok(out)
 }
 
 fn read_xlsx(path: &Path, preferred: &str) -> Result<Vec<(usize, Vec<String>)>> {
-    let mut book = calamine::open_workbook_auto(path)
-        .with_context(|| format!("cannot open {} as a spreadsheet", path.display()))?;
+    let mut book = calamine::open_workbook_auto(path).doing(Step::OpenSheet(path.to_path_buf()))?;
     let names = book.sheet_names();
     let name = names
         .iter()
         .find(|n| n.as_str() == preferred)
         .or(names.first())
         .cloned()
-        .with_context(|| format!("{} has no sheets", path.display()))?;
-    let range = book
-        .worksheet_range(&name)
-        .with_context(|| format!("cannot read sheet {name} of {}", path.display()))?;
+        .ok_or_else(|| CliError::EmptySheet(path.to_path_buf()))?;
+    let range = book.worksheet_range(&name).doing(Step::ReadSheet {
+        path: path.to_path_buf(),
+        sheet: name.clone(),
+    })?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     Ok(range
         .rows()

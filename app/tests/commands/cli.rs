@@ -124,6 +124,94 @@ fn a_bad_category_names_the_accepted_tokens_and_writes_nothing() {
 }
 
 #[test]
+fn a_chinese_locale_words_errors_in_chinese_and_leaves_json_and_dump_alone() {
+    let d = Device::founded();
+    let id = d.add_need();
+    let zh = |args: &[&str]| d.run_in("zh_CN.UTF-8", args);
+    let stderr = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).to_string();
+
+    // A step the command line refuses, and one the model refuses.
+    let out = zh(&["need", "advance", &id, "--to", "classified"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: 进入「分类」阶段需要 --reasonable yes|no 和 --difficulty\n"
+    );
+    let out = zh(&[
+        "need",
+        "add",
+        "--title",
+        "修灯",
+        "--category",
+        "facilities",
+        "--grid",
+        "zt-g9",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: 没有网格「zt-g9」：`gridbook directory list` 可查看网格\n"
+    );
+    let out = zh(&[
+        "need", "advance", &id, "--to", "designed", "--route", "direct",
+    ]);
+    assert!(
+        stderr(&out).starts_with(&format!("error: 民需 {id} 处于「发现」阶段")),
+        "{}",
+        stderr(&out)
+    );
+
+    // GRIDBOOK_LANGUAGE wins over the locale, both ways.
+    for (language, locale, said) in [
+        ("en", "zh_CN.UTF-8", "error: no need 'N-ABCDEF-99'"),
+        ("zh-CN", "C.UTF-8", "error: 没有民需「N-ABCDEF-99」"),
+    ] {
+        let mut command = common::command();
+        let out = common::in_locale(&mut command, locale)
+            .args(["need", "show", "N-ABCDEF-99"])
+            .env("GRIDBOOK_DATA", d.data())
+            .env("GRIDBOOK_LANGUAGE", language)
+            .bounded_output();
+        assert!(stderr(&out).starts_with(said), "{}", stderr(&out));
+    }
+
+    // Tables speak it too: headers and vocabulary in Chinese; in English as before.
+    let out = zh(&["need", "list"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.starts_with("编号") && table.contains("台账编号"),
+        "{table}"
+    );
+    assert!(
+        table.contains("发现") && !table.contains("discovered"),
+        "{table}"
+    );
+    let table = d.ok(&["need", "list"]);
+    assert!(
+        table.starts_with("ID") && table.contains("discovered"),
+        "{table}"
+    );
+    let out = zh(&["directory", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("地点") && listed.contains("社区"),
+        "{listed}"
+    );
+
+    // What scripts read is the same in every language.
+    for args in [
+        &["need", "list", "--json"][..],
+        &["status", "--json"],
+        &["directory", "list", "--json"],
+        &["dump"],
+    ] {
+        let out = zh(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), d.ok(args), "{args:?}");
+    }
+}
+
+#[test]
 fn refused_inputs_say_why_and_write_nothing() {
     let d = Device::founded();
     let id = d.add_need();

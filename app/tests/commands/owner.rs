@@ -115,6 +115,20 @@ fn commands_go_through_a_running_serve_and_answer_as_they_would_alone() {
         serve.wait_for("command"),
         "command  need add (failed, forwarded)"
     );
+    // Serve speaks English here; a caller in a Chinese locale is answered in Chinese.
+    let in_chinese = common::in_locale(&mut common::command(), "zh_CN.UTF-8")
+        .args(BAD)
+        .env("GRIDBOOK_DATA", data)
+        .env_remove("RUST_LOG")
+        .bounded_output();
+    assert_eq!(
+        String::from_utf8_lossy(&in_chinese.stderr),
+        "error: 没有网格「no-such-grid」：`gridbook directory list` 可查看网格\n"
+    );
+    assert_eq!(
+        serve.wait_for("command"),
+        "command  need add (failed, forwarded)"
+    );
     // A command line that does not parse never reaches serve: exit status 2, as always.
     assert_eq!(gridbook(data, &["need", "add"]).status.code(), Some(2));
     // A second serve on the same directory is refused at once, by the first.

@@ -25,7 +25,13 @@ impl Device {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        super::command()
+        self.run_in("C.UTF-8", args)
+    }
+
+    /// [`run`](Self::run) in the locale `locale` (`LC_ALL`).
+    pub fn run_in(&self, locale: &str, args: &[&str]) -> Output {
+        let mut command = super::command();
+        super::in_locale(&mut command, locale)
             .args(args)
             .env("GRIDBOOK_DATA", self.data())
             .env_remove("RUST_LOG")

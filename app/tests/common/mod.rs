@@ -21,13 +21,25 @@ pub fn bin() -> String {
 pub const PASSPHRASE: &str = "test passphrase 测试";
 
 /// The binary under test, given the tests' passphrase and the cheap Argon2id cost that only
-/// tests may ask for (`GRIDBOOK_KDF=tests-only`), so a store opens in microseconds.
+/// tests may ask for (`GRIDBOOK_KDF=tests-only`), so a store opens in microseconds. It speaks
+/// English whatever the machine's locale ([`in_locale`] gives it another).
 pub fn command() -> Command {
     let mut command = Command::new(bin());
     command
         .env("GRIDBOOK_PASSPHRASE", PASSPHRASE)
         .env("GRIDBOOK_KDF", "tests-only");
+    in_locale(&mut command, "C.UTF-8");
     command
+}
+
+/// Runs `command` in the locale `locale` (`LC_ALL`), with no other language setting: the
+/// command line speaks the locale's language.
+pub fn in_locale<'c>(command: &'c mut Command, locale: &str) -> &'c mut Command {
+    command
+        .env("LC_ALL", locale)
+        .env_remove("GRIDBOOK_LANGUAGE")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
 }
 
 /// Runs `gridbook ARGS` on `data` and returns what it did.

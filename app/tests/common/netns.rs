@@ -49,6 +49,8 @@ impl Netns {
             .env("GRIDBOOK_DATA", data)
             .env("GRIDBOOK_PASSPHRASE", super::PASSPHRASE)
             .env("GRIDBOOK_KDF", "tests-only")
+            .env("LC_ALL", "C.UTF-8")
+            .env_remove("GRIDBOOK_LANGUAGE")
             .env_remove("GRIDBOOK_DISCOVERY")
             .env_remove("GRIDBOOK_BIND")
             .env_remove("RUST_LOG");

@@ -11,6 +11,7 @@ use automerge::transaction::Transactable as _;
 use automerge::{ChangeHash, ObjType, ROOT, ReadDoc};
 
 use super::Gridbook;
+use crate::Field;
 use crate::access::{AccessRecord, Act, Membership, RecordBody, seen_key};
 use crate::directory::Device;
 use crate::doc_id::DocId;
@@ -133,10 +134,10 @@ impl Gridbook {
             .device(&device)
             .and_then(|d| d.revoked.as_ref())
         {
-            return Err(Error::Invalid(format!(
-                "device {device} was revoked ({}) and cannot be admitted again: give it a new key (an empty --data directory on it) and invite that",
-                r.reason
-            )));
+            return Err(Error::RevokedForGood {
+                device,
+                reason: r.reason.clone(),
+            });
         }
         self.write_record(
             &device,
@@ -152,26 +153,18 @@ impl Gridbook {
     pub fn revoke(&mut self, device: &str, reason: &str) -> Result<()> {
         let device = parse_device(device)?;
         if reason.trim().is_empty() {
-            return Err(Error::Invalid(
-                "say why the device is revoked: --reason TEXT".into(),
-            ));
+            return Err(Error::Empty(Field::RevokeReason));
         }
         if device == self.key.id_hex() {
-            return Err(Error::Invalid(
-                "a device cannot revoke itself: revoke it from another admin device".into(),
-            ));
+            return Err(Error::RevokeSelf);
         }
         let member = match self.membership()?.device(&device) {
             Some(d) if d.revoked.is_some() => {
-                return Err(Error::Invalid(format!(
-                    "device {device} is already revoked"
-                )));
+                return Err(Error::AlreadyRevoked(device));
             }
             Some(d) => d.member.clone(),
             None => {
-                return Err(Error::Invalid(format!(
-                    "device {device} is not a member of this network: `gridbook peers` lists the devices"
-                )));
+                return Err(Error::NotAMember(device));
             }
         };
         self.write_record(
@@ -188,9 +181,7 @@ impl Gridbook {
         let before = self.membership()?.clone();
         let membership = &before;
         if membership.role(&me) != Some(Role::Admin) {
-            return Err(Error::Invalid(
-                "only an office admin's device can grant or revoke: ask an admin".into(),
-            ));
+            return Err(Error::NotAdmin);
         }
         let after = membership.heads();
         let known = membership.device(device).is_some();
@@ -359,8 +350,6 @@ fn parse_device(given: &str) -> Result<String> {
     if ok {
         Ok(hex)
     } else {
-        Err(Error::Invalid(format!(
-            "{given} is not a device id: a device id is 64 hex digits (`gridbook device id` on that device prints it; `gridbook peers` lists the network's)"
-        )))
+        Err(Error::BadDeviceId(given.to_string()))
     }
 }

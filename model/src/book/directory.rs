@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::ids::{MemberId, check_code};
 use crate::store::tables::meta;
 use crate::vocab::Role;
+use crate::{Field, RecordKind};
 
 /// The four levels of places.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,14 +110,10 @@ impl Gridbook {
     /// its first admin, using this device.
     pub fn init_network(&mut self, subdistrict: &str, person: &str) -> Result<MemberId> {
         if subdistrict.trim().is_empty() || person.trim().is_empty() {
-            return Err(Error::Invalid(
-                "founding a network needs the subdistrict's name and your name".into(),
-            ));
+            return Err(Error::Empty(Field::Founding));
         }
         if self.doc(&DocId::Directory)?.is_some() {
-            return Err(Error::Invalid(
-                "this device already belongs to a network; use another --data directory to found a new one".into(),
-            ));
+            return Err(Error::AlreadyInNetwork);
         }
         let now = self.now();
         let device_hex = self.key.id_hex();
@@ -190,12 +187,9 @@ impl Gridbook {
     ) -> Result<String> {
         let code = check_code(code)?;
         if name.trim().is_empty() {
-            return Err(Error::Invalid(format!("a {} needs a name", kind.word())));
+            return Err(Error::Empty(Field::PlaceName(kind)));
         }
         let name = name.trim().to_string();
-        let need_parent = |what: &str| {
-            Error::Invalid(format!("a {} is added in a {what}: give --in", kind.word()))
-        };
         let (id, record) = match kind {
             PlaceKind::Community => (
                 code.clone(),
@@ -205,15 +199,14 @@ impl Gridbook {
                 }),
             ),
             PlaceKind::Courtyard => {
-                let community =
-                    self.resolve_community(parent.ok_or_else(|| need_parent("community"))?)?;
+                let community = self.resolve_community(parent.ok_or(Error::NoParent { kind })?)?;
                 (
                     format!("{community}-{code}"),
                     PlaceRecord::Courtyard(Courtyard { community, name }),
                 )
             }
             PlaceKind::Grid => {
-                let parent = parent.ok_or_else(|| need_parent("community or courtyard"))?;
+                let parent = parent.ok_or(Error::NoParent { kind })?;
                 let (community, courtyard) = match self.resolve_community(parent) {
                     Ok(c) => (c, None),
                     Err(_) => {
@@ -232,7 +225,7 @@ impl Gridbook {
                 )
             }
             PlaceKind::Building => {
-                let (grid, _) = self.resolve_grid(parent.ok_or_else(|| need_parent("grid"))?)?;
+                let (grid, _) = self.resolve_grid(parent.ok_or(Error::NoParent { kind })?)?;
                 (
                     format!("{grid}-{code}"),
                     PlaceRecord::Building(Building { grid, name }),
@@ -252,10 +245,10 @@ impl Gridbook {
                         .map_err(|e| Error::malformed("directory", e))?
                         .is_some()
                     {
-                        return Err(Error::Invalid(format!(
-                            "{} {key} already exists",
-                            kind.word()
-                        )));
+                        return Err(Error::PlaceExists {
+                            kind,
+                            id: key.clone(),
+                        });
                     }
                     let k = key.as_str();
                     match &record {
@@ -303,13 +296,9 @@ impl Gridbook {
                     .map_err(|e| Error::malformed("directory", e))?;
                 Ok((matches.remove(0), v))
             }
-            0 => Err(Error::NotFound {
-                kind: kind.word(),
-                id: given.to_string(),
-                hint: format!(": `gridbook directory list` shows the {}", kind.table()),
-            }),
+            0 => Err(Error::not_found(kind.into(), given)),
             _ => Err(Error::Ambiguous {
-                kind: kind.word(),
+                kind: kind.into(),
                 given: given.to_string(),
                 matches: matches.join(", "),
             }),
@@ -350,10 +339,11 @@ impl Gridbook {
         if let Some(g) = grid
             && b.grid != g
         {
-            return Err(Error::Invalid(format!(
-                "building {id} is in grid {}, not {g}",
-                b.grid
-            )));
+            return Err(Error::NotInGrid {
+                building: id,
+                grid: b.grid,
+                given: g.to_string(),
+            });
         }
         Ok(id)
     }
@@ -361,7 +351,7 @@ impl Gridbook {
     /// Adds a member (a person who uses Gridbook) with a role.
     pub fn add_member(&mut self, name: &str, role: Role) -> Result<MemberId> {
         if name.trim().is_empty() {
-            return Err(Error::Invalid("a member needs a name".into()));
+            return Err(Error::Empty(Field::MemberName));
         }
         let member = Member {
             name: name.trim().to_string(),
@@ -384,7 +374,7 @@ impl Gridbook {
         let doc = self.directory()?;
         let members = map_at(doc, ROOT, "members", "directory")?;
         if doc.get(&members, id.as_str()).ok().flatten().is_none() {
-            return Err(Error::not_found("member", id));
+            return Err(Error::not_found(RecordKind::Member, id));
         }
         hydrate_prop(doc, &members, id.as_str()).map_err(|e| Error::malformed("directory", e))
     }
@@ -403,13 +393,9 @@ impl Gridbook {
             .collect();
         match matches.as_slice() {
             [one] => Ok(one.parse()?),
-            [] => Err(Error::NotFound {
-                kind: "member",
-                id: given.to_string(),
-                hint: ": `gridbook directory list` shows the members".into(),
-            }),
+            [] => Err(Error::not_found(RecordKind::Member, given)),
             many => Err(Error::Ambiguous {
-                kind: "member",
+                kind: RecordKind::Member,
                 given: given.to_string(),
                 matches: many
                     .iter()

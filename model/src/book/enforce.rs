@@ -38,6 +38,8 @@ use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::vocab::Role;
 
+use super::why_ignored::{Part, WhyIgnored};
+
 /// A change that is kept but ignored when reading.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Ignored {
@@ -52,7 +54,7 @@ pub struct Ignored {
     /// What was done, as committed.
     pub what: String,
     /// Why it is ignored.
-    pub why: String,
+    pub why: WhyIgnored,
 }
 
 /// The outcome of checking a document at some heads, under some membership.
@@ -130,7 +132,7 @@ impl Gridbook {
                     return true;
                 }
                 let why = if m.deps.iter().any(|d| accepted.get(d) == Some(&false)) {
-                    Some("it builds on an ignored change".to_string())
+                    Some(WhyIgnored::BuildsOnIgnored)
                 } else {
                     why_ignored(&loaded.doc, doc_id, membership, &signatures, m)
                 };
@@ -241,9 +243,9 @@ impl Gridbook {
         &mut self,
         doc_id: &DocId,
         change: &automerge::Change,
-    ) -> Option<String> {
+    ) -> Option<WhyIgnored> {
         if self.refresh_access().is_err() {
-            return Some("this device cannot read its directory".into());
+            return Some(WhyIgnored::Unreadable);
         }
         let loaded = self.docs.get(doc_id)?;
         let doc = loaded
@@ -368,14 +370,12 @@ fn why_ignored(
     membership: &Membership,
     signatures: &Signatures,
     m: &automerge::ChangeMetadata<'_>,
-) -> Option<String> {
+) -> Option<WhyIgnored> {
     if signatures.is_valid_signature(&m.hash) {
         return None;
     }
     if m.actor.as_ref() != &genesis_actor(doc_id) && !signatures.signs(&m.hash) {
-        return Some(
-            "it is not signed by the device its actor names (written by an altered client, or its signature has not arrived yet)".into(),
-        );
+        return Some(WhyIgnored::Unsigned);
     }
     judge(doc, doc_id, membership, &m.actor, m.seq, &m.hash)
 }
@@ -388,13 +388,11 @@ fn judge(
     actor: &ActorId,
     seq: u64,
     hash: &ChangeHash,
-) -> Option<String> {
+) -> Option<WhyIgnored> {
     if *actor == genesis_actor(doc_id) {
         // Only the first change every device writes alike, not anything else with its actor.
         let genesis = super::genesis(doc_id).ok().map(|d| d.get_heads());
-        return (genesis.as_deref() != Some(&[*hash][..])).then(|| {
-            "it claims the document's first change's actor but is not that change".into()
-        });
+        return (genesis.as_deref() != Some(&[*hash][..])).then_some(WhyIgnored::FalseGenesis);
     }
     let device = device_of(actor);
     // A derived actor numbers its changes apart from the device's own: records count them
@@ -403,12 +401,12 @@ fn judge(
     let suffix = data_encoding::HEXLOWER.encode(bytes.get(32..).unwrap_or_default());
     let key = crate::access::seen_key(&doc_id.to_string(), &suffix);
     match membership.standing(&device, &key, seq) {
-        Standing::Stranger => Some("its device holds no valid grant in this network".into()),
-        Standing::Revoked => Some("its device had been revoked".into()),
+        Standing::Stranger => Some(WhyIgnored::Stranger),
+        Standing::Revoked => Some(WhyIgnored::Revoked),
         Standing::Role(Role::Admin) => None,
         Standing::Role(role) => allowed(doc, doc_id, role, hash)
             .err()
-            .map(|part| format!("a {} may not change {part}", role.token())),
+            .map(|part| WhyIgnored::RoleMayNot { role, part }),
     }
 }
 
@@ -418,7 +416,7 @@ fn allowed(
     doc_id: &DocId,
     role: Role,
     hash: &ChangeHash,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Part> {
     let ok = match (doc_id, role) {
         (DocId::Needs { .. }, Role::GridWorker) => true,
         (DocId::Needs { .. }, Role::Facilitator) => {
@@ -434,7 +432,7 @@ fn allowed(
     if ok {
         Ok(())
     } else {
-        Err(format!("{} documents", doc_id.kind()))
+        Err(Part::Documents(doc_id.clone()))
     }
 }
 
@@ -445,9 +443,9 @@ fn directory_parts(
     doc: &Automerge,
     hash: &ChangeHash,
     role: Role,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Part> {
     let Some(change) = doc.get_change_by_hash(hash) else {
-        return Err("the directory".into());
+        return Err(Part::Directory);
     };
     let author = device_of(change.actor_id());
     for op in change.decode().operations {
@@ -462,10 +460,7 @@ fn directory_parts(
             || (part == "residents" && role == Role::GridWorker)
             || (part == EXPORTS && own_export(&op, &author));
         if !fine {
-            return Err(format!(
-                "the directory's {}",
-                if part.is_empty() { "root" } else { &part }
-            ));
+            return Err(Part::DirectoryPart(part));
         }
     }
     Ok(())

@@ -13,6 +13,7 @@ use automerge::{Change, ObjId};
 use super::Gridbook;
 use super::directory::hydrate_map;
 use super::needs::need_obj;
+use crate::RecordKind;
 use crate::directory::{Device, Member};
 use crate::error::{Error, Result};
 use crate::ids::NeedId;
@@ -41,7 +42,7 @@ impl Gridbook {
         let names = self.device_names()?;
         let doc = self
             .doc(&doc_id)?
-            .ok_or_else(|| Error::not_found("document", &doc_id))?;
+            .ok_or_else(|| Error::not_found(RecordKind::Document, &doc_id))?;
         let obj = need_obj(doc, id)?;
         Ok(doc
             .get_changes(&[])

@@ -16,6 +16,7 @@ use crate::meeting::{
 use crate::summary::{self, MeetingSummary, Row};
 use crate::time::Day;
 use crate::vocab::{Choice, MeetingLevel};
+use crate::{Field, RecordKind};
 
 /// A meeting to hold.
 #[derive(Debug, Clone)]
@@ -139,7 +140,7 @@ pub(crate) fn rows_of_doc(doc: &Automerge, doc_id: &DocId) -> Result<Vec<Row>> {
     )])
 }
 
-fn entry_at<D: Read>(doc: &D, table: &str, key: &str, kind: &'static str) -> Result<ObjId> {
+fn entry_at<D: Read>(doc: &D, table: &str, key: &str, kind: RecordKind) -> Result<ObjId> {
     let obj = map_at(doc, ROOT, table, "meeting")?;
     match ReadDoc::get(doc, &obj, key).map_err(|e| Error::malformed("meeting", e))? {
         Some((automerge::Value::Object(_), id)) => Ok(id),
@@ -155,7 +156,7 @@ impl Gridbook {
     /// Creates a meeting; returns its id.
     pub fn create_meeting(&mut self, new: NewMeeting) -> Result<MeetingId> {
         if new.title.trim().is_empty() {
-            return Err(Error::Invalid("a meeting needs a title".into()));
+            return Err(Error::Empty(Field::MeetingTitle));
         }
         let community = self.resolve_community(&new.community)?;
         let grid = match &new.grid {
@@ -203,11 +204,7 @@ impl Gridbook {
     ) -> Result<R> {
         let doc_id = DocId::Meeting(id.clone());
         if self.doc(&doc_id)?.is_none() {
-            return Err(Error::NotFound {
-                kind: "meeting",
-                id: id.to_string(),
-                hint: ": `gridbook meeting list` shows the meetings on this device".into(),
-            });
+            return Err(Error::not_found(RecordKind::Meeting, id));
         }
         self.op(|book| {
             book.edit(&doc_id, &message, |tx, ids| {
@@ -250,7 +247,7 @@ impl Gridbook {
         need: Option<&NeedId>,
     ) -> Result<TopicId> {
         if title.trim().is_empty() {
-            return Err(Error::Invalid("a topic needs a title".into()));
+            return Err(Error::Empty(Field::TopicTitle));
         }
         if let Some(n) = need {
             self.need(n)?;
@@ -272,11 +269,9 @@ impl Gridbook {
     /// Sends a topic this level cannot settle up to the next level; returns that level.
     pub fn escalate_topic(&mut self, meeting: &MeetingId, topic: &TopicId) -> Result<MeetingLevel> {
         let level = self.meeting(meeting)?.meeting.level;
-        let above = level.above().ok_or_else(|| {
-            Error::Invalid("the deliberation hall is the top level: a topic it cannot settle is solved jointly".into())
-        })?;
+        let above = level.above().ok_or(Error::TopLevel)?;
         self.edit_meeting(meeting, format!("escalate {topic} to {above}"), |tx, _| {
-            let obj = entry_at(tx, "topics", topic.as_str(), "topic")?;
+            let obj = entry_at(tx, "topics", topic.as_str(), RecordKind::Topic)?;
             tx.put(&obj, "escalated_to", above.token()).map_err(am)?;
             Ok(above)
         })
@@ -285,7 +280,7 @@ impl Gridbook {
     /// Marks a topic settled at this meeting.
     pub fn settle_topic(&mut self, meeting: &MeetingId, topic: &TopicId) -> Result<()> {
         self.edit_meeting(meeting, format!("settle {topic}"), |tx, _| {
-            let obj = entry_at(tx, "topics", topic.as_str(), "topic")?;
+            let obj = entry_at(tx, "topics", topic.as_str(), RecordKind::Topic)?;
             tx.put(&obj, "settled", true).map_err(am)
         })
     }
@@ -323,7 +318,7 @@ impl Gridbook {
         two_thirds: bool,
     ) -> Result<MotionId> {
         if text.trim().is_empty() {
-            return Err(Error::Invalid("a motion needs its text".into()));
+            return Err(Error::Empty(Field::MotionText));
         }
         let motion = Motion {
             text: text.trim().to_string(),
@@ -334,7 +329,7 @@ impl Gridbook {
         };
         self.edit_meeting(meeting, "add motion".into(), |tx, ids| {
             if let Some(t) = topic {
-                entry_at(tx, "topics", t.as_str(), "topic")?;
+                entry_at(tx, "topics", t.as_str(), RecordKind::Topic)?;
             }
             let id = ids.next(MotionId::new);
             let motions = map_at(tx, ROOT, "motions", "meeting")?;
@@ -358,7 +353,7 @@ impl Gridbook {
             meeting,
             format!("{resident} votes {choice} on {motion}"),
             |tx, _| {
-                let obj = entry_at(tx, "motions", motion.as_str(), "motion")?;
+                let obj = entry_at(tx, "motions", motion.as_str(), RecordKind::Motion)?;
                 let ballots = map_at(tx, obj, "ballots", "meeting")?;
                 tx.put(&ballots, resident.as_str(), choice.token())
                     .map_err(am)?;
@@ -387,7 +382,7 @@ impl Gridbook {
             meeting,
             format!("{count} hands {choice} on {motion}"),
             |tx, _| {
-                let obj = entry_at(tx, "motions", motion.as_str(), "motion")?;
+                let obj = entry_at(tx, "motions", motion.as_str(), RecordKind::Motion)?;
                 let counts = map_at(tx, obj, "counts", "meeting")?;
                 tx.put(&counts, choice.token(), u64::from(count))
                     .map_err(am)
@@ -403,7 +398,7 @@ impl Gridbook {
         motion: Option<&MotionId>,
     ) -> Result<DecisionId> {
         if text.trim().is_empty() {
-            return Err(Error::Invalid("a decision needs its text".into()));
+            return Err(Error::Empty(Field::DecisionText));
         }
         let decision = Decision {
             text: text.trim().to_string(),
@@ -412,7 +407,7 @@ impl Gridbook {
         };
         self.edit_meeting(meeting, "add decision".into(), |tx, ids| {
             if let Some(m) = motion {
-                entry_at(tx, "motions", m.as_str(), "motion")?;
+                entry_at(tx, "motions", m.as_str(), RecordKind::Motion)?;
             }
             let id = ids.next(DecisionId::new);
             let decisions = map_at(tx, ROOT, "decisions", "meeting")?;
@@ -431,7 +426,7 @@ impl Gridbook {
         due: Option<Day>,
     ) -> Result<NoteId> {
         if text.trim().is_empty() {
-            return Err(Error::Invalid("a follow-up action needs its text".into()));
+            return Err(Error::Empty(Field::FollowUpText));
         }
         let action = FollowUp {
             text: text.trim().to_string(),
@@ -440,7 +435,7 @@ impl Gridbook {
             done: false,
         };
         self.edit_meeting(meeting, "add follow-up".into(), |tx, ids| {
-            let obj = entry_at(tx, "decisions", decision.as_str(), "decision")?;
+            let obj = entry_at(tx, "decisions", decision.as_str(), RecordKind::Decision)?;
             let actions = map_at(tx, obj, "actions", "meeting")?;
             let id = ids.next(NoteId::new);
             reconcile_prop(tx, &actions, id.as_str(), &action).map_err(am)?;
@@ -453,7 +448,7 @@ impl Gridbook {
         let doc_id = DocId::Meeting(id.clone());
         let doc = self
             .doc(&doc_id)?
-            .ok_or_else(|| Error::not_found("meeting", id))?;
+            .ok_or_else(|| Error::not_found(RecordKind::Meeting, id))?;
         hydrate_meeting(doc, &doc_id)
     }
 

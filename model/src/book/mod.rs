@@ -21,6 +21,7 @@ mod residents;
 pub mod signing;
 mod sync;
 mod volunteers;
+mod why_ignored;
 mod write;
 
 use std::collections::{HashMap, HashSet};
@@ -29,6 +30,7 @@ use std::path::Path;
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ObjType, ROOT, ReadDoc};
 
+use crate::RecordKind;
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
 use crate::ids::{DeviceTag, MemberId};
@@ -47,6 +49,7 @@ pub use meetings::{MeetingView, MotionView, NewMeeting};
 pub use needs::{NeedEdit, NewNeed, Recorded};
 pub use residents::NewResident;
 pub use volunteers::{ACTIVITY, ActivitySummary, NewVolunteer, VolunteerView};
+pub use why_ignored::{Part, WhyIgnored};
 use write::Loaded;
 
 /// This device's identity: an ed25519 key, kept in the store. Its public key is the device id
@@ -249,10 +252,7 @@ impl Gridbook {
         passphrase: &Passphrase,
     ) -> Result<Gridbook> {
         if data_dir.join(crate::store::STORE_FILE).exists() {
-            return Err(Error::Invalid(format!(
-                "{} already holds a Gridbook store; choose an empty --data directory",
-                data_dir.display()
-            )));
+            return Err(Error::StoreExists(data_dir.to_path_buf()));
         }
         let store = Store::open(data_dir, true, passphrase)?;
         store.write(device_identity(secret))?;
@@ -285,7 +285,7 @@ impl Gridbook {
             (None, None) if store.doc_ids()?.is_empty() => {
                 let mut secret = [0u8; 32];
                 getrandom::fill(&mut secret).map_err(|e| {
-                    Error::Invalid(format!("this system has no source of randomness: {e}"))
+                    StoreError::Key(crate::store::crypt::CryptError::NoRandomness(e.to_string()))
                 })?;
                 store.write(device_identity(secret))?;
                 (secret, 1)
@@ -471,7 +471,7 @@ impl Gridbook {
             let loaded = book
                 .docs
                 .get_mut(doc_id)
-                .ok_or_else(|| Error::not_found("document", doc_id))?;
+                .ok_or_else(|| Error::not_found(RecordKind::Document, doc_id))?;
             let heads = loaded.doc.get_heads();
             // `merge` answers with the new heads, not the new changes: count those after it.
             loaded

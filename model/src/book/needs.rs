@@ -19,6 +19,7 @@ use crate::need::{Need, ProgressNote, Transition, plan_transition};
 use crate::summary::{self, NeedSummary, Row};
 use crate::time::{Day, Timestamp};
 use crate::vocab::{Category, Claimant, CloseReason, Level, ProjectKind, Route, Source, Stage};
+use crate::{Field, RecordKind};
 
 /// What a grid worker records at the door.
 #[derive(Debug, Clone)]
@@ -141,7 +142,7 @@ pub(crate) fn need_obj<D: Read>(doc: &D, id: &NeedId) -> Result<ObjId> {
     let needs = map_at(doc, ROOT, "needs", "needs")?;
     match ReadDoc::get(doc, &needs, id.as_str()).map_err(|e| Error::malformed("needs", e))? {
         Some((automerge::Value::Object(_), obj)) => Ok(obj),
-        _ => Err(Error::not_found("need", id)),
+        _ => Err(Error::not_found(RecordKind::Need, id)),
     }
 }
 
@@ -220,13 +221,11 @@ impl Gridbook {
             let mut buildings = BTreeMap::new();
             for (i, mut new) in news.into_iter().enumerate() {
                 if new.title.trim().is_empty() {
-                    return Err(Error::Invalid(
-                        "a need needs a title: say in a line what is needed".into(),
-                    ));
+                    return Err(Error::Empty(Field::NeedTitle));
                 }
                 new.title = new.title.trim().to_string();
                 if let Some(p) = &new.phone {
-                    new.phone = Some(crate::need::normalize_phone(p).map_err(Error::Invalid)?);
+                    new.phone = Some(crate::need::normalize_phone(p)?);
                 }
                 if !grids.contains_key(&new.grid) {
                     let (grid_id, grid) = book.resolve_grid(&new.grid)?;
@@ -354,11 +353,7 @@ impl Gridbook {
     pub(super) fn need_doc(&self, id: &NeedId) -> Result<DocId> {
         let row = self
             .summary_row(summary::NEED, id.as_str())?
-            .ok_or_else(|| Error::NotFound {
-                kind: "need",
-                id: id.to_string(),
-                hint: ": `gridbook need list` shows the needs on this device".into(),
-            })?;
+            .ok_or_else(|| Error::not_found(RecordKind::Need, id))?;
         let s: NeedSummary =
             serde_json::from_slice(&row).map_err(|e| Error::malformed("summaries", e))?;
         s.doc
@@ -371,7 +366,7 @@ impl Gridbook {
         let doc_id = self.need_doc(id)?;
         let doc = self
             .doc(&doc_id)?
-            .ok_or_else(|| Error::not_found("document", &doc_id))?;
+            .ok_or_else(|| Error::not_found(RecordKind::Document, &doc_id))?;
         hydrate_need(doc, id)
     }
 
@@ -380,7 +375,7 @@ impl Gridbook {
         let doc_id = self.need_doc(id)?;
         let doc = self
             .doc(&doc_id)?
-            .ok_or_else(|| Error::not_found("document", &doc_id))?;
+            .ok_or_else(|| Error::not_found(RecordKind::Document, &doc_id))?;
         let obj = need_obj(doc, id)?;
         Ok(crate::conflict::conflicts(doc, &obj))
     }
@@ -438,7 +433,7 @@ impl Gridbook {
     /// a value given resolves a conflict on that field).
     pub fn edit_need_fields(&mut self, id: &NeedId, edit: &NeedEdit) -> Result<()> {
         if edit.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
-            return Err(Error::Invalid("a need's title cannot be empty".into()));
+            return Err(Error::Empty(Field::NeedTitle));
         }
         self.edit_need(id, format!("edit {id}"), |tx, obj, _, _| {
             if let Some(t) = &edit.title {
@@ -465,16 +460,16 @@ impl Gridbook {
     /// Adds a progress note to a need being carried out.
     pub fn add_progress(&mut self, id: &NeedId, text: &str) -> Result<()> {
         if text.trim().is_empty() {
-            return Err(Error::Invalid("a progress note needs some text".into()));
+            return Err(Error::Empty(Field::ProgressNote));
         }
         let by = self.member()?;
         let at = self.now();
         self.edit_need(id, format!("progress on {id}"), |tx, obj, need, ids| {
             if need.stage != Stage::Implementing {
-                return Err(Error::Invalid(format!(
-                    "need {id} is {}: progress is noted while it is implementing",
-                    need.stage
-                )));
+                return Err(Error::NotImplementing {
+                    need: id.clone(),
+                    stage: need.stage,
+                });
             }
             let progress = map_at(tx, obj.clone(), "progress", "needs")?;
             let key = ids.next(NoteId::new);

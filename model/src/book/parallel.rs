@@ -12,6 +12,7 @@ use automerge::transaction::{CommitOptions, Transaction};
 
 use super::write::{Loaded, Staged};
 use super::{DeviceKey, Gridbook, IdSource};
+use crate::RecordKind;
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
 use crate::summary::Row;
@@ -66,8 +67,8 @@ impl<F> Job<F> {
         ) {
             // Automerge rolled a failed transaction back; the document is as it was.
             Err(failure) => Err(failure.error),
-            Ok(_) if self.ids.next > self.ids_end => Err(Error::Invalid(format!(
-                "internal error: an edit of {} took more ids than it reserved",
+            Ok(_) if self.ids.next > self.ids_end => Err(Error::Internal(format!(
+                "an edit of {} took more ids than it reserved",
                 self.doc
             ))),
             Ok(success) => {
@@ -102,8 +103,8 @@ impl Gridbook {
         let mut seen = HashSet::new();
         for edit in &edits {
             if !seen.insert(edit.doc.clone()) {
-                return Err(Error::Invalid(format!(
-                    "internal error: document {} edited twice in one parallel edit",
+                return Err(Error::Internal(format!(
+                    "document {} edited twice in one parallel edit",
                     edit.doc
                 )));
             }
@@ -115,7 +116,7 @@ impl Gridbook {
             let loaded = self
                 .docs
                 .remove(&edit.doc)
-                .ok_or_else(|| Error::not_found("document", &edit.doc))?;
+                .ok_or_else(|| Error::not_found(RecordKind::Document, &edit.doc))?;
             let ids = IdSource {
                 tag: self.ids.tag.clone(),
                 next: self.ids.next,

@@ -13,6 +13,7 @@ use crate::directory::{Building, Resident};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
 use crate::ids::ResidentId;
+use crate::{Field, RecordKind};
 
 /// A resident to enter in the register.
 #[derive(Debug, Clone, Default)]
@@ -57,7 +58,7 @@ impl Gridbook {
     /// Enters a resident in the register.
     pub fn add_resident(&mut self, new: NewResident) -> Result<ResidentId> {
         if new.name.trim().is_empty() {
-            return Err(Error::Invalid("a resident needs a name".into()));
+            return Err(Error::Empty(Field::ResidentName));
         }
         let (grid, building) = match (&new.building, &new.grid) {
             (Some(b), g) => {
@@ -71,9 +72,7 @@ impl Gridbook {
             }
             (None, Some(g)) => (self.resolve_grid(g)?.0, None),
             (None, None) => {
-                return Err(Error::Invalid(
-                    "a resident is entered with --building or --grid".into(),
-                ));
+                return Err(Error::ResidentNowhere);
             }
         };
         let (_, grid_rec) = self.resolve_grid(&grid)?;
@@ -86,7 +85,7 @@ impl Gridbook {
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
             {
-                Some(p) => Some(crate::need::normalize_phone(p).map_err(Error::Invalid)?),
+                Some(p) => Some(crate::need::normalize_phone(p)?),
                 None => None,
             },
             community: grid_rec.community,
@@ -113,11 +112,7 @@ impl Gridbook {
         let doc = self.directory()?;
         let residents = map_at(doc, ROOT, "residents", "directory")?;
         if doc.get(&residents, id.as_str()).ok().flatten().is_none() {
-            return Err(Error::NotFound {
-                kind: "resident",
-                id: id.to_string(),
-                hint: ": `gridbook resident list` shows the register".into(),
-            });
+            return Err(Error::not_found(RecordKind::Resident, id));
         }
         hydrate_prop(doc, &residents, id.as_str()).map_err(|e| Error::malformed("directory", e))
     }
@@ -131,17 +126,16 @@ impl Gridbook {
     /// on everything under `duplicate` counts for `into`, on every device.
     pub fn merge_resident(&mut self, duplicate: &ResidentId, into: &ResidentId) -> Result<()> {
         if duplicate == into {
-            return Err(Error::Invalid(
-                "a resident cannot be merged into itself".into(),
-            ));
+            return Err(Error::MergeIntoItself);
         }
         self.resident(duplicate)?;
         // Merge into whoever `into` stands for now, so merges never form chains or cycles.
         let into = &self.canonical_resident(into)?;
         if into == duplicate {
-            return Err(Error::Invalid(format!(
-                "{duplicate} and {into} are already the same resident"
-            )));
+            return Err(Error::AlreadyMerged {
+                duplicate: duplicate.clone(),
+                into: into.clone(),
+            });
         }
         self.op(|book| {
             book.edit(

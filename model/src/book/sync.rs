@@ -9,6 +9,7 @@ use automerge::sync::{Capability, Message, State, SyncDoc};
 use automerge::{ActorId, Automerge};
 
 use super::{Gridbook, Loaded, encode_heads};
+use crate::RecordKind;
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
 use crate::store::WriteBatch;
@@ -81,7 +82,7 @@ impl Gridbook {
         let loaded = self
             .docs
             .get(doc)
-            .ok_or_else(|| Error::not_found("document", doc))?;
+            .ok_or_else(|| Error::not_found(RecordKind::Document, doc))?;
         // Automerge 0.12 sends its whole saved document instead of the changes the peer lacks
         // whenever those are over a third of the document's changes (`generate_sync_message`
         // in its sync.rs), whatever their size. A document made of a few big commits (a bulk
@@ -126,7 +127,7 @@ impl Gridbook {
             let loaded = book
                 .docs
                 .get_mut(doc)
-                .ok_or_else(|| Error::not_found("document", doc))?;
+                .ok_or_else(|| Error::not_found(RecordKind::Document, doc))?;
             let heads = loaded.doc.get_heads();
             book.touched.insert(doc.clone());
             // Work on a copy of the state: a refused message leaves the caller's state as it was.
@@ -134,10 +135,9 @@ impl Gridbook {
             loaded
                 .doc
                 .receive_sync_message(&mut next, message)
-                .map_err(|e| {
-                    Error::Invalid(format!(
-                        "the peer sent a sync message for {doc} that does not apply: {e}"
-                    ))
+                .map_err(|e| Error::BadSyncMessage {
+                    doc: doc.to_string(),
+                    detail: e.to_string(),
                 })?;
             // A signature alone is no edit to report, but it may make one count: store it and
             // recompute the rows all the same.
@@ -203,9 +203,9 @@ fn check_blooms(doc: &DocId, message: &Message) -> Result<()> {
             _ => true,
         };
         if bad {
-            return Err(Error::Invalid(format!(
-                "the peer sent a sync message for {doc} with a malformed summary of its changes"
-            )));
+            return Err(Error::BadSyncSummary {
+                doc: doc.to_string(),
+            });
         }
     }
     Ok(())

@@ -14,6 +14,7 @@ use crate::summary::{self, Row, VolunteerSummary};
 use crate::time::Day;
 use crate::vocab::MovementKind;
 use crate::volunteer::{Activity, Balance, Movement, Team, Volunteer, attendance_key};
+use crate::{Field, RecordKind};
 
 /// A volunteer to add to a community's roster.
 #[derive(Debug, Clone)]
@@ -134,7 +135,7 @@ impl Gridbook {
         parent: Option<&TeamId>,
     ) -> Result<TeamId> {
         if name.trim().is_empty() {
-            return Err(Error::Invalid("a team needs a name".into()));
+            return Err(Error::Empty(Field::TeamName));
         }
         let community = self.resolve_community(community)?;
         let doc_id = DocId::Roster { community };
@@ -148,7 +149,7 @@ impl Gridbook {
                 if let Some(p) = parent
                     && ReadDoc::get(tx, &teams, p.as_str()).map_err(am)?.is_none()
                 {
-                    return Err(Error::not_found("team", p));
+                    return Err(Error::not_found(RecordKind::Team, p));
                 }
                 let id = ids.next(TeamId::new);
                 reconcile_prop(tx, &teams, id.as_str(), &team).map_err(am)?;
@@ -169,7 +170,7 @@ impl Gridbook {
     /// Adds a volunteer to a community's roster.
     pub fn add_volunteer(&mut self, new: NewVolunteer) -> Result<VolunteerId> {
         if new.name.trim().is_empty() {
-            return Err(Error::Invalid("a volunteer needs a name".into()));
+            return Err(Error::Empty(Field::VolunteerName));
         }
         let community = self.resolve_community(&new.community)?;
         let doc_id = DocId::Roster {
@@ -192,7 +193,7 @@ impl Gridbook {
                 if let Some(t) = &new.team {
                     let teams = map_at(tx, ROOT, "teams", "roster")?;
                     if ReadDoc::get(tx, &teams, t.as_str()).map_err(am)?.is_none() {
-                        return Err(Error::not_found("team", t));
+                        return Err(Error::not_found(RecordKind::Team, t));
                     }
                 }
                 let id = ids.next(VolunteerId::new);
@@ -207,11 +208,7 @@ impl Gridbook {
     fn volunteer_summary(&self, id: &VolunteerId) -> Result<VolunteerSummary> {
         let row = self
             .summary_row(summary::VOLUNTEER, id.as_str())?
-            .ok_or_else(|| Error::NotFound {
-                kind: "volunteer",
-                id: id.to_string(),
-                hint: ": `gridbook volunteer list` shows the roster".into(),
-            })?;
+            .ok_or_else(|| Error::not_found(RecordKind::Volunteer, id))?;
         serde_json::from_slice(&row).map_err(|e| Error::malformed("summaries", e))
     }
 
@@ -225,13 +222,13 @@ impl Gridbook {
         place: Option<&str>,
     ) -> Result<ActivityId> {
         if title.trim().is_empty() {
-            return Err(Error::Invalid("an activity needs a title".into()));
+            return Err(Error::Empty(Field::ActivityTitle));
         }
         let community = self.resolve_community(community)?;
         if let Some(t) = team
             && !self.teams(&community)?.contains_key(t.as_str())
         {
-            return Err(Error::not_found("team", t));
+            return Err(Error::not_found(RecordKind::Team, t));
         }
         let doc_id = DocId::Timebank {
             community,
@@ -270,18 +267,12 @@ impl Gridbook {
         points: u32,
     ) -> Result<()> {
         if minutes == 0 || minutes > 24 * 60 {
-            return Err(Error::Invalid(format!(
-                "{minutes} minutes is not a service time: give 1 to 1440"
-            )));
+            return Err(Error::ServiceTime(minutes));
         }
         self.volunteer_summary(volunteer)?;
         let row = self
             .summary_row(ACTIVITY, activity.as_str())?
-            .ok_or_else(|| Error::NotFound {
-                kind: "activity",
-                id: activity.to_string(),
-                hint: ": `gridbook volunteer activities` lists them".into(),
-            })?;
+            .ok_or_else(|| Error::not_found(RecordKind::Activity, activity))?;
         let summary: ActivitySummary =
             serde_json::from_slice(&row).map_err(|e| Error::malformed("summaries", e))?;
         let doc_id: DocId = summary
@@ -331,19 +322,13 @@ impl Gridbook {
         let v = self.volunteer_summary(volunteer)?;
         match kind {
             MovementKind::Earn => {
-                return Err(Error::Invalid(
-                    "hours are earned by attending an activity: record the attendance".into(),
-                ));
+                return Err(Error::EarnedByAttending);
             }
             MovementKind::Redeem if minutes < 0 || points < 0 || (minutes == 0 && points == 0) => {
-                return Err(Error::Invalid(
-                    "a redemption spends a positive number of hours or points".into(),
-                ));
+                return Err(Error::RedeemNothing);
             }
             MovementKind::Correct if note.trim().is_empty() => {
-                return Err(Error::Invalid(
-                    "a correction needs a note saying why".into(),
-                ));
+                return Err(Error::Empty(Field::CorrectionNote));
             }
             _ => {}
         }

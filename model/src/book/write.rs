@@ -6,6 +6,7 @@ use automerge::transaction::{CommitOptions, Transactable, Transaction};
 use automerge::{ActorId, Automerge, ROOT, ReadDoc as _};
 
 use super::{Gridbook, IdSource, encode_heads, genesis, map_at};
+use crate::RecordKind;
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
 use crate::store::WriteBatch;
@@ -115,7 +116,7 @@ impl Gridbook {
         let loaded = self
             .docs
             .get_mut(doc_id)
-            .ok_or_else(|| Error::not_found("document", doc_id))?;
+            .ok_or_else(|| Error::not_found(RecordKind::Document, doc_id))?;
         let heads = loaded.doc.get_heads();
         let ids = &mut self.ids;
         // With ignored changes present, write on the accepted view, so this edit never depends
@@ -158,10 +159,10 @@ impl Gridbook {
             && let Some(why) = self.judge_own(doc_id, &change)
         {
             // Returning the error drops this operation's edits (see `op`).
-            return Err(Error::Refused(format!(
-                "{why}: this device's change would be ignored by every device. An office admin can change this device's role with `gridbook grant {} --role ROLE`",
-                self.key.id_hex()
-            )));
+            return Err(Error::Refused {
+                why,
+                device: self.key.id_hex(),
+            });
         }
         self.checked_through(doc_id);
         self.stage_changes(doc_id, &heads);

@@ -24,6 +24,8 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::words::Words;
+
 /// Bytes of a nonce.
 const NONCE: usize = 24;
 /// Bytes of an Argon2 salt.
@@ -63,6 +65,17 @@ pub enum CryptError {
     #[error("this system has no source of randomness: {0}")]
     NoRandomness(String),
 }
+
+crate::worded!(CryptError {
+    CryptError::WrongPassphrase => Words::new("error.crypt.wrong_passphrase"),
+        example: CryptError::WrongPassphrase;
+    CryptError::Damaged(what) => Words::new("error.crypt.damaged").arg("detail", what),
+        example: CryptError::Damaged("the lock's checksum");
+    CryptError::EmptyPassphrase => Words::new("error.crypt.empty_passphrase"),
+        example: CryptError::EmptyPassphrase;
+    CryptError::NoRandomness(detail) => Words::new("error.crypt.no_randomness").arg("detail", detail),
+        example: CryptError::NoRandomness("getrandom: unsupported".into());
+});
 
 /// Argon2id's cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::crypt::CryptError;
+use crate::words::Words;
 
 /// Why the store could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +93,51 @@ pub enum StoreError {
         source: std::io::Error,
     },
 }
+
+crate::worded!(StoreError {
+    StoreError::Missing(path) => Words::new("error.store.missing").arg("path", path.display()),
+        example: StoreError::Missing("/data".into());
+    StoreError::NotAStore(path) => Words::new("error.store.not_a_store").arg("path", path.display()),
+        example: StoreError::NotAStore("/data/gridbook.redb".into());
+    StoreError::Corrupt { path, detail } => Words::new("error.store.corrupt")
+            .arg("path", path.display())
+            .arg("detail", detail),
+        example: StoreError::Corrupt {
+            path: "/data/gridbook.redb".into(),
+            detail: "bad page".into(),
+        };
+    StoreError::InUse(path) => Words::new("error.store.in_use").arg("path", path.display()),
+        example: StoreError::InUse("/data/gridbook.redb".into());
+    StoreError::NewerFormat { found, supported } => Words::new("error.store.newer_format")
+            .arg("found", found)
+            .arg("supported", supported),
+        example: StoreError::NewerFormat { found: 9, supported: 6 };
+    StoreError::BadDocument { doc, detail } => Words::new("error.store.bad_document")
+            .arg("doc", doc)
+            .arg("detail", detail),
+        example: StoreError::BadDocument { doc: "directory".into(), detail: "bad chunk".into() };
+    StoreError::WrongPassphrase(path) =>
+        Words::new("error.store.wrong_passphrase").arg("path", path.display()),
+        example: StoreError::WrongPassphrase("/data/gridbook.redb".into());
+    StoreError::Unencrypted { path, schema } => Words::new("error.store.unencrypted")
+            .arg("path", path.display())
+            .arg("schema", schema),
+        example: StoreError::Unencrypted { path: "/data/gridbook.redb".into(), schema: 3 };
+    StoreError::Unsigned { path, schema } => Words::new("error.store.unsigned")
+            .arg("path", path.display())
+            .arg("schema", schema),
+        example: StoreError::Unsigned { path: "/data/gridbook.redb".into(), schema: 4 };
+    StoreError::Key(e) => e.words(), example: StoreError::Key(CryptError::EmptyPassphrase);
+    StoreError::Storage(e) => Words::new("error.store.storage").arg("detail", e),
+        example: StoreError::Storage(redb::Error::TransactionInProgress);
+    StoreError::Dir { path, source } => Words::new("error.store.dir")
+            .arg("path", path.display())
+            .arg("detail", source),
+        example: StoreError::Dir {
+            path: "/data".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+});
 
 macro_rules! from_redb {
     ($($t:ty),*) => {$(

@@ -104,3 +104,51 @@ impl SessionError {
         }
     }
 }
+
+/// The words of [`SessionError`], for the app and the command line.
+mod words {
+    use gridbook_model::words::Words;
+
+    use super::{FrameError, MAX_ROUNDS_PER_DOC, SessionError};
+
+    gridbook_model::worded!(SessionError {
+        SessionError::Frame(e) => e.words(), example: SessionError::Frame(FrameError::Oversize(1 << 30));
+        SessionError::Version { ours, theirs } => Words::new("error.sync.session.version")
+                .arg("ours", ours)
+                .arg("theirs", theirs),
+            example: SessionError::Version { ours: 3, theirs: 4 };
+        SessionError::Network { ours, theirs } => Words::new("error.sync.session.network")
+                .arg("ours", ours)
+                .arg("theirs", theirs),
+            example: SessionError::Network { ours: "k7q2zd".into(), theirs: "w3x9aa".into() };
+        SessionError::WrongDevice { claimed, authenticated } => Words::new("error.sync.session.wrong_device")
+                .arg("claimed", claimed)
+                .arg("authenticated", authenticated),
+            example: SessionError::WrongDevice { claimed: "ab12".into(), authenticated: "cd34".into() };
+        SessionError::Unexpected { expected, got } => Words::new("error.sync.session.unexpected")
+                .arg("expected", expected)
+                .arg("got", got),
+            example: SessionError::Unexpected { expected: "hello", got: "docs" };
+        SessionError::BadDocument { doc, detail } => Words::new("error.sync.session.bad_document")
+                .arg("doc", doc)
+                .arg("detail", detail),
+            example: SessionError::BadDocument { doc: "directory".into(), detail: "bad chunk".into() };
+        SessionError::NoProgress(doc) => Words::new("error.sync.session.no_progress")
+                .arg("doc", doc)
+                .arg("rounds", MAX_ROUNDS_PER_DOC),
+            example: SessionError::NoProgress("directory".into());
+        SessionError::PeerAborted(reason) => Words::new("error.sync.session.peer_aborted").arg("reason", reason),
+            example: SessionError::PeerAborted("the peer's store is locked".into());
+        SessionError::Diverged => Words::new("error.sync.session.diverged"), example: SessionError::Diverged;
+        SessionError::BadTree(detail) => Words::new("error.sync.session.bad_tree").arg("detail", detail),
+            example: SessionError::BadTree("a bucket out of range".into());
+        SessionError::Panicked { frame, detail } => Words::new("error.sync.session.panicked")
+                .arg("frame", frame)
+                .arg("detail", detail),
+            example: SessionError::Panicked { frame: "docs", detail: "index out of bounds".into() };
+        SessionError::Store(e) => e.words(), example: SessionError::Store(gridbook_model::Error::NoNetwork);
+        SessionError::Ended => Words::new("error.sync.session.ended"), example: SessionError::Ended;
+        SessionError::NotAMember(device) => Words::new("error.sync.session.not_a_member").arg("device", device),
+            example: SessionError::NotAMember("ab12".into());
+    });
+}

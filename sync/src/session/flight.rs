@@ -137,7 +137,7 @@ impl Session {
             Ok(new)
         });
         let new = new.map_err(|e| match e {
-            gridbook_model::Error::Invalid(detail) => SessionError::BadDocument {
+            gridbook_model::Error::BadSyncMessage { detail, .. } => SessionError::BadDocument {
                 doc: bad.unwrap_or_default(),
                 detail,
             },

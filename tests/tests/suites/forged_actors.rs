@@ -5,7 +5,7 @@
 use automerge::transaction::{CommitOptions, Transactable as _};
 use automerge::{ROOT, ReadDoc as _};
 use gridbook_model::vocab::Category;
-use gridbook_model::{DocId, NewNeed, signing};
+use gridbook_model::{DocId, NewNeed, WhyIgnored, signing};
 use gridbook_tests::office::{Office, assert_untouched, retitle};
 
 #[test]
@@ -85,11 +85,11 @@ fn changes_written_as_another_device_or_as_the_genesis_are_ignored_everywhere() 
         assert_eq!(ignored.len(), 4, "device {i}: {ignored:#?}");
         let unsigned = ignored
             .iter()
-            .filter(|x| x.why.contains("not signed"))
+            .filter(|x| x.why == WhyIgnored::Unsigned)
             .count();
         let genesis = ignored
             .iter()
-            .filter(|x| x.why.contains("first change"))
+            .filter(|x| x.why == WhyIgnored::FalseGenesis)
             .count();
         assert_eq!((unsigned, genesis), (3, 1), "device {i}: {ignored:#?}");
         assert_eq!(ignored.iter().filter(|x| x.device == founder).count(), 2);

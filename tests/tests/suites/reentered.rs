@@ -7,7 +7,7 @@
 
 use gridbook_model::ids::NeedId;
 use gridbook_model::vocab::{Category, Role};
-use gridbook_model::{Gridbook, NeedEdit, NewNeed};
+use gridbook_model::{Gridbook, NeedEdit, NewNeed, WhyIgnored};
 use gridbook_tests::{founded_office, granted_device, sync_all};
 
 fn title(t: &str) -> NeedEdit {
@@ -115,7 +115,7 @@ fn a_revoked_device_writing_as_a_derived_actor_is_ignored() {
     let ignored = office.ignored_changes().unwrap();
     assert_eq!(ignored.len(), 1, "{ignored:#?}");
     assert_eq!(ignored[0].device, lost.device().id_hex());
-    assert_eq!(ignored[0].why, "its device had been revoked");
+    assert_eq!(ignored[0].why, WhyIgnored::Revoked);
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn a_derived_actor_edit_made_before_its_device_was_revoked_still_counts_and_one_
         assert!(
             ignored
                 .iter()
-                .any(|i| i.device == worker_id && i.why == "its device had been revoked"),
+                .any(|i| i.device == worker_id && i.why == WhyIgnored::Revoked),
             "{ignored:#?}"
         );
     }
