@@ -229,6 +229,9 @@ pub(crate) enum CliError {
     /// An invite that nobody used in time.
     #[error("the invite expired before a device joined")]
     InviteExpired,
+    /// The app joined a network, but its first sync did not finish.
+    #[error("joined, but the first sync did not finish: press sync now")]
+    JoinedUnsynced,
     /// `join` on the data directory `serve` runs on.
     #[error(
         "gridbook serve runs on this data directory, which already belongs to a network: join with another --data directory"
@@ -412,6 +415,11 @@ fn cause_arg(cause: &(dyn std::error::Error + 'static)) -> Arg {
     }
 }
 
+/// The words of the first error in `e`'s chain that has words (they say its causes too).
+pub(crate) fn words_of_chain(e: &anyhow::Error) -> Option<Words> {
+    e.chain().find_map(words_of)
+}
+
 /// The error on one line in `language`: the words of the first error in its chain that has
 /// words (they say its causes too), after whatever wraps it; a cause with no words in its own
 /// text. What `main` prints after `error: `, and what an owner answers a forwarded command.
@@ -566,6 +574,8 @@ gridbook_model::worded!(CliError {
             CliError::Rejected { file: "needs.csv".into(), cells: 2, rows: 1 },
             CliError::Rejected { file: "needs.csv".into(), cells: 3, rows: 2 };
     CliError::InviteExpired => Words::new("cli.error.invite_expired"), example: CliError::InviteExpired;
+    CliError::JoinedUnsynced => Words::new("cli.error.joined_unsynced"),
+        example: CliError::JoinedUnsynced;
     CliError::JoinServed => Words::new("cli.error.join_served"), example: CliError::JoinServed;
     CliError::AlreadyJoined { subdistrict, network } => Words::new("cli.error.already_joined")
             .arg("subdistrict", subdistrict)

@@ -10,9 +10,10 @@ use gridbook_model::conflict::Conflict;
 use gridbook_model::ids::{
     ActivityId, MeetingId, MemberId, MotionId, NeedId, ResidentId, VolunteerId,
 };
-use gridbook_model::need::{Need, Transition, TransitionError};
+use gridbook_model::need::{Need, NeedField, Transition, TransitionError};
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::vocab::Choice;
+use gridbook_model::words::Words;
 use gridbook_model::{
     DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewNeed, Resident,
 };
@@ -143,7 +144,7 @@ pub(crate) enum Origin {
     General,
 }
 
-/// A refusal or failure, in words for the person at the screen.
+/// A refusal or failure, for the page to word in the app's language.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Refusal {
     /// A step was asked of a need at another stage.
@@ -153,10 +154,12 @@ pub(crate) enum Refusal {
         /// Where it was asked to go.
         to: gridbook_model::vocab::Stage,
     },
-    /// A field the step needs is empty.
-    Missing(&'static str),
-    /// Anything else, in the model's words.
-    Other(String),
+    /// A field the step needs is empty (the page names it by its form's label).
+    Missing(NeedField),
+    /// Anything else, as the model, the store or the office words it.
+    Said(Words),
+    /// A failure with no words of its own, in its own text.
+    Failed(String),
 }
 
 impl From<Error> for Refusal {
@@ -165,10 +168,17 @@ impl From<Error> for Refusal {
             Error::Transition(TransitionError::WrongStage { from, to, .. }) => {
                 Refusal::WrongStage { from, to }
             }
-            Error::Transition(TransitionError::Missing { field, .. }) => {
-                Refusal::Missing(field.flag())
-            }
-            other => Refusal::Other(other.to_string()),
+            Error::Transition(TransitionError::Missing { field, .. }) => Refusal::Missing(field),
+            other => Refusal::Said(other.words()),
+        }
+    }
+}
+
+impl From<&anyhow::Error> for Refusal {
+    fn from(e: &anyhow::Error) -> Self {
+        match crate::error::words_of_chain(e) {
+            Some(words) => Refusal::Said(words),
+            None => Refusal::Failed(format!("{e:#}")),
         }
     }
 }

@@ -160,7 +160,9 @@ impl GridbookApp {
         for c in commands {
             match &self.net {
                 Some(net) => net.send(c),
-                None => self.net_event(&net::NetEvent::Failed(tr!("sync.off"))),
+                None => self.net_event(&net::NetEvent::Failed(messages::Refusal::Said(
+                    gridbook_model::words::Words::new("sync.off"),
+                ))),
             }
         }
     }
@@ -295,7 +297,7 @@ impl GridbookApp {
         let mut app = GridbookApp::new(ctx, data_dir, passphrase, state);
         match crate::peer::options_from_env() {
             Ok(options) => app.start_network(ctx, options, crate::peer::dial_every_from_env()),
-            Err(e) => app.net_event(&net::NetEvent::StartFailed(format!("{e:#}"))),
+            Err(e) => app.net_event(&net::NetEvent::StartFailed(messages::Refusal::from(&e))),
         }
         app
     }

@@ -31,7 +31,8 @@ use gridbook_sync::node::{Node, NodeEvent, NodeOptions};
 use gridbook_sync::{Book, Report};
 use tokio::sync::{mpsc, oneshot};
 
-use super::messages::{Command, StoreJob};
+use super::messages::{Command, Refusal, StoreJob};
+use crate::error::CliError;
 use crate::peer::{self, Peer, runtime};
 
 /// What the UI asks of the node.
@@ -58,7 +59,7 @@ pub(crate) struct PeerOutcome {
     /// The peer's device id.
     pub device: String,
     /// What moved, or why it failed.
-    pub result: Result<Report, String>,
+    pub result: Result<Report, Refusal>,
 }
 
 /// What the node tells the UI.
@@ -72,7 +73,7 @@ pub(crate) enum NetEvent {
         addrs: Vec<SocketAddr>,
     },
     /// The node could not start: syncing is off until the app restarts.
-    StartFailed(String),
+    StartFailed(Refusal),
     /// A "sync now" is under way: `done` of `peers` peers finished.
     Syncing {
         /// The peers being dialled.
@@ -96,9 +97,9 @@ pub(crate) enum NetEvent {
     /// A device paired through an invite (its id), or why a pairing failed.
     Paired(Result<String, String>),
     /// This device joined a network (its subdistrict), or why it could not.
-    Joined(Result<String, String>),
+    Joined(Result<String, Refusal>),
     /// A command failed before it reached the network.
-    Failed(String),
+    Failed(Refusal),
 }
 
 /// The UI's handle on the node's thread.
@@ -175,7 +176,7 @@ fn run(
 ) {
     let rt = match runtime() {
         Ok(rt) => rt,
-        Err(e) => return send(NetEvent::StartFailed(format!("{e:#}"))),
+        Err(e) => return send(NetEvent::StartFailed(Refusal::from(&e))),
     };
     let (book, mut jobs) = Book::channel();
     let _ = worker.send(Command::WatchedBy(jobs.notifier()));
@@ -207,7 +208,7 @@ fn run(
         .relay_can_change();
         let mut peer = match Peer::start(book.clone(), options, dial_every).await {
             Ok(peer) => peer,
-            Err(e) => return send(NetEvent::StartFailed(format!("{e:#}"))),
+            Err(e) => return send(NetEvent::StartFailed(Refusal::from(&e))),
         };
         send(NetEvent::Started {
             id: hex(peer.node().id().as_bytes()),
@@ -249,7 +250,7 @@ async fn obey(node: &Node, book: &Book, command: NetCommand, send: &dyn Fn(NetEv
             let outcomes = sync_now(node, book, send).await;
             match outcomes {
                 Ok(outcomes) => send(NetEvent::Synced(outcomes)),
-                Err(e) => send(NetEvent::Failed(format!("{e:#}"))),
+                Err(e) => send(NetEvent::Failed(Refusal::from(&e))),
             }
         }
         NetCommand::Invite { member, role } => {
@@ -262,13 +263,13 @@ async fn obey(node: &Node, book: &Book, command: NetCommand, send: &dyn Fn(NetEv
                     role: stored.role,
                     expires_at: Timestamp(stored.expires_at),
                 }),
-                Ok(Err(e)) => send(NetEvent::Failed(e.to_string())),
-                Err(e) => send(NetEvent::Failed(e.to_string())),
+                Ok(Err(e)) => send(NetEvent::Failed(Refusal::Said(e.words()))),
+                Err(e) => send(NetEvent::Failed(Refusal::Said(e.words()))),
             }
         }
         NetCommand::Join(ticket) => {
             let joined = join(node, book, ticket.trim()).await;
-            send(NetEvent::Joined(joined.map_err(|e| format!("{e:#}"))));
+            send(NetEvent::Joined(joined.map_err(|e| Refusal::from(&e))));
         }
         NetCommand::UseRelay(relay) => match relay.map(|url| url.parse()).transpose() {
             Ok(relay) => {
@@ -301,7 +302,7 @@ async fn sync_now(
             // Kept open afterwards: from then on each side pushes its edits at once.
             .sync_live(addr.clone())
             .await
-            .map_err(|e| e.to_string());
+            .map_err(|e| Refusal::Said(e.words()));
         tracing::info!(peer = %device, ms = started.elapsed().as_millis() as u64, ok = result.is_ok(), "sync now");
         outcomes.push(PeerOutcome { device, result });
         send(NetEvent::Syncing {
@@ -328,7 +329,7 @@ async fn join(node: &Node, book: &Book, ticket: &str) -> anyhow::Result<String> 
         .sync_addr(ticket.endpoint.endpoint_addr().clone())
         .await?;
     if !report.complete {
-        anyhow::bail!("joined, but the first sync did not finish: press sync now");
+        return Err(CliError::JoinedUnsynced.into());
     }
     let member = grant.member.clone();
     book.call(move |b| -> gridbook_model::Result<()> { b.set_member(&member.parse()?) })

@@ -254,3 +254,15 @@ fn english_runs_find_three_words_and_spare_ids_and_urls() {
     assert!(english_runs("台账号 ZT-2611-K7Q2ZD-0012，中继 https://relay.example.cn").is_empty());
     assert!(english_runs("Needs 民需 two words").is_empty());
 }
+
+/// Fails when the screen shows a run of three English words: what a Chinese screen must not.
+pub(crate) fn assert_speaks_chinese(h: &Harness<'_, TestApp>) {
+    let english: Vec<String> = texts_on_screen(h)
+        .iter()
+        .flat_map(|t| english_runs(t))
+        .collect();
+    assert!(
+        english.is_empty(),
+        "English on a Chinese screen: {english:?}"
+    );
+}

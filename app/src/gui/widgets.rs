@@ -3,6 +3,8 @@
 
 use egui::{Response, TextEdit, Ui};
 
+use gridbook_model::need::NeedField;
+
 use super::messages::Refusal;
 use crate::i18n::{tr, vocab};
 
@@ -67,25 +69,29 @@ pub(super) fn big_button(ui: &mut Ui, text: impl Into<String>) -> bool {
 
 /// A refusal in the current language.
 pub(super) fn refusal_text(refusal: &Refusal) -> String {
-    let reason = match refusal {
+    tr!("common.refused", reason = said(refusal))
+}
+
+/// What went wrong, in the current language, with no "refused" before it.
+pub(super) fn said(refusal: &Refusal) -> String {
+    match refusal {
         Refusal::WrongStage { from, to } => {
             tr!("refused.wrong_stage", from = vocab(*from), to = vocab(*to))
         }
-        Refusal::Missing(field) => tr!("refused.missing", field = field_label(field)),
-        Refusal::Other(text) => text.clone(),
-    };
-    tr!("common.refused", reason = reason)
+        Refusal::Missing(field) => tr!("refused.missing", field = field_label(*field)),
+        Refusal::Said(words) => crate::words::say(words),
+        Refusal::Failed(text) => text.clone(),
+    }
 }
 
-/// The form label of a field the model names by its command-line flag.
-fn field_label(flag: &str) -> String {
-    if flag.starts_with("--claimant-name") {
-        tr!("form.claimant_name")
-    } else if flag.starts_with("--evaluation") {
-        tr!("form.evaluation")
-    } else if flag.starts_with("--kind") {
-        tr!("form.project_kind")
-    } else {
-        flag.to_string()
+/// The form label of a field a step needs.
+fn field_label(field: NeedField) -> String {
+    match field {
+        NeedField::ClaimantName => tr!("form.claimant_name"),
+        NeedField::Evaluation => tr!("form.evaluation"),
+        NeedField::ProjectKind => tr!("form.project_kind"),
+        NeedField::DuplicateOf => tr!("form.duplicate_of"),
+        // A field the model names later: its words say what it is.
+        other => crate::words::say(&other.words()),
     }
 }

@@ -191,7 +191,8 @@ const LEDGER_HEADERS: [&str; 15] = [
 
 #[test]
 fn the_xlsx_ledger_has_the_rows_of_need_list_in_the_office_order() {
-    let data = demo();
+    let demo = demo();
+    let data: &Path = &demo;
     let out = scratch();
     let file = out.path().join("台账.xlsx");
     let said = ok(
@@ -246,7 +247,8 @@ fn the_xlsx_ledger_has_the_rows_of_need_list_in_the_office_order() {
 
 #[test]
 fn the_csv_ledger_has_a_bom_and_the_same_cells_as_the_xlsx_one() {
-    let data = demo();
+    let demo = demo();
+    let data: &Path = &demo;
     let out = scratch();
     let csv_file = out.path().join("zt.csv");
     let xlsx_file = out.path().join("zt.xlsx");
@@ -320,7 +322,8 @@ fn fresh_network_like(data: &Path) -> tempfile::TempDir {
 
 #[test]
 fn importing_an_exported_ledger_into_a_fresh_network_reproduces_it() {
-    let data = demo();
+    let demo = demo();
+    let data: &Path = &demo;
     let out = scratch();
     let exported = out.path().join("ledger.xlsx");
     let path = exported.to_str().unwrap();
@@ -444,7 +447,8 @@ fn a_wrong_row_rejects_the_whole_file_naming_row_and_column() {
 
 #[test]
 fn residents_and_volunteers_import_from_sheets() {
-    let data = demo();
+    let demo = demo();
+    let data: &Path = &demo;
     let fresh = fresh_network_like(data);
     let f = fresh.path();
     let out = scratch();
@@ -540,7 +544,8 @@ fn exported_doc(data: &Path, doc: &str, dir: &Path) -> PathBuf {
 #[test]
 fn an_automerge_export_loads_from_bytes_alone_and_matches_dump() {
     use automerge::ReadDoc as _;
-    let data = demo();
+    let demo = demo();
+    let data: &Path = &demo;
     let dump = json(data, &["dump"]);
     let out = scratch();
     for doc_id in [

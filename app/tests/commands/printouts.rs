@@ -4,11 +4,14 @@
 
 use crate::common;
 use common::{demo, json, ok, scratch};
+use std::path::Path;
+
 use serde_json::Value;
 
 #[test]
 fn the_report_counts_what_need_list_shows() {
-    let data = demo();
+    let demo = demo();
+    let data: &Path = &demo;
     let listed = json(data, &["need", "list", "--json"]);
     let needs: Vec<&Value> = listed
         .as_array()
@@ -71,7 +74,8 @@ fn the_report_counts_what_need_list_shows() {
 
 #[test]
 fn the_public_notice_names_no_one_and_the_sign_in_sheet_lists_who_came() {
-    let data = demo();
+    let demo = demo();
+    let data: &Path = &demo;
     let out = scratch();
     let notice = out.path().join("公示.html");
     ok(

@@ -183,15 +183,35 @@ pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
 }
 
 /// The demo network at scale 1, made once per test binary; tests only read it (and log
-/// their exports in its directory, so no test compares its dump across others' work).
-pub fn demo() -> &'static Path {
+/// their exports in its directory, so no test compares its dump across others' work). One
+/// test at a time holds it: the suites that share it run in one binary, and each of their
+/// commands would otherwise wait on the others' for the store's lock.
+pub fn demo() -> Demo {
     static DEMO: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DEMO.get_or_init(|| {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = DEMO.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temporary directory");
         ok(dir.path(), &["demo", "--scale", "1"]);
         dir
-    })
-    .path()
+    });
+    Demo {
+        path: dir.path(),
+        _turn: turn,
+    }
+}
+
+/// The shared demo network's directory, held by one test until it is dropped.
+pub struct Demo {
+    path: &'static Path,
+    _turn: std::sync::MutexGuard<'static, ()>,
+}
+
+impl std::ops::Deref for Demo {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.path
+    }
 }
 
 /// A new empty directory.

@@ -6,7 +6,7 @@ use egui::Ui;
 
 use crate::gui::messages::{Command, Refusal};
 use crate::gui::net::NetCommand;
-use crate::gui::widgets::{big_button, text_area, text_field};
+use crate::gui::widgets::{big_button, said, text_area, text_field};
 use crate::i18n::tr;
 
 use crate::gui::data::Data;
@@ -35,9 +35,9 @@ impl FirstRunView {
     }
 
     /// Joining finished: on success the directory arrives and the app proper opens.
-    pub(crate) fn joined(&mut self, result: Result<String, String>) {
+    pub(crate) fn joined(&mut self, result: Result<String, Refusal>) {
         self.joining = false;
-        self.join_error = result.err();
+        self.join_error = result.err().map(|e| said(&e));
     }
 
     /// Draws the page.
@@ -140,6 +140,7 @@ mod tests {
         tap(&mut h, "创建网络");
         settle(&mut h);
         assert!(h.query_by_label_contains("街道名称和您的姓名").is_some());
+        crate::gui::testing::assert_speaks_chinese(&h);
         type_into(&mut h, "您的姓名", "王芳");
         tap(&mut h, "创建网络");
         settle(&mut h);

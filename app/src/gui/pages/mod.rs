@@ -33,7 +33,7 @@ pub(crate) fn all() -> Vec<Box<dyn Page>> {
 
 #[cfg(test)]
 mod tests {
-    use crate::gui::testing::{Fixture, english_runs, settle, tap, texts_on_screen};
+    use crate::gui::testing::{Fixture, assert_speaks_chinese, settle, tap};
 
     #[test]
     fn every_page_speaks_chinese() {
@@ -44,11 +44,7 @@ mod tests {
         for title in &titles {
             tap(&mut h, title);
             settle(&mut h);
-            let english: Vec<String> = texts_on_screen(&h)
-                .iter()
-                .flat_map(|t| english_runs(t))
-                .collect();
-            assert!(english.is_empty(), "{title} shows English: {english:?}");
+            assert_speaks_chinese(&h);
         }
     }
 }

@@ -306,6 +306,7 @@ mod tests {
         tap(&mut h, "保存");
         settle(&mut h);
         assert!(h.query_by_label_contains("请写一句需求").is_some());
+        crate::gui::testing::assert_speaks_chinese(&h);
         drop(h);
         assert!(fx.with_book(|book| book.need_summaries()).is_empty());
     }

@@ -12,8 +12,9 @@ use gridbook_sync::Report;
 use gridbook_sync::peers::PeerView;
 
 use crate::gui::data::Data;
+use crate::gui::messages::Refusal;
 use crate::gui::net::{NetCommand, NetEvent, PeerOutcome};
-use crate::gui::widgets::{big_button, chip};
+use crate::gui::widgets::{big_button, chip, said};
 use crate::i18n::{tr, vocab};
 
 use crate::gui::messages::Command;
@@ -81,7 +82,7 @@ impl SyncView {
                 false
             }
             NetEvent::StartFailed(e) => {
-                self.node = NodeStatus::Failed(e);
+                self.node = NodeStatus::Failed(said(&e));
                 false
             }
             NetEvent::Syncing { peers, done } => {
@@ -130,9 +131,9 @@ impl SyncView {
             }
             NetEvent::Failed(e) => {
                 if matches!(self.run, Some(SyncRun::Running { .. })) {
-                    self.run = Some(SyncRun::Failed(e));
+                    self.run = Some(SyncRun::Failed(said(&e)));
                 } else {
-                    self.invite_error = Some(e);
+                    self.invite_error = Some(said(&e));
                 }
                 false
             }
@@ -428,7 +429,7 @@ fn peer_name(data: &Data, device: &str) -> String {
     }
 }
 
-fn outcome_line(peer: &str, result: &Result<Report, String>) -> String {
+fn outcome_line(peer: &str, result: &Result<Report, Refusal>) -> String {
     match result {
         Ok(r) if r.complete => tr!(
             "sync.peer_done",
@@ -439,7 +440,7 @@ fn outcome_line(peer: &str, result: &Result<Report, String>) -> String {
             ms = r.elapsed.as_millis()
         ),
         Ok(_) => tr!("sync.peer_incomplete", peer = peer),
-        Err(e) => tr!("sync.peer_failed", peer = peer, error = e),
+        Err(e) => tr!("sync.peer_failed", peer = peer, error = said(e)),
     }
 }
 

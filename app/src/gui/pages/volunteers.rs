@@ -418,6 +418,7 @@ mod tests {
         tap(&mut h, "新增活动");
         settle(&mut h);
         assert!(h.query_by_label_contains("活动需要一个名称").is_some());
+        crate::gui::testing::assert_speaks_chinese(&h);
         type_into(&mut h, "活动名称", "敬老院探访");
         tap(&mut h, "新增活动");
         settle(&mut h);

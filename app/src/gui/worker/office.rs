@@ -28,10 +28,7 @@ impl State {
     ) {
         match self.write_export(query, what, format) {
             Ok(wrote) => send(Event::Exported(wrote)),
-            Err(e) => send(Event::Refused(
-                Origin::Reports,
-                Refusal::Other(format!("{e:#}")),
-            )),
+            Err(e) => send(Event::Refused(Origin::Reports, Refusal::from(&e))),
         }
     }
 

@@ -229,10 +229,11 @@ mod tests {
         let fx = Fixture::new();
         let mut h = fx.harness_with(|s| s.page = crate::gui::pages::meetings::ID.into());
         settle(&mut h);
-        // An empty topic is refused in the model's words; nothing is written.
+        // An empty topic is refused in the model's words, in Chinese; nothing is written.
         tap(&mut h, "添加议题");
         settle(&mut h);
-        assert!(h.query_by_label_contains("a topic needs a title").is_some());
+        assert!(h.query_by_label_contains("议题需要标题").is_some());
+        crate::gui::testing::assert_speaks_chinese(&h);
         type_into(&mut h, "新议题", "电动车充电桩");
         tap(&mut h, "添加议题");
         settle(&mut h);

@@ -1,5 +1,5 @@
 //! UI tests of the needs view (kept apart from `needs.rs` for its length).
-use crate::gui::testing::{Fixture, settle, tap, type_into};
+use crate::gui::testing::{Fixture, assert_speaks_chinese, settle, tap, type_into};
 use egui_kittest::kittest::Queryable;
 use gridbook_model::vocab::Stage;
 
@@ -24,6 +24,7 @@ fn a_need_moves_through_all_five_steps_from_the_detail_panel() {
         h.query_by_label_contains("未保存").is_some(),
         "a step with a choice left unmade is refused in words"
     );
+    assert_speaks_chinese(&h);
     tap(&mut h, "是");
     tap(&mut h, "中");
     tap(&mut h, "下一步：分类");
