@@ -8,8 +8,8 @@
 //! - `tree` finds which documents differ without listing every one when that knowledge runs
 //!   out: both sides walk a tree of bucket digests (by SHA-256 of the document id) down to the
 //!   buckets that differ.
-//! - [`wire`] defines the frames: a 4-byte length prefix with a hard cap ([`wire::MAX_FRAME`])
-//!   and a postcard-encoded [`wire::Frame`].
+//! - `wire` defines the frames: a 4-byte length prefix with a hard cap (16 MiB) and a
+//!   postcard-encoded frame.
 //! - [`node`] is the thin iroh adapter: an endpoint that never touches the internet, a
 //!   connection hook that refuses devices the directory does not list, and the actor that owns
 //!   the store.
@@ -29,9 +29,17 @@ pub mod seal;
 mod session;
 mod transport;
 mod tree;
+// The frames' types are for Gridbook's own tests and fuzz targets (`test-support`, see
+// sync/Cargo.toml); a transport only moves the bytes a `Session` returns.
+#[cfg(feature = "test-support")]
 pub mod wire;
+#[cfg(not(feature = "test-support"))]
+mod wire;
 
 pub use actor::{Book, BookGone, Job, Jobs, Notifier};
-pub use pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN, PairFrame};
+#[cfg(feature = "test-support")]
+pub use pairing::PairFrame;
+pub use pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN};
 pub use session::{CHUNK, Report, Session, SessionError, Side, Step, manifest, manifest_digest};
 pub use tree::LEAF;
+pub use wire::{Digest, FrameError};

@@ -270,7 +270,7 @@ impl Session {
     pub fn open(book: &mut Gridbook, peer: [u8; 32]) -> Result<Session, SessionError> {
         let mut session = Session::new(book, Side::Dialer, peer)?;
         session.hello = Some(session.hello(book)?);
-        if known::agreed_before(book, &session.peer_hex)? {
+        if book.agreed_with(&session.peer_hex)? {
             session.offer(book, Offered::SinceAgreed)?;
         }
         session.opening = true;
@@ -517,7 +517,7 @@ impl Session {
         }
         if self.peer_documents == Some(0) {
             self.offer(book, Offered::Everything)?;
-        } else if self.offered == Offered::Nothing && known::agreed_before(book, &self.peer_hex)? {
+        } else if self.offered == Offered::Nothing && book.agreed_with(&self.peer_hex)? {
             self.offer(book, Offered::SinceAgreed)?;
         }
         self.speak();

@@ -5,7 +5,6 @@
 pub mod actor_index;
 pub mod crash_disk;
 pub mod data;
-pub mod decoders;
 pub mod naive;
 pub mod net;
 pub mod office;
