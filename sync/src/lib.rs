@@ -16,6 +16,8 @@
 //! - [`invite`] and the pairing ALPN admit a new device with a single-use secret; [`peers`]
 //!   keeps what this device knows of each peer (last seen, last synced).
 
+#![warn(unreachable_pub)]
+
 mod actor;
 pub mod bundle;
 mod dialer;
@@ -34,6 +36,7 @@ mod tree;
 #[cfg(feature = "test-support")]
 pub mod wire;
 #[cfg(not(feature = "test-support"))]
+#[allow(unreachable_pub, reason = "public with test-support")]
 mod wire;
 
 pub use actor::{Book, BookGone, Job, Jobs, Notifier};

@@ -24,7 +24,7 @@ use crate::node::{Node, NodeError, refusal};
 pub const PAIR_ALPN: &[u8] = b"gridbook/pair/1";
 
 /// The largest pairing frame either side accepts.
-pub const PAIR_MAX_FRAME: usize = 4096;
+pub(crate) const PAIR_MAX_FRAME: usize = 4096;
 
 /// Pairing requests this device answers per minute, from everyone together.
 pub const ATTEMPTS_PER_MINUTE: usize = 10;
@@ -40,6 +40,10 @@ const VERSION: u32 = 1;
 
 /// One message of the pairing protocol, as a frame's postcard payload carries it.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    not(feature = "test-support"),
+    allow(unreachable_pub, reason = "public with test-support")
+)]
 pub enum PairFrame {
     /// The joining device's request: the protocol version and its proof of the secret.
     Request {
@@ -54,6 +58,10 @@ pub enum PairFrame {
     Refused(String),
 }
 
+#[cfg_attr(
+    not(feature = "test-support"),
+    allow(unreachable_pub, reason = "public with test-support")
+)]
 impl PairFrame {
     /// The payload of a frame: postcard.
     pub fn encode(&self) -> Vec<u8> {

@@ -10,6 +10,10 @@
 //! value that does not verify is [`StoreError::Corrupt`], never data.
 
 mod actor_index;
+#[cfg_attr(
+    not(feature = "test-support"),
+    allow(unreachable_pub, reason = "public with test-support")
+)]
 mod batch;
 pub mod crypt;
 mod error;
@@ -22,6 +26,7 @@ mod summary_rows;
 #[cfg(feature = "test-support")]
 pub mod tables;
 #[cfg(not(feature = "test-support"))]
+#[allow(unreachable_pub, reason = "public with test-support")]
 pub(crate) mod tables;
 
 #[cfg(not(feature = "test-support"))]
