@@ -10,7 +10,7 @@
 //! new device in the directory, and answers with a [`Grant`]. The new device then syncs as a
 //! member, and receives the directory that lists it.
 //!
-//! Everything here is transport-free; `pairing.rs` carries it over iroh.
+//! Everything here is transport-free; `net/pairing.rs` carries it over iroh.
 
 use std::fmt;
 use std::str::FromStr;

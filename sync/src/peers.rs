@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use gridbook_model::Gridbook;
 use serde::{Deserialize, Serialize};
 
-use crate::session::Report;
+use crate::protocol::Report;
 
 /// One peer as this device knows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,12 +25,10 @@ use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
 use gridbook_model::Gridbook;
 use gridbook_model::vocab::Role;
-use gridbook_sync::node::{
-    DEFAULT_BIND, Dialer, EndpointAddr, EndpointId, EndpointTicket, Node, NodeEvent, NodeOptions,
-    RelayUrl,
-};
+use gridbook_sync::node::{DEFAULT_BIND, EndpointAddr, EndpointId, EndpointTicket, RelayUrl};
 use gridbook_sync::peers::peer_record;
 use gridbook_sync::{Book, Report};
+use gridbook_sync::{Dialer, Node, NodeEvent, NodeOptions};
 
 use super::{Ctx, owner, vocab};
 
