@@ -1,7 +1,11 @@
-//! `cargo fuzz run bundle_file`: see gridbook_tests::decoders::bundle_file.
+//! `cargo fuzz run bundle_file`: see `bundle_file` in tests/tests/decoders/targets.rs.
 #![no_main]
 
+#[path = "../../tests/tests/decoders/targets.rs"]
+#[allow(dead_code, reason = "each target feeds one of the decoders")]
+mod targets;
+
 libfuzzer_sys::fuzz_target!(
-    init: gridbook_tests::decoders::fuzz_only_escaping_panics(),
-    |data: &[u8]| gridbook_tests::decoders::bundle_file(data)
+    init: targets::fuzz_only_escaping_panics(),
+    |data: &[u8]| targets::bundle_file(data)
 );

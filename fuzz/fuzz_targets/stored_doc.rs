@@ -1,7 +1,11 @@
-//! `cargo fuzz run stored_doc`: see gridbook_tests::decoders::stored_doc.
+//! `cargo fuzz run stored_doc`: see `stored_doc` in tests/tests/decoders/targets.rs.
 #![no_main]
 
+#[path = "../../tests/tests/decoders/targets.rs"]
+#[allow(dead_code, reason = "each target feeds one of the decoders")]
+mod targets;
+
 libfuzzer_sys::fuzz_target!(
-    init: gridbook_tests::decoders::fuzz_only_escaping_panics(),
-    |data: &[u8]| gridbook_tests::decoders::stored_doc(data)
+    init: targets::fuzz_only_escaping_panics(),
+    |data: &[u8]| targets::stored_doc(data)
 );

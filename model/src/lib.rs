@@ -14,6 +14,8 @@
 //! # Ok::<(), gridbook_model::Error>(())
 //! ```
 
+#![warn(unreachable_pub)]
+
 pub mod access;
 mod book;
 pub mod conflict;

@@ -22,7 +22,6 @@
 //!   nothing.
 
 use automerge::{Automerge, ChangeHash, ReadDoc};
-use gridbook_model::store::WriteBatch;
 use gridbook_model::{DocId, Gridbook};
 use serde::{Deserialize, Serialize};
 
@@ -48,10 +47,6 @@ struct Contents {
     /// The maker's heads of every document it holds: what the importer then knows it has.
     heads: Vec<(String, Vec<[u8; 32]>)>,
 }
-
-/// The local-table kind under which a device keeps, per other device and document, the heads
-/// that device's last bundle said it had.
-const KNOWN_HEADS: &str = "bundle-heads";
 
 /// Why a bundle could not be made or read. Nothing was imported.
 #[derive(Debug, thiserror::Error)]
@@ -205,16 +200,9 @@ pub fn export(book: &mut Gridbook, for_device: Option<&str>) -> Result<Made, Bun
 /// the heads its last bundle carried. Both are sets it has (a device never loses changes).
 fn known_heads(book: &Gridbook, device: &str, doc: &DocId) -> Result<Vec<ChangeHash>, BundleError> {
     let mut heads = book.sync_state(device, doc)?.shared_heads;
-    let stored = book
-        .store()
-        .local(KNOWN_HEADS, &format!("{device}/{doc}"))
-        .map_err(gridbook_model::Error::from)?;
-    if let Some(bytes) = stored {
-        for h in bytes.chunks_exact(32) {
-            let hash = ChangeHash(h.try_into().expect("chunks of 32"));
-            if !heads.contains(&hash) {
-                heads.push(hash);
-            }
+    for hash in book.bundle_heads(device, doc)? {
+        if !heads.contains(&hash) {
+            heads.push(hash);
         }
     }
     Ok(heads)
@@ -334,23 +322,7 @@ pub fn import_decrypted(
         None => BundleError::Store(e),
     })?;
     // Remember what the maker holds, so that a bundle made `--for` it carries only the rest.
-    let local = contents
-        .heads
-        .iter()
-        .map(|(doc, heads)| {
-            (
-                KNOWN_HEADS,
-                format!("{}/{doc}", contents.made_by),
-                Some(heads.concat()),
-            )
-        })
-        .collect();
-    book.store()
-        .write(WriteBatch {
-            local,
-            ..Default::default()
-        })
-        .map_err(gridbook_model::Error::from)?;
+    book.record_bundle_heads(&contents.made_by, &contents.heads)?;
     Ok(Imported {
         made_by: contents.made_by,
         made_at: contents.made_at,

@@ -10,7 +10,7 @@
 //! new device in the directory, and answers with a [`Grant`]. The new device then syncs as a
 //! member, and receives the directory that lists it.
 //!
-//! Everything here is transport-free; `pairing.rs` carries it over iroh.
+//! Everything here is transport-free; `net/pairing.rs` carries it over iroh.
 
 use std::fmt;
 use std::str::FromStr;
@@ -22,9 +22,6 @@ use gridbook_model::vocab::Role;
 use iroh_tickets::endpoint::EndpointTicket;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
-
-/// The store's device-local kind under which invites are kept.
-const KIND: &str = "invite";
 
 /// How long an invite stays open unless told otherwise.
 pub const DEFAULT_INVITE_TTL: Duration = Duration::from_secs(60 * 60);
@@ -197,12 +194,7 @@ fn decode(bytes: &[u8]) -> Option<StoredInvite> {
 
 fn put(book: &Gridbook, id: &[u8; 8], invite: &StoredInvite) -> Result<(), InviteError> {
     let bytes = postcard::to_stdvec(invite).map_err(|e| InviteError::Store(e.to_string()))?;
-    book.store()
-        .write(gridbook_model::store::WriteBatch {
-            local: vec![(KIND, data_encoding::HEXLOWER.encode(id), Some(bytes))],
-            ..Default::default()
-        })
-        .map_err(|e| InviteError::Store(e.to_string()))
+    Ok(book.save_invite_record(&data_encoding::HEXLOWER.encode(id), bytes)?)
 }
 
 /// Makes an invite for `member` (id or name) with `role` (the member's own role when `None`),
@@ -246,10 +238,7 @@ pub fn create_invite(
 
 /// The invites this device keeps, by id (hex), open or not.
 pub fn invites(book: &Gridbook) -> Result<Vec<(String, StoredInvite)>, InviteError> {
-    let rows = book
-        .store()
-        .locals(KIND)
-        .map_err(|e| InviteError::Store(e.to_string()))?;
+    let rows = book.invite_records()?;
     Ok(rows
         .into_iter()
         .filter_map(|(k, v)| decode(&v).map(|i| (k, i)))
@@ -280,9 +269,7 @@ pub fn redeem(book: &mut Gridbook, proof: &Proof, joiner: &[u8; 32]) -> Result<G
     let key = proof.invite;
     let id = data_encoding::HEXLOWER.encode(&key);
     let mut invite = book
-        .store()
-        .local(KIND, &id)
-        .map_err(|e| InviteError::Store(e.to_string()))?
+        .invite_record(&id)?
         .and_then(|b| decode(&b))
         .ok_or(InviteError::Unknown)?;
     let inviter = *book.device().public_bytes();

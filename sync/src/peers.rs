@@ -7,9 +7,7 @@ use std::net::SocketAddr;
 use gridbook_model::Gridbook;
 use serde::{Deserialize, Serialize};
 
-use crate::session::Report;
-
-const KIND: &str = "peer";
+use crate::protocol::Report;
 
 /// One peer as this device knows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,8 +47,7 @@ pub struct PeerView {
 /// The record of one peer, if any.
 pub fn peer_record(book: &Gridbook, device: &str) -> gridbook_model::Result<Option<PeerRecord>> {
     Ok(book
-        .store()
-        .local(KIND, device)?
+        .peer_record(device)?
         .and_then(|b| postcard::from_bytes(&b).ok()))
 }
 
@@ -81,11 +78,7 @@ pub fn note_session(
     let bytes = postcard::to_stdvec(&record).map_err(|e| {
         gridbook_model::Error::Internal(format!("cannot encode a peer record: {e}"))
     })?;
-    book.store().write(gridbook_model::store::WriteBatch {
-        local: vec![(KIND, device.to_string(), Some(bytes))],
-        ..Default::default()
-    })?;
-    Ok(())
+    book.save_peer_record(device, bytes)
 }
 
 /// Every device the directory lists and every peer this device has a record of, this device
@@ -93,8 +86,7 @@ pub fn note_session(
 pub fn peers(book: &mut Gridbook) -> gridbook_model::Result<Vec<PeerView>> {
     let me = book.device().id_hex();
     let mut records: std::collections::BTreeMap<String, PeerRecord> = book
-        .store()
-        .locals(KIND)?
+        .peer_records()?
         .into_iter()
         .filter_map(|(k, v)| postcard::from_bytes(&v).ok().map(|r| (k, r)))
         .collect();

@@ -2,10 +2,11 @@
 //! messages, deterministic data (a directory of communities and grids, needs with realistic
 //! Chinese titles, a bulk plan spread over months), and the benchmark report.
 
+#![warn(unreachable_pub)]
+
 pub mod actor_index;
 pub mod crash_disk;
 pub mod data;
-pub mod decoders;
 pub mod naive;
 pub mod net;
 pub mod office;

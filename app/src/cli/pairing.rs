@@ -18,7 +18,8 @@ use gridbook_model::time::Timestamp;
 use gridbook_model::vocab::Role;
 use gridbook_sync::Book;
 use gridbook_sync::invite::{self, DEFAULT_INVITE_TTL, InviteTicket};
-use gridbook_sync::node::{DEFAULT_BIND, Node, NodeEvent};
+use gridbook_sync::node::DEFAULT_BIND;
+use gridbook_sync::{Node, NodeEvent};
 
 use super::error::{CliError, Doing as _, Step};
 use super::sync::{NetArgs, print_event, summary};

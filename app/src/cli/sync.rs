@@ -25,11 +25,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use gridbook_model::Gridbook;
 use gridbook_model::vocab::Role;
-use gridbook_sync::node::{
-    DEFAULT_BIND, EndpointAddr, EndpointId, EndpointTicket, Node, NodeError, NodeEvent,
-    NodeOptions, RelayUrl,
-};
+use gridbook_sync::node::{DEFAULT_BIND, EndpointAddr, EndpointId, EndpointTicket, RelayUrl};
 use gridbook_sync::{Book, Report};
+use gridbook_sync::{Node, NodeError, NodeEvent, NodeOptions};
 
 use super::error::{CliError, Doing as _, PeerFailure, Step};
 use super::{Ctx, run_lent, vocab};

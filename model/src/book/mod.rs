@@ -12,6 +12,7 @@ mod enforce;
 mod exports;
 mod history;
 mod ledger;
+mod local;
 mod meetings;
 mod needs;
 mod new_need;

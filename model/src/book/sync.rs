@@ -189,7 +189,7 @@ const MAX_BLOOM_PROBES: u64 = 64;
 /// Refuses a message whose Bloom filters Automerge 0.12 would panic on or spin over when it
 /// next generates a message: a filter that claims entries but has no bits makes it divide by
 /// zero (`sync/bloom.rs`, `get_probes`), and one asking for billions of probes allocates and
-/// loops for each of them. Found by fuzzing the sync session (tests/src/decoders.rs).
+/// loops for each of them. Found by fuzzing the sync session (tests/tests/decoders/targets.rs).
 fn check_blooms(doc: &DocId, message: &Message) -> Result<()> {
     for have in &message.have {
         let bytes = have.bloom.to_bytes();

@@ -51,6 +51,7 @@ fn checksum(bytes: &[u8]) -> [u8; CHECKSUM] {
 
 /// Why a store cannot be unlocked, or a value opened.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CryptError {
     /// The passphrase does not open the lock.
     #[error("wrong passphrase")]

@@ -9,14 +9,14 @@ use super::tables::{
 };
 
 /// The schema version this build writes.
-pub const CURRENT: u32 = 5;
+pub(crate) const CURRENT: u32 = 5;
 
 /// The first schema whose values are sealed; older stores are refused (see `Store::open`).
-pub const SEALED: u32 = 4;
+pub(crate) const SEALED: u32 = 4;
 
 /// The first schema whose documents' changes are all signed (`book/signing.rs`); older stores
 /// are refused: every device ignores their unsigned changes.
-pub const SIGNED: u32 = 5;
+pub(crate) const SIGNED: u32 = 5;
 
 type Migration = fn(&WriteTransaction) -> Result<(), StoreError>;
 
@@ -66,7 +66,7 @@ fn signed_v5(tx: &WriteTransaction) -> Result<(), StoreError> {
 }
 
 /// Brings the store from `from` up to [`CURRENT`].
-pub fn run(tx: &WriteTransaction, from: u32) -> Result<(), StoreError> {
+pub(crate) fn run(tx: &WriteTransaction, from: u32) -> Result<(), StoreError> {
     if from > CURRENT {
         return Err(StoreError::NewerFormat {
             found: from,

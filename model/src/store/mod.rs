@@ -10,14 +10,29 @@
 //! value that does not verify is [`StoreError::Corrupt`], never data.
 
 mod actor_index;
+#[cfg_attr(
+    not(feature = "test-support"),
+    allow(unreachable_pub, reason = "public with test-support")
+)]
+mod batch;
 pub mod crypt;
 mod error;
 mod migrations;
 mod open;
 mod sealing;
 mod summary_rows;
+// The tables and the batch are the store's internals: Gridbook's own tests, benchmarks and
+// fuzz targets reach them with the `test-support` feature (see model/Cargo.toml), nothing else.
+#[cfg(feature = "test-support")]
 pub mod tables;
+#[cfg(not(feature = "test-support"))]
+#[allow(unreachable_pub, reason = "public with test-support")]
+pub(crate) mod tables;
 
+#[cfg(not(feature = "test-support"))]
+pub(crate) use batch::WriteBatch;
+#[cfg(feature = "test-support")]
+pub use batch::WriteBatch;
 pub use error::StoreError;
 use error::panic_detail;
 
@@ -32,43 +47,6 @@ use tables::{CHUNKS, HEADS, LOCAL, META, SNAPSHOTS, SUMMARIES, SYNC_STATES};
 
 /// The file name of the store inside a data directory.
 pub const STORE_FILE: &str = "gridbook.redb";
-
-/// What one durable write puts in the store. Built by the caller, applied in one transaction.
-#[derive(Debug, Default)]
-pub struct WriteBatch {
-    /// Incremental saves to append, per document.
-    pub chunks: Vec<(DocId, Vec<u8>)>,
-    /// Full saves that replace a document's snapshot and drop its chunks (compaction).
-    pub snapshots: Vec<(DocId, Vec<u8>)>,
-    /// Summary rows to upsert: (kind, id, JSON).
-    pub summaries: Vec<(&'static str, String, Vec<u8>)>,
-    /// Meta values to set.
-    pub meta: Vec<(&'static str, Vec<u8>)>,
-    /// Sync states to set: (peer, document, bytes).
-    pub sync_states: Vec<(String, String, Vec<u8>)>,
-    /// Documents' current heads to record: (document, sorted hashes concatenated).
-    pub heads: Vec<(DocId, Vec<u8>)>,
-    /// Device-local records to set, or to delete when `None`: (kind, key, bytes).
-    pub local: Vec<(&'static str, String, Option<Vec<u8>>)>,
-    /// The highest sequence number of an actor's changes in a document, for the actor index
-    /// ([`tables::ACTOR_SEQS`]): (actor, document, seq). A row is raised to `seq`, never
-    /// lowered, so entries may repeat and come in any order.
-    pub actor_seqs: Vec<(automerge::ActorId, DocId, u64)>,
-}
-
-impl WriteBatch {
-    /// Whether there is nothing to write.
-    pub fn is_empty(&self) -> bool {
-        self.chunks.is_empty()
-            && self.snapshots.is_empty()
-            && self.summaries.is_empty()
-            && self.meta.is_empty()
-            && self.sync_states.is_empty()
-            && self.heads.is_empty()
-            && self.local.is_empty()
-            && self.actor_seqs.is_empty()
-    }
-}
 
 /// A document's stored bytes: its snapshot and chunks, in load order.
 #[derive(Debug, Default)]
@@ -300,8 +278,15 @@ impl Store {
         })
     }
 
+    /// Applies a batch as it is, in one durable transaction, for tests that write what no
+    /// operation would (damaged bytes, bare rows): see [`Store::write`].
+    #[cfg(feature = "test-support")]
+    pub fn write_unchecked(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.write(batch)
+    }
+
     /// Applies a batch in one durable transaction.
-    pub fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
+    pub(crate) fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
         self.guard(|| {
             if batch.is_empty() {
                 return Ok(());

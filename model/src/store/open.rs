@@ -13,7 +13,7 @@ use super::{STORE_FILE, Store, StoreError, migrations};
 
 /// Runs `open`, turning a panic inside redb into [`StoreError::Corrupt`]. redb 4.6 panics on
 /// some damaged files instead of returning an error (a flipped byte in the allocator state:
-/// "Malformed allocator state", found by the mutation pass in tests/tests/decoders.rs); a
+/// "Malformed allocator state", found by the mutation pass in tests/tests/decoders/main.rs); a
 /// damaged store must get the message that says what to do, not a crash. The half-opened
 /// database is dropped during the unwind, which releases the file.
 fn open_guarded(
@@ -84,7 +84,9 @@ impl Store {
 
     /// Opens the store held by any redb storage backend, creating it when the backend is
     /// empty. Crash tests open stores on a backend whose writes fail part-way, as a power cut
-    /// would leave a disk; `name` stands for the file in messages.
+    /// would leave a disk; `name` stands for the file in messages. For tests only
+    /// (`test-support`): a device's store is a file.
+    #[cfg(feature = "test-support")]
     pub fn with_backend(
         backend: impl redb::StorageBackend,
         name: &str,

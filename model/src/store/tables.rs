@@ -47,8 +47,10 @@ pub const SYNC_STATES: TableDefinition<(&str, &str), &[u8]> =
     TableDefinition::new("sync-states-v1");
 
 /// Device-local records that never sync, keyed by (kind, key): the invites this device has open
-/// (`invite`, by invite id) and what it knows of each peer (`peer`, by device id: last seen, last
-/// synced). The sync crate owns the value formats; the store only keeps the bytes.
+/// (`invite`, by invite id), what it knows of each peer (`peer`, by device id: last seen, last
+/// synced), and the rest `book/local.rs` names, with the clean checks of long documents
+/// (`book/enforce.rs`). The sync crate owns the peer and invite formats; the store only keeps
+/// the bytes.
 pub const LOCAL: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("device-local-v3");
 
 /// Meta keys.

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use gridbook_model::vocab::Category;
 use gridbook_model::{Gridbook, NeedEdit, NewNeed};
-use gridbook_sync::node::{EndpointAddr, IDLE_TIMEOUT, Node, NodeEvent};
-use gridbook_sync::{Book, manifest, manifest_digest};
+use gridbook_sync::node::{EndpointAddr, IDLE_TIMEOUT};
+use gridbook_sync::{Book, Node, NodeEvent, manifest, manifest_digest};
 
 /// An office with a community and a tablet listed, and that tablet (fresh).
 fn office_and_tablet() -> (Gridbook, Gridbook) {

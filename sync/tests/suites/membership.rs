@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 
 use gridbook_model::vocab::{Category, Role};
 use gridbook_model::{Gridbook, NewNeed};
-use gridbook_sync::node::{ALPN, Node, NodeError, NodeEvent};
-use gridbook_sync::{Book, Session, SessionError, manifest, manifest_digest};
+use gridbook_sync::node::ALPN;
+use gridbook_sync::{
+    Book, Node, NodeError, NodeEvent, Session, SessionError, manifest, manifest_digest,
+};
 use iroh::endpoint::{NetReportConfig, PortmapperConfig, presets};
 use iroh::{Endpoint, EndpointAddr, RelayMode, SecretKey};
 use sha2::{Digest as _, Sha256};

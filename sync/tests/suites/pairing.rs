@@ -6,8 +6,7 @@ use std::time::Duration;
 use gridbook_model::vocab::Role;
 use gridbook_model::{Gridbook, PlaceKind};
 use gridbook_sync::invite::{self, InviteTicket};
-use gridbook_sync::node::{Node, NodeError};
-use gridbook_sync::{Book, manifest, manifest_digest};
+use gridbook_sync::{Book, Node, NodeError, manifest, manifest_digest};
 
 fn office() -> Gridbook {
     let mut office = Gridbook::in_memory().unwrap();

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use gridbook_model::vocab::Category;
 use gridbook_model::{Gridbook, NewNeed};
-use gridbook_sync::node::{EndpointAddr, Node, NodeOptions, RelayUrl};
-use gridbook_sync::{Book, manifest, manifest_digest};
+use gridbook_sync::node::{EndpointAddr, RelayUrl};
+use gridbook_sync::{Book, Node, NodeOptions, manifest, manifest_digest};
 use iroh_relay::server::{RelayConfig, Server, ServerConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,12 +2,13 @@
 //! new changes to the other as soon as it stores them, and answers the other's pushes.
 //!
 //! A push is an ordinary session on a new stream of the same connection, dialled by the side
-//! that changed. From what the two recorded when they last agreed (`known.rs`), its new changes
-//! go in its first flight and the peer's answer ends it: one round trip, no new connection.
-//! Both sides may push at once (each answers the other's stream while its own runs); each runs
-//! one push at a time, and pushes again if more changed meanwhile. Changes received from a
-//! third device count too, so an edit travels on through every live connection. A peer that
-//! vanishes is noticed by the connection's idle timeout ([`crate::node::IDLE_TIMEOUT`]).
+//! that changed. From what the two recorded when they last agreed (`protocol/known.rs`), its
+//! new changes go in its first flight and the peer's answer ends it: one round trip, no new
+//! connection. Both sides may push at once (each answers the other's stream while its own
+//! runs); each runs one push at a time, and pushes again if more changed meanwhile. Changes
+//! received from a third device count too, so an edit travels on through every live
+//! connection. A peer that vanishes is noticed by the connection's idle timeout
+//! ([`IDLE_TIMEOUT`](super::link::IDLE_TIMEOUT)).
 //!
 //! **Revocation**: the node keeps every live connection's handle by peer. Whenever the book
 //! changes (a revocation written here, or received by sync or from a bundle), each connection
@@ -24,11 +25,10 @@ use iroh::EndpointId;
 use iroh::endpoint::{Connection, ConnectionError};
 use tokio::sync::mpsc;
 
+use super::error::NodeError;
+use super::transport;
 use crate::actor::Book;
-use crate::node::NodeError;
-use crate::session::{Report, manifest, manifest_digest};
-use crate::transport;
-use crate::wire::Digest;
+use crate::protocol::{Digest, Report, manifest, manifest_digest};
 
 /// How long a push waits after the first change it saw, so a burst of edits travels as one.
 const SETTLE: Duration = Duration::from_millis(100);

@@ -9,8 +9,8 @@ use gridbook_model::Gridbook;
 use super::{
     CHUNK, MAX_ROUNDS_PER_DOC, Phase, Session, SessionError, guarded, keyed, manifest, parse_doc,
 };
-use crate::tree::Index;
-use crate::wire::{DocMessage, Frame, Prefix, Turn};
+use crate::protocol::tree::Index;
+use crate::protocol::wire::{DocMessage, Frame, Prefix, Turn};
 
 impl Session {
     /// Starts making this side's flight.
@@ -82,21 +82,21 @@ impl Session {
             self.said += chunk.len();
             return Ok(Some(self.out(Frame::Docs(chunk))));
         }
-        let mut nodes = std::mem::take(&mut self.nodes);
-        if self.said == 0 && nodes.is_empty() && !self.opening {
+        let mut buckets = std::mem::take(&mut self.buckets);
+        if self.said == 0 && buckets.is_empty() && !self.opening {
             // Nothing left that either side knows of, yet the digests differ: walk the tree,
             // once.
             if self.index.is_some() {
                 return Err(SessionError::Diverged);
             }
             let index = Index::new(&manifest(book)?);
-            nodes.push(index.node(Prefix::ROOT));
+            buckets.push(index.view(Prefix::ROOT));
             self.index = Some(index);
         }
         self.opening = false;
         let bytes = self.out(Frame::Turn(Turn {
             digest: keyed(&self.digest, &self.me),
-            nodes,
+            buckets,
         }));
         self.report.flights_sent += 1;
         self.phase = Phase::Listening;

@@ -40,9 +40,9 @@ use gridbook_model::{DocId, Gridbook};
 use sha2::{Digest as _, Sha256};
 
 pub use self::error::SessionError;
-use crate::known;
-use crate::tree::{Index, TreeError};
-use crate::wire::{Digest, Frame, FrameError, Hello, Node, PROTOCOL_VERSION, Turn};
+use super::known;
+use super::tree::{Index, TreeError};
+use super::wire::{Bucket, Digest, Frame, FrameError, Hello, PROTOCOL_VERSION, Turn};
 
 /// The most messages one document may take in one session; Automerge settles in a handful.
 const MAX_ROUNDS_PER_DOC: u32 = 64;
@@ -166,7 +166,7 @@ pub struct Session {
     /// Messages the flight being made holds so far.
     said: usize,
     /// Comparison-tree buckets for the flight being made.
-    nodes: Vec<Node>,
+    buckets: Vec<Bucket>,
     /// This side's documents for the comparison tree, once a walk started.
     index: Option<Index>,
     report: Report,
@@ -270,7 +270,7 @@ impl Session {
     pub fn open(book: &mut Gridbook, peer: [u8; 32]) -> Result<Session, SessionError> {
         let mut session = Session::new(book, Side::Dialer, peer)?;
         session.hello = Some(session.hello(book)?);
-        if known::agreed_before(book, &session.peer_hex)? {
+        if book.agreed_with(&session.peer_hex)? {
             session.offer(book, Offered::SinceAgreed)?;
         }
         session.opening = true;
@@ -305,7 +305,7 @@ impl Session {
             docs: BTreeMap::new(),
             outgoing: VecDeque::new(),
             said: 0,
-            nodes: Vec::new(),
+            buckets: Vec::new(),
             index: None,
             started: Instant::now(),
         })
@@ -501,15 +501,15 @@ impl Session {
             self.speak();
             return Ok(());
         }
-        if !turn.nodes.is_empty() {
+        if !turn.buckets.is_empty() {
             if self.index.is_none() {
                 self.index = Some(Index::new(&manifest(book)?));
             }
             let index = self.index.as_ref().ok_or(SessionError::Ended)?;
             let (next, found) = index
-                .answer(&turn.nodes)
+                .answer(&turn.buckets)
                 .map_err(|e: TreeError| SessionError::BadTree(e.to_string()))?;
-            self.nodes = next;
+            self.buckets = next;
             for id in found {
                 let doc = parse_doc(&id)?;
                 self.join(book, doc)?;
@@ -517,7 +517,7 @@ impl Session {
         }
         if self.peer_documents == Some(0) {
             self.offer(book, Offered::Everything)?;
-        } else if self.offered == Offered::Nothing && known::agreed_before(book, &self.peer_hex)? {
+        } else if self.offered == Offered::Nothing && book.agreed_with(&self.peer_hex)? {
             self.offer(book, Offered::SinceAgreed)?;
         }
         self.speak();

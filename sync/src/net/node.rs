@@ -1,6 +1,8 @@
 //! The iroh adapter: an endpoint that never touches the internet, a hook that refuses every
-//! device the directory does not list before any data moves, and the transport loop that feeds
-//! a [`Session`] one frame at a time.
+//! device the directory does not list before any data moves, and the protocols it accepts (a
+//! sync session, run by `transport.rs`, and pairing). This module is the network side's one
+//! public face: everything a caller names (options, events, errors, dialers, addresses and the
+//! connection constants) is reachable here.
 //!
 //! The endpoint follows the recipe in docs/design.md: `presets::Minimal` (ring crypto only),
 //! no address lookup (no DNS, no pkarr), no port mapping, a minimal net report, and IP sockets
@@ -16,30 +18,28 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use iroh::endpoint::{
-    AfterHandshakeOutcome, Connection, ConnectionError, EndpointHooks, NetReportConfig,
-    PortmapperConfig, QuicTransportConfig, Side as QuicSide, presets,
+    AfterHandshakeOutcome, Connection, EndpointHooks, NetReportConfig, PortmapperConfig,
+    QuicTransportConfig, Side as QuicSide, presets,
 };
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
 use iroh::{Endpoint, RelayConfig, RelayMap, RelayMode, SecretKey};
 use iroh_mdns_address_lookup::MdnsAddressLookup;
-
-pub use iroh::{EndpointAddr, EndpointId, RelayUrl};
-pub use iroh_tickets::endpoint::EndpointTicket;
-
-pub use crate::dialer::Dialer;
 use tokio::sync::mpsc;
 use tracing::Instrument as _;
 
-use crate::actor::{Book, BookGone};
-use crate::invite;
-use crate::live::Live;
-use crate::pairing::{Joined, NO_INVITE, PAIR_ALPN, PairingProtocol};
-use crate::peers;
-use crate::session::{Report, SessionError};
-use crate::transport;
-
-/// The sync protocol's ALPN.
-pub const ALPN: &[u8] = b"gridbook/sync/1";
+pub use super::dialer::Dialer;
+use super::dialer::{Relay, current};
+pub use super::error::NodeError;
+pub use super::link::{ALPN, IDLE_TIMEOUT, KEEP_ALIVE, TURN_TIMEOUT};
+use super::live::Live;
+use super::pairing::{self, NO_INVITE, PairingProtocol};
+pub use super::pairing::{ATTEMPTS_PER_MINUTE, Joined, PAIR_ALPN};
+use super::transport;
+use crate::actor::Book;
+use crate::invite::{self, Grant, InviteTicket};
+use crate::protocol::Report;
+pub use iroh::{EndpointAddr, EndpointId, RelayUrl};
+pub use iroh_tickets::endpoint::EndpointTicket;
 
 /// The UDP port a device listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7777;
@@ -47,68 +47,8 @@ pub const DEFAULT_PORT: u16 = 7777;
 /// Where a device listens unless told otherwise: every IPv4 interface, [`DEFAULT_PORT`].
 pub const DEFAULT_BIND: &str = "0.0.0.0:7777";
 
-/// How long either side waits for the peer's next frame before giving up on the session (a
-/// peer that is alive but stuck; a peer that is gone is noticed sooner, see [`IDLE_TIMEOUT`]).
-pub const TURN_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A connection over which nothing arrived for this long is closed: each side sends a QUIC
-/// keep-alive every [`KEEP_ALIVE`], so only a peer that vanished (killed, out of range, its
-/// network gone) stays silent that long.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(8);
-
-/// How often an idle connection proves it is alive.
-pub const KEEP_ALIVE: Duration = Duration::from_secs(2);
-
 /// QUIC close code for a connection the hook refused.
 const REFUSED: u32 = 403;
-
-/// Why a node could not start, or a sync with a peer failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum NodeError {
-    /// The socket could not be bound.
-    #[error(
-        "cannot listen on {addr}: {detail} (is another Gridbook running there? try --bind 0.0.0.0:0)"
-    )]
-    Bind {
-        /// The address.
-        addr: SocketAddr,
-        /// What iroh said.
-        detail: String,
-    },
-    /// The peer could not be reached, or refused this device.
-    #[error("cannot connect to {peer}: {detail}")]
-    Connect {
-        /// The peer.
-        peer: String,
-        /// What iroh said.
-        detail: String,
-    },
-    /// The connection broke during the session.
-    #[error("the connection broke: {0}")]
-    Transport(String),
-    /// The peer sent or took nothing for [`TURN_TIMEOUT`].
-    #[error("the peer did not answer for {} s", TURN_TIMEOUT.as_secs())]
-    Timeout,
-    /// LAN discovery could not start.
-    #[error("cannot start LAN discovery: {0} (run with --no-discovery to go without)")]
-    Discovery(String),
-    /// The inviting device refused to pair, or pairing broke off.
-    #[error("pairing failed: {0}")]
-    Pairing(String),
-    /// A relay was set on a node started without a relay transport.
-    #[error("this peer was started without a relay and cannot take one while it runs: restart it")]
-    NoRelayTransport,
-    /// The session ended with an error.
-    #[error(transparent)]
-    Session(#[from] SessionError),
-    /// The store's thread is gone.
-    #[error(transparent)]
-    BookGone(#[from] BookGone),
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] gridbook_model::Error),
-}
 
 /// Refuses, right after the TLS handshake, every connection with a device that is not an active
 /// member: a verified, unrevoked grant in the directory (see `gridbook_model::access`). A device with no network yet (listed on another device, never
@@ -295,13 +235,6 @@ pub struct Node {
     can_relay: bool,
 }
 
-/// The relay server a node uses, shared with its dialers: it can change while the node runs.
-pub(crate) type Relay = Arc<RwLock<Option<RelayUrl>>>;
-
-pub(crate) fn current(relay: &Relay) -> Option<RelayUrl> {
-    relay.read().unwrap_or_else(|e| e.into_inner()).clone()
-}
-
 impl Node {
     /// Starts a peer for `book` listening on `bind`, with no discovery and no relay.
     pub async fn spawn(book: Book, bind: SocketAddr) -> Result<Node, NodeError> {
@@ -379,10 +312,6 @@ impl Node {
     /// The local addresses the endpoint listens on.
     pub fn bound(&self) -> Vec<SocketAddr> {
         self.router.endpoint().bound_sockets()
-    }
-
-    pub(crate) fn endpoint(&self) -> &Endpoint {
-        self.router.endpoint()
     }
 
     /// Where other devices can reach this one: its id, the addresses its interfaces have, and
@@ -473,36 +402,24 @@ impl Node {
         self.live.is_connected(peer)
     }
 
+    /// Pairs with the device that made `ticket`'s invite: proves its secret, and returns the
+    /// grant. The inviting device has listed this device by then; sync with it next
+    /// ([`Node::sync_addr`] with the ticket's address) to receive the network.
+    pub async fn join(&self, ticket: &InviteTicket) -> Result<Grant, NodeError> {
+        pairing::join(self.router.endpoint(), ticket).await
+    }
+
+    /// This device's invite ticket for `secret`.
+    pub fn invite_ticket(&self, secret: [u8; 16]) -> InviteTicket {
+        InviteTicket {
+            endpoint: self.ticket(),
+            secret,
+        }
+    }
+
     /// Stops accepting and closes the endpoint.
     pub async fn shutdown(self) {
         let _ = self.router.shutdown().await;
-    }
-}
-
-/// Notes a session's outcome in the peer's record (a failure to note it is logged, not fatal).
-pub(crate) async fn note_session(
-    book: &Book,
-    peer: EndpointId,
-    dialled: Vec<SocketAddr>,
-    result: &Result<Report, NodeError>,
-) {
-    let peer_hex = data_encoding::HEXLOWER.encode(peer.as_bytes());
-    let outcome = result.as_ref().cloned().map_err(|e| e.to_string());
-    let noted = book
-        .call(move |b| peers::note_session(b, &peer_hex, &dialled, outcome.as_ref()))
-        .await;
-    if let Ok(Err(e)) = noted {
-        tracing::warn!("cannot record the session with {}: {e}", peer.fmt_short());
-    }
-}
-
-/// The reason the peer gave when it closed `conn`, if it closed it on purpose.
-pub(crate) fn refusal(conn: &Connection) -> Option<String> {
-    match conn.close_reason()? {
-        ConnectionError::ApplicationClosed(close) if !close.reason.is_empty() => {
-            Some(String::from_utf8_lossy(&close.reason).into_owned())
-        }
-        _ => None,
     }
 }
 
@@ -540,7 +457,8 @@ impl ProtocolHandler for SyncProtocol {
 mod words {
     use gridbook_model::words::Words;
 
-    use super::{BookGone, NodeError, SessionError, TURN_TIMEOUT};
+    use super::{NodeError, TURN_TIMEOUT};
+    use crate::{BookGone, SessionError};
 
     gridbook_model::worded!(NodeError {
         NodeError::Bind { addr, detail } => Words::new("error.sync.node.bind")

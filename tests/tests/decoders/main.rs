@@ -1,18 +1,20 @@
-//! A short byte-mutation pass over every decoder of outside bytes (see
-//! `gridbook_tests::decoders`), on stable Rust, in CI: each valid seed is mutated at random
-//! (bits flipped, bytes set, cut, spliced, repeated) and fed to its decoder, which may refuse
-//! it but never panic. The coverage-guided fuzz targets in `fuzz/` run the same functions for
+//! A short byte-mutation pass over every decoder of outside bytes (see `targets.rs`), on
+//! stable Rust, in CI: each valid seed is mutated at random (bits flipped, bytes set, cut,
+//! spliced, repeated) and fed to its decoder, which may refuse it but never panic. The coverage-guided fuzz targets in `fuzz/` run the same functions for
 //! longer.
 //!
 //! `GRIDBOOK_MUTATIONS` sets the mutations per seed (default 150), `GRIDBOOK_MUTATION_SEED`
 //! the seed; `GRIDBOOK_FUZZ_CORPUS=DIR` also writes the seeds to `DIR/<target>/` as the fuzz
 //! targets' starting corpus.
 
-use gridbook_tests::decoders::{
-    bundle_contents, bundle_file, frame, invite, seeds, session, store_file, stored_doc,
-};
+mod targets;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use targets::{
+    bundle_contents, bundle_file, frame, invite, open_store_file, seeds, session, store_file,
+    stored_doc,
+};
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -169,9 +171,9 @@ fn a_store_file_redb_panics_on_is_reported_damaged() {
     // offsets are found again by scanning single-byte patches for the same redb panic: the
     // actor index's table moved this one from 0x3022 to 0x4022.)
     let patches = [0x00, 0x00, 0x40, 0x22, 0x73];
-    let e = gridbook_tests::decoders::open_store_file(&patches).unwrap_err();
+    let e = open_store_file(&patches).unwrap_err();
     assert!(e.to_string().contains("is damaged"), "{e}");
-    assert!(gridbook_tests::decoders::open_store_file(&[]).is_ok());
+    assert!(open_store_file(&[]).is_ok());
 }
 
 #[test]
@@ -184,7 +186,7 @@ fn a_store_file_redb_panics_on_while_seeking_is_reported_damaged() {
     let patch = [0x00, 0x00, 0x40, 0x00, 0x73];
     let outcome = std::panic::catch_unwind(|| store_file(&patch));
     assert!(outcome.is_ok(), "the panic escaped Gridbook's API");
-    let damaged = match gridbook_tests::decoders::open_store_file(&patch) {
+    let damaged = match open_store_file(&patch) {
         Err(e) => e.to_string(),
         Ok(mut book) => book
             .dump()
@@ -223,7 +225,7 @@ fn a_store_redb_panicked_on_is_never_handed_to_redb_again_not_even_to_close() {
     // calling redb, and the store is dropped without closing the database.
     count_panics();
     let patch = [0x00, 0x00, 0x70, 0x0d, 0xe9];
-    let mut book = gridbook_tests::decoders::open_store_file(&patch).expect("it opens");
+    let mut book = open_store_file(&patch).expect("it opens");
     let before = PANICS.with(std::cell::Cell::get);
     let first = book.dump().expect_err("the damaged page").to_string();
     assert!(first.contains("damaged"), "{first}");

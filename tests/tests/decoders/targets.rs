@@ -1,9 +1,13 @@
 //! Every decoder of bytes that come from outside, as a function of arbitrary bytes that must
 //! never panic: sync frames, a sync session fed arbitrary frames on either side, a store file
 //! with damaged bytes, a document's stored snapshot or chunk, bundle files, and invite tickets
-//! with the pairing frames that follow them. The fuzz targets in `fuzz/`
-//! and the byte-mutation test (`tests/decoders.rs`) call these same functions, with
+//! with the pairing frames that follow them. The fuzz targets in `fuzz/` include this file,
+//! and the byte-mutation test beside it (`main.rs`) calls these same functions, with
 //! [`seeds`] as their starting corpus.
+//!
+//! It lives with the tests, not in `gridbook_tests`, because it reaches the store's and the
+//! wire's internals (feature `test-support`), which only dev-dependencies may turn on: a normal
+//! dependency's features are unified into the shipped binary when the workspace builds together.
 //!
 //! Everything is deterministic: devices have fixed keys and clocks, so a recorded session's
 //! frames replay against freshly made devices.
@@ -15,12 +19,11 @@ use gridbook_model::store::{Store, WriteBatch};
 use gridbook_model::vocab::{Category, Role};
 use gridbook_model::{DocId, Gridbook, NewNeed, PlaceKind};
 use gridbook_sync::invite::{self, InviteTicket};
+use gridbook_sync::node::{EndpointAddr, EndpointId, EndpointTicket};
 use gridbook_sync::wire::{Frame, HEADER};
 use gridbook_sync::{PairFrame, Session};
-use iroh_tickets::endpoint::EndpointTicket;
-
-use crate::crash_disk::CrashDisk;
-use crate::world::START;
+use gridbook_tests::crash_disk::CrashDisk;
+use gridbook_tests::world::START;
 
 const OFFICE_KEY: [u8; 32] = [1; 32];
 const TABLET_KEY: [u8; 32] = [2; 32];
@@ -57,12 +60,13 @@ fn tablet() -> Gridbook {
 /// (`Store::guard`), so that hook would stop each run at the first such page. With the default
 /// hook back, a caught panic prints its message and the run goes on; an escaping one still
 /// aborts (libfuzzer-sys aborts when the input's call unwinds) and leaves its artifact.
-pub fn fuzz_only_escaping_panics() {
+#[cfg_attr(test, expect(dead_code, reason = "for the fuzz targets alone"))]
+pub(crate) fn fuzz_only_escaping_panics() {
     drop(std::panic::take_hook());
 }
 
 /// `Frame::decode`: an error or a frame that encodes back to the bytes it took.
-pub fn frame(data: &[u8]) {
+pub(crate) fn frame(data: &[u8]) {
     if let Ok((frame, used)) = Frame::decode(data) {
         assert!(used <= data.len());
         let again = frame.encode();
@@ -87,7 +91,7 @@ fn split_frames(mut data: &[u8]) -> Vec<&[u8]> {
 /// a connection from the tablet and `data` is what the tablet sends; odd, the tablet dials
 /// the office and `data` is what the office answers. The rest is frames, length-prefixed.
 /// Every error ends the session; nothing may panic.
-pub fn session(data: &[u8]) {
+pub(crate) fn session(data: &[u8]) {
     let Some((&side, frames)) = data.split_first() else {
         return;
     };
@@ -161,10 +165,10 @@ fn store_image() -> &'static [u8] {
     IMAGE.get_or_init(|| {
         let disk = CrashDisk::new();
         {
-            let store =
-                Store::with_backend(disk.clone(), "fuzz", &crate::passphrase()).expect("a store");
+            let store = Store::with_backend(disk.clone(), "fuzz", &gridbook_tests::passphrase())
+                .expect("a store");
             store
-                .write(WriteBatch {
+                .write_unchecked(WriteBatch {
                     meta: vec![
                         (meta::DEVICE_SECRET, OFFICE_KEY.to_vec()),
                         (meta::NEXT_SEQ, 1u64.to_be_bytes().to_vec()),
@@ -173,7 +177,7 @@ fn store_image() -> &'static [u8] {
                 })
                 .expect("a key");
             let mut book = Gridbook::from_store(store).expect("a book");
-            crate::copy_into(&mut office(), &mut book).expect("copied");
+            gridbook_tests::copy_into(&mut office(), &mut book).expect("copied");
         }
         disk.after_crash()
     })
@@ -181,12 +185,16 @@ fn store_image() -> &'static [u8] {
 
 /// Opens a store file, as a device starting up.
 fn open_image(image: Vec<u8>) -> gridbook_model::Result<Gridbook> {
-    let store = Store::with_backend(CrashDisk::from_image(image), "fuzz", &crate::passphrase())?;
+    let store = Store::with_backend(
+        CrashDisk::from_image(image),
+        "fuzz",
+        &gridbook_tests::passphrase(),
+    )?;
     Gridbook::from_store(store)
 }
 
 /// Opens the office's store file damaged by `patches` (see [`store_file`]).
-pub fn open_store_file(patches: &[u8]) -> gridbook_model::Result<Gridbook> {
+pub(crate) fn open_store_file(patches: &[u8]) -> gridbook_model::Result<Gridbook> {
     let mut image = store_image().to_vec();
     for patch in patches.chunks_exact(5) {
         let at = u32::from_be_bytes([patch[0], patch[1], patch[2], patch[3]]) as usize;
@@ -199,7 +207,7 @@ pub fn open_store_file(patches: &[u8]) -> gridbook_model::Result<Gridbook> {
 /// A store file damaged by `data`: each 5 bytes are a big-endian offset (modulo the file's
 /// length) and a byte to XOR there. The store must open with an error or read whole or with
 /// errors; never panic.
-pub fn store_file(data: &[u8]) {
+pub(crate) fn store_file(data: &[u8]) {
     if let Ok(mut book) = open_store_file(data) {
         read_everything(&mut book);
     }
@@ -243,7 +251,7 @@ fn needs_doc() -> (DocId, Vec<u8>) {
 /// A document's stored bytes replaced by `data`: the first byte chooses whether `data` is the
 /// needs document's snapshot (even) or a chunk after its valid snapshot (odd). Loading and
 /// reading it must give errors, never panic.
-pub fn stored_doc(data: &[u8]) {
+pub(crate) fn stored_doc(data: &[u8]) {
     let Some((&mode, bytes)) = data.split_first() else {
         return;
     };
@@ -261,9 +269,9 @@ pub fn stored_doc(data: &[u8]) {
         }
     };
     let disk = CrashDisk::from_image(store_image().to_vec());
-    Store::with_backend(disk.clone(), "fuzz", &crate::passphrase())
+    Store::with_backend(disk.clone(), "fuzz", &gridbook_tests::passphrase())
         .expect("the valid store opens")
-        .write(batch)
+        .write_unchecked(batch)
         .expect("written");
     if let Ok(mut book) = open_image(disk.after_crash()) {
         read_everything(&mut book);
@@ -288,7 +296,7 @@ fn office_listing_tablet() -> Gridbook {
 
 /// `bundle::import` of a whole file on the tablet it was made for: refused or merged, never a
 /// panic, and nothing half-merged (the tablet either joined or still has no network).
-pub fn bundle_file(data: &[u8]) {
+pub(crate) fn bundle_file(data: &[u8]) {
     let mut t = tablet();
     if gridbook_sync::bundle::import(&mut t, data).is_err() {
         assert!(t.network().expect("reads").is_none(), "nothing was merged");
@@ -297,7 +305,7 @@ pub fn bundle_file(data: &[u8]) {
 
 /// The decrypted contents of a bundle, as a key holder could craft them: refused or merged,
 /// never a panic.
-pub fn bundle_contents(data: &[u8]) {
+pub(crate) fn bundle_contents(data: &[u8]) {
     let network = String::from_utf8_lossy(&office_bundle().1).into_owned();
     let mut t = tablet();
     let _ = gridbook_sync::bundle::import_decrypted(&mut t, &network, data);
@@ -306,7 +314,7 @@ pub fn bundle_contents(data: &[u8]) {
 /// An invite as a new device receives it, pasted or scanned, and the pairing frames that
 /// follow. The first byte chooses: even, the rest is a ticket's text; odd, a pairing frame's
 /// payload. What parses must print back to itself; the rest is refused, never a panic.
-pub fn invite(data: &[u8]) {
+pub(crate) fn invite(data: &[u8]) {
     let Some((choice, rest)) = data.split_first() else {
         return;
     };
@@ -322,13 +330,14 @@ pub fn invite(data: &[u8]) {
 
 /// A ticket to the office at 192.168.1.20, and the frames of one pairing.
 fn invite_seeds() -> Vec<Vec<u8>> {
-    let office = iroh::SecretKey::from_bytes(&OFFICE_KEY).public();
-    let addr = iroh::EndpointAddr::new(office).with_ip_addr(([192, 168, 1, 20], 7777).into());
+    let id = |key: &[u8; 32]| EndpointId::from_bytes(key).expect("a device's key is a point");
+    let office = id(OFFICE_PUBLIC.get_or_init(public_of_office));
+    let addr = EndpointAddr::new(office).with_ip_addr(([192, 168, 1, 20], 7777).into());
     let ticket = InviteTicket {
         endpoint: EndpointTicket::new(addr),
         secret: [9; 16],
     };
-    let tablet = iroh::SecretKey::from_bytes(&TABLET_KEY).public();
+    let tablet = id(TABLET_KEY_PUBLIC.get_or_init(public_of_tablet));
     let frames = [
         PairFrame::Request {
             version: 1,
@@ -349,7 +358,7 @@ fn invite_seeds() -> Vec<Vec<u8>> {
 
 /// Valid inputs for each decoder, named: the corpus fuzzing starts from and the mutation
 /// test mutates.
-pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
+pub(crate) fn seeds() -> Vec<(&'static str, Vec<u8>)> {
     let (from_tablet, from_office) = recorded_session();
     let mut out = Vec::new();
     for f in split_frames(&from_tablet)

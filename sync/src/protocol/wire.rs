@@ -81,16 +81,16 @@ pub struct Turn {
     pub digest: Digest,
     /// Buckets of the comparison tree (see `tree.rs`) for the peer to answer, walked only when
     /// neither side knows of a difference left yet the digests differ.
-    pub nodes: Vec<Node>,
+    pub buckets: Vec<Bucket>,
 }
 
 /// A bucket of the comparison tree: the documents whose hashed id starts with `prefix`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Node {
+pub struct Bucket {
     /// Which bucket.
     pub prefix: Prefix,
     /// What the sender holds in it.
-    pub content: NodeContent,
+    pub content: BucketContent,
 }
 
 /// A bucket's address: the first `depth` hex digits of SHA-256(document id), kept in the top
@@ -133,7 +133,7 @@ impl Prefix {
 
 /// What a sender holds in one bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NodeContent {
+pub enum BucketContent {
     /// A digest of each of its [`FANOUT`] children (zero for an empty child): the receiver
     /// descends into the ones that differ.
     Children(Vec<ShortDigest>),

@@ -1,6 +1,6 @@
 //! Why a session ends without completing, each reason a line a person can act on.
 
-use crate::wire::{Frame, FrameError};
+use crate::protocol::wire::{Frame, FrameError};
 
 use super::MAX_ROUNDS_PER_DOC;
 

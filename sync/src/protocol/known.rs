@@ -13,16 +13,7 @@ use std::collections::BTreeMap;
 
 use automerge::ChangeHash;
 use automerge::sync::{BloomFilter, Capability, Have, State};
-use gridbook_model::store::WriteBatch;
 use gridbook_model::{DocId, Gridbook};
-
-/// The device-local record kind marking a peer this device has agreed with (since when).
-const KIND: &str = "sync-agreed";
-
-/// Whether a session with `peer` ever ended with both sides holding the same data.
-pub(crate) fn agreed_before(book: &Gridbook, peer: &str) -> gridbook_model::Result<bool> {
-    Ok(book.store().local(KIND, peer)?.is_some())
-}
 
 fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
     heads.sort();
@@ -80,13 +71,8 @@ pub(crate) fn record_agreement(book: &mut Gridbook, peer: &str) -> gridbook_mode
     })?;
     // The mark is all that is read back: written once, not on every session (a durable write
     // costs a disk flush, more than the rest of an up-to-date session).
-    if agreed_before(book, peer)? {
+    if book.agreed_with(peer)? {
         return Ok(());
     }
-    let now = book.now().0.to_be_bytes().to_vec();
-    book.store().write(WriteBatch {
-        local: vec![(KIND, peer.to_string(), Some(now))],
-        ..Default::default()
-    })?;
-    Ok(())
+    book.record_agreement(peer)
 }

@@ -2,17 +2,26 @@
 //! local network (mDNS), one session each, kept live or closed once done.
 
 use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use iroh::endpoint::Connection;
 use iroh::{Endpoint, EndpointAddr, EndpointId, RelayUrl};
 use iroh_mdns_address_lookup::{DiscoveryEvent, MdnsAddressLookup};
 
+use super::error::NodeError;
+use super::link::ALPN;
+use super::live::Live;
+use super::transport::{self, note_session};
 use crate::actor::Book;
-use crate::live::Live;
-use crate::node::{ALPN, NodeError, Relay, current, note_session};
-use crate::session::Report;
-use crate::transport;
+use crate::protocol::Report;
+
+/// The relay server a node uses, shared with its dialers: it can change while the node runs.
+pub(crate) type Relay = Arc<RwLock<Option<RelayUrl>>>;
+
+pub(crate) fn current(relay: &Relay) -> Option<RelayUrl> {
+    relay.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
 
 /// Dials peers from a node: cheap to clone, so a task of its own (serve's periodic dialling)
 /// can hold one while the node serves.
@@ -63,7 +72,7 @@ impl Dialer {
         report
     }
 
-    /// Dials a peer like [`Node::sync_addr`], and keeps the connection once the first session
+    /// Dials a peer like [`Dialer::sync_addr`], and keeps the connection once the first session
     /// completed: from then on each side pushes its new changes to the other as soon as it
     /// stores them (see `live.rs`), until either side goes away.
     pub async fn sync_live(&self, addr: EndpointAddr) -> Result<Report, NodeError> {

@@ -2,20 +2,24 @@
 //! writes its flights, and the two ways a session starts on a connection (this side opens a
 //! stream and dials, or answers a stream the peer opened).
 
+use std::net::SocketAddr;
+
 use iroh::EndpointId;
 use iroh::endpoint::{Connection, RecvStream, SendStream};
 
+use super::error::NodeError;
+use super::link::{TURN_TIMEOUT, refusal};
 use crate::actor::Book;
-use crate::node::{NodeError, TURN_TIMEOUT, note_session, refusal};
-use crate::session::{Report, Session, SessionError};
-use crate::wire::{HEADER, payload_len};
+use crate::peers;
+use crate::protocol::wire::{HEADER, payload_len};
+use crate::protocol::{Report, Session, SessionError};
 
 /// Opens a stream on `conn` and runs one session on it as the dialer. The outcome is noted in
 /// the peer's record (with `dialled`, the addresses it was reached at).
 pub(crate) async fn dial_on(
     book: &Book,
     conn: &Connection,
-    dialled: Vec<std::net::SocketAddr>,
+    dialled: Vec<SocketAddr>,
 ) -> Result<Report, NodeError> {
     let peer = conn.remote_id();
     let connect_err = |detail: String| NodeError::Connect {
@@ -79,6 +83,23 @@ pub(crate) async fn answer(
     }
     note_session(book, peer, Vec::new(), &result).await;
     result
+}
+
+/// Notes a session's outcome in the peer's record (a failure to note it is logged, not fatal).
+pub(crate) async fn note_session(
+    book: &Book,
+    peer: EndpointId,
+    dialled: Vec<SocketAddr>,
+    result: &Result<Report, NodeError>,
+) {
+    let peer_hex = data_encoding::HEXLOWER.encode(peer.as_bytes());
+    let outcome = result.as_ref().cloned().map_err(|e| e.to_string());
+    let noted = book
+        .call(move |b| peers::note_session(b, &peer_hex, &dialled, outcome.as_ref()))
+        .await;
+    if let Ok(Err(e)) = noted {
+        tracing::warn!("cannot record the session with {}: {e}", peer.fmt_short());
+    }
 }
 
 /// Runs a session over one bidirectional stream until it ends: writes this side's flights

@@ -11,20 +11,22 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use iroh::Endpoint;
 use iroh::endpoint::{Connection, RecvStream, SendStream};
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
+use super::error::NodeError;
+use super::link::refusal;
 use crate::actor::Book;
 use crate::invite::{self, Grant, InviteTicket, Proof};
-use crate::node::{Node, NodeError, refusal};
 
 /// The pairing protocol's ALPN.
 pub const PAIR_ALPN: &[u8] = b"gridbook/pair/1";
 
 /// The largest pairing frame either side accepts.
-pub const PAIR_MAX_FRAME: usize = 4096;
+pub(crate) const PAIR_MAX_FRAME: usize = 4096;
 
 /// Pairing requests this device answers per minute, from everyone together.
 pub const ATTEMPTS_PER_MINUTE: usize = 10;
@@ -40,6 +42,10 @@ const VERSION: u32 = 1;
 
 /// One message of the pairing protocol, as a frame's postcard payload carries it.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    not(feature = "test-support"),
+    allow(unreachable_pub, reason = "public with test-support")
+)]
 pub enum PairFrame {
     /// The joining device's request: the protocol version and its proof of the secret.
     Request {
@@ -54,6 +60,10 @@ pub enum PairFrame {
     Refused(String),
 }
 
+#[cfg_attr(
+    not(feature = "test-support"),
+    allow(unreachable_pub, reason = "public with test-support")
+)]
 impl PairFrame {
     /// The payload of a frame: postcard.
     pub fn encode(&self) -> Vec<u8> {
@@ -213,51 +223,38 @@ async fn read(recv: &mut RecvStream) -> Result<PairFrame, String> {
         .map_err(|_| format!("no answer in {} s", PAIR_TIMEOUT.as_secs()))?
 }
 
-impl Node {
-    /// Pairs with the device that made `ticket`'s invite: proves its secret, and returns the
-    /// grant. The inviting device has listed this device by then; sync with it next
-    /// ([`Node::sync_addr`] with the ticket's address) to receive the network.
-    pub async fn join(&self, ticket: &InviteTicket) -> Result<Grant, NodeError> {
-        let addr = ticket.endpoint.endpoint_addr().clone();
-        let inviter = *addr.id.as_bytes();
-        let me = *self.id().as_bytes();
-        let fail = |e: String| NodeError::Pairing(e);
-        let conn = self
-            .endpoint()
-            .connect(addr, PAIR_ALPN)
-            .await
-            .map_err(|e| fail(format!("cannot reach the inviting device: {e}")))?;
-        let result = async {
-            let (mut send, mut recv) = conn.open_bi().await.map_err(|e| e.to_string())?;
-            let proof = invite::proof(&ticket.secret, &inviter, &me);
-            write(
-                &mut send,
-                &PairFrame::Request {
-                    version: VERSION,
-                    proof,
-                },
-            )
-            .await?;
-            let _ = send.finish();
-            match read(&mut recv).await? {
-                PairFrame::Grant(grant) => Ok(grant),
-                PairFrame::Refused(why) => Err(why),
-                PairFrame::Request { .. } => Err("the inviting device sent a request".into()),
-            }
-        }
-        .await;
-        let result = result.map_err(|e| fail(refusal(&conn).unwrap_or(e)));
-        conn.close(0u32.into(), b"done");
-        result
-    }
-
-    /// This device's invite ticket for `secret`.
-    pub fn invite_ticket(&self, secret: [u8; 16]) -> InviteTicket {
-        InviteTicket {
-            endpoint: self.ticket(),
-            secret,
+/// Pairs `endpoint` with the device that made `ticket`'s invite (see `Node::join`).
+pub(crate) async fn join(endpoint: &Endpoint, ticket: &InviteTicket) -> Result<Grant, NodeError> {
+    let addr = ticket.endpoint.endpoint_addr().clone();
+    let inviter = *addr.id.as_bytes();
+    let me = *endpoint.id().as_bytes();
+    let fail = |e: String| NodeError::Pairing(e);
+    let conn = endpoint
+        .connect(addr, PAIR_ALPN)
+        .await
+        .map_err(|e| fail(format!("cannot reach the inviting device: {e}")))?;
+    let result = async {
+        let (mut send, mut recv) = conn.open_bi().await.map_err(|e| e.to_string())?;
+        let proof = invite::proof(&ticket.secret, &inviter, &me);
+        write(
+            &mut send,
+            &PairFrame::Request {
+                version: VERSION,
+                proof,
+            },
+        )
+        .await?;
+        let _ = send.finish();
+        match read(&mut recv).await? {
+            PairFrame::Grant(grant) => Ok(grant),
+            PairFrame::Refused(why) => Err(why),
+            PairFrame::Request { .. } => Err("the inviting device sent a request".into()),
         }
     }
+    .await;
+    let result = result.map_err(|e| fail(refusal(&conn).unwrap_or(e)));
+    conn.close(0u32.into(), b"done");
+    result
 }
 
 #[cfg(test)]

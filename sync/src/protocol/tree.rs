@@ -2,7 +2,7 @@
 //!
 //! Each document sits in a bucket by the hex digits of SHA-256(its id); a bucket's digest
 //! covers every document in it and the digest of its heads. The two sides take turns: each
-//! flight's [`Turn`](crate::wire::Turn) answers the peer's buckets with the sender's view
+//! flight's [`Turn`](super::wire::Turn) answers the peer's buckets with the sender's view
 //! of the children that differ — their own child digests, or, once a side holds at most
 //! [`LEAF`] documents there, the documents themselves with their heads digests, which the
 //! receiver compares with its own and descends no further. Every turn goes one level down, so
@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest as _, Sha256};
 
-use crate::wire::{Digest, FANOUT, Node, NodeContent, Prefix, ShortDigest};
+use super::wire::{Bucket, BucketContent, Digest, FANOUT, Prefix, ShortDigest};
 
 /// A bucket holding at most this many documents (on the sender's side) travels as its
 /// documents rather than as child digests: 12 entries of ~35 bytes cost about what 16 child
@@ -64,7 +64,7 @@ impl Index {
         }
     }
 
-    fn bucket(&self, p: Prefix) -> impl Iterator<Item = (&str, &ShortDigest)> {
+    fn docs_in(&self, p: Prefix) -> impl Iterator<Item = (&str, &ShortDigest)> {
         self.docs
             .range((p.bits, String::new())..)
             .take_while(move |((k, _), _)| p.holds(*k))
@@ -74,7 +74,7 @@ impl Index {
     fn digest(&self, p: Prefix) -> ShortDigest {
         let mut h = Sha256::new();
         let mut any = false;
-        for (id, d) in self.bucket(p) {
+        for (id, d) in self.docs_in(p) {
             any = true;
             h.update((id.len() as u32).to_be_bytes());
             h.update(id.as_bytes());
@@ -87,40 +87,47 @@ impl Index {
     }
 
     /// This side's view of bucket `p`: its documents when few, else its children's digests.
-    pub(crate) fn node(&self, p: Prefix) -> Node {
-        let small = p.depth >= Prefix::MAX_DEPTH || self.bucket(p).nth(LEAF).is_none();
+    pub(crate) fn view(&self, p: Prefix) -> Bucket {
+        let small = p.depth >= Prefix::MAX_DEPTH || self.docs_in(p).nth(LEAF).is_none();
         let content = if small {
-            NodeContent::Entries(self.bucket(p).map(|(id, d)| (id.to_string(), *d)).collect())
+            BucketContent::Entries(
+                self.docs_in(p)
+                    .map(|(id, d)| (id.to_string(), *d))
+                    .collect(),
+            )
         } else {
-            NodeContent::Children((0..FANOUT as u8).map(|i| self.digest(p.child(i))).collect())
+            BucketContent::Children((0..FANOUT as u8).map(|i| self.digest(p.child(i))).collect())
         };
-        Node { prefix: p, content }
+        Bucket { prefix: p, content }
     }
 
-    /// Answers the peer's buckets: the nodes to send back (children that differ, one level
+    /// Answers the peer's buckets: the buckets to send back (children that differ, one level
     /// down) and the documents found to differ in the peer's small buckets.
-    pub(crate) fn answer(&self, theirs: &[Node]) -> Result<(Vec<Node>, Vec<String>), TreeError> {
-        let mut nodes = Vec::new();
+    pub(crate) fn answer(
+        &self,
+        theirs: &[Bucket],
+    ) -> Result<(Vec<Bucket>, Vec<String>), TreeError> {
+        let mut back = Vec::new();
         let mut differ = BTreeSet::new();
-        for node in theirs {
-            let p = node.prefix;
+        for bucket in theirs {
+            let p = bucket.prefix;
             if !p.is_valid() {
                 return Err(TreeError::BadPrefix(p.depth));
             }
-            match &node.content {
-                NodeContent::Children(digests) => {
+            match &bucket.content {
+                BucketContent::Children(digests) => {
                     if digests.len() != FANOUT || p.depth >= Prefix::MAX_DEPTH {
                         return Err(TreeError::BadFanout(digests.len()));
                     }
                     for (i, theirs) in digests.iter().enumerate() {
                         let child = p.child(i as u8);
                         if self.digest(child) != *theirs {
-                            nodes.push(self.node(child));
+                            back.push(self.view(child));
                         }
                     }
                 }
-                NodeContent::Entries(entries) => {
-                    let mine: BTreeMap<&str, &ShortDigest> = self.bucket(p).collect();
+                BucketContent::Entries(entries) => {
+                    let mine: BTreeMap<&str, &ShortDigest> = self.docs_in(p).collect();
                     let mut seen = BTreeSet::new();
                     for (id, d) in entries {
                         if !p.holds(key(id)) {
@@ -139,7 +146,7 @@ impl Index {
                 }
             }
         }
-        Ok((nodes, differ.into_iter().collect()))
+        Ok((back, differ.into_iter().collect()))
     }
 }
 
@@ -157,14 +164,14 @@ mod tests {
     /// found and the frames it took.
     fn compare(a: &Index, b: &Index) -> (BTreeSet<String>, usize) {
         let mut found = BTreeSet::new();
-        let mut nodes = vec![a.node(Prefix::ROOT)];
+        let mut buckets = vec![a.view(Prefix::ROOT)];
         let mut frames = 1;
         let mut turn = [b, a].into_iter().cycle();
-        while !nodes.is_empty() {
-            let (next, differ) = turn.next().unwrap().answer(&nodes).unwrap();
+        while !buckets.is_empty() {
+            let (next, differ) = turn.next().unwrap().answer(&buckets).unwrap();
             found.extend(differ);
-            nodes = next;
-            if !nodes.is_empty() {
+            buckets = next;
+            if !buckets.is_empty() {
                 frames += 1;
             }
         }
@@ -213,16 +220,16 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_node_is_refused() {
+    fn a_bad_bucket_is_refused() {
         let ix = Index::new(&manifest(3, 1));
-        let bad = Node {
+        let bad = Bucket {
             prefix: Prefix::ROOT,
-            content: NodeContent::Children(vec![[0; 8]; 3]),
+            content: BucketContent::Children(vec![[0; 8]; 3]),
         };
         assert_eq!(ix.answer(&[bad]), Err(TreeError::BadFanout(3)));
-        let misplaced = Node {
+        let misplaced = Bucket {
             prefix: Prefix::ROOT.child(0).child(0).child(0).child(0),
-            content: NodeContent::Entries(vec![("meeting/m00001".into(), [0; 8])]),
+            content: BucketContent::Entries(vec![("meeting/m00001".into(), [0; 8])]),
         };
         assert!(matches!(
             ix.answer(&[misplaced]),
