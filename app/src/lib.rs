@@ -9,8 +9,6 @@
 //! headless through [`bench`] and time commands through [`run_command`]; everything else stays
 //! private to the crate.
 
-#![warn(unreachable_pub)]
-
 mod cli;
 mod data;
 mod demo;

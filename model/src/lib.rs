@@ -14,8 +14,6 @@
 //! # Ok::<(), gridbook_model::Error>(())
 //! ```
 
-#![warn(unreachable_pub)]
-
 pub mod access;
 mod book;
 pub mod conflict;

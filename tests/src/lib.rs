@@ -2,8 +2,6 @@
 //! messages, deterministic data (a directory of communities and grids, needs with realistic
 //! Chinese titles, a bulk plan spread over months), and the benchmark report.
 
-#![warn(unreachable_pub)]
-
 pub mod actor_index;
 pub mod crash_disk;
 pub mod data;

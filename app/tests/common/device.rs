@@ -8,28 +8,28 @@ use serde_json::Value;
 use super::Bounded as _;
 
 /// A data directory and the binary to run on it.
-pub struct Device {
+pub(crate) struct Device {
     /// Its data directory.
     pub dir: tempfile::TempDir,
 }
 
 impl Device {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Device {
             dir: tempfile::tempdir().expect("temporary directory"),
         }
     }
 
-    pub fn data(&self) -> &Path {
+    pub(crate) fn data(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.run_in("C.UTF-8", args)
     }
 
     /// [`run`](Self::run) in the locale `locale` (`LC_ALL`).
-    pub fn run_in(&self, locale: &str, args: &[&str]) -> Output {
+    pub(crate) fn run_in(&self, locale: &str, args: &[&str]) -> Output {
         let mut command = super::command();
         super::in_locale(&mut command, locale)
             .args(args)
@@ -39,7 +39,7 @@ impl Device {
     }
 
     /// Runs a command that must succeed; returns its stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(
             out.status.success(),
@@ -51,7 +51,7 @@ impl Device {
 
     /// Runs a command that must fail; returns its exit code and stderr, after checking that it
     /// printed nothing on stdout and exactly one line on stderr.
-    pub fn fails(&self, args: &[&str]) -> (i32, String) {
+    pub(crate) fn fails(&self, args: &[&str]) -> (i32, String) {
         let out = self.run(args);
         assert!(!out.status.success(), "gridbook {args:?} succeeded");
         assert!(
@@ -65,12 +65,12 @@ impl Device {
         (out.status.code().unwrap_or(-1), err)
     }
 
-    pub fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).expect("valid JSON")
     }
 
     /// A network with community zt, grid zt-g3 and building zt-g3-b12.
-    pub fn founded() -> Self {
+    pub(crate) fn founded() -> Self {
         let d = Device::new();
         super::founded(d.data());
         assert_eq!(
@@ -92,7 +92,7 @@ impl Device {
 
     /// A new device this one (an admin) grants the grid-worker role for a new member 李娜;
     /// with its device id.
-    pub fn grant_tablet(&self) -> (Device, String) {
+    pub(crate) fn grant_tablet(&self) -> (Device, String) {
         let tablet = Device::new();
         let tablet_id = tablet.ok(&["device", "id"]).trim().to_string();
         let worker = self.ok(&["member", "add", "--name", "李娜", "--role", "grid-worker"]);
@@ -107,7 +107,7 @@ impl Device {
         (tablet, tablet_id)
     }
 
-    pub fn add_need(&self) -> String {
+    pub(crate) fn add_need(&self) -> String {
         let out = self.ok(&[
             "need",
             "add",

@@ -3,8 +3,8 @@
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
-pub mod device;
-pub mod netns;
+pub(crate) mod device;
+pub(crate) mod netns;
 
 use std::io::Read;
 use std::path::Path;
@@ -13,17 +13,17 @@ use std::time::{Duration, Instant};
 
 /// The binary under test. `GRIDBOOK_TEST_BIN` overrides it: with a target directory shared by
 /// several worktrees, another build can replace `target/debug/gridbook` while tests run.
-pub fn bin() -> String {
+pub(crate) fn bin() -> String {
     std::env::var("GRIDBOOK_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gridbook").into())
 }
 
 /// The passphrase of every store these tests make.
-pub const PASSPHRASE: &str = "test passphrase 测试";
+pub(crate) const PASSPHRASE: &str = "test passphrase 测试";
 
 /// The binary under test, given the tests' passphrase and the cheap Argon2id cost that only
 /// tests may ask for (`GRIDBOOK_KDF=tests-only`), so a store opens in microseconds. It speaks
 /// English whatever the machine's locale ([`in_locale`] gives it another).
-pub fn command() -> Command {
+pub(crate) fn command() -> Command {
     let mut command = Command::new(bin());
     command
         .env("GRIDBOOK_PASSPHRASE", PASSPHRASE)
@@ -34,7 +34,7 @@ pub fn command() -> Command {
 
 /// Runs `command` in the locale `locale` (`LC_ALL`), with no other language setting: the
 /// command line speaks the locale's language.
-pub fn in_locale<'c>(command: &'c mut Command, locale: &str) -> &'c mut Command {
+pub(crate) fn in_locale<'c>(command: &'c mut Command, locale: &str) -> &'c mut Command {
     command
         .env("LC_ALL", locale)
         .env_remove("GRIDBOOK_LANGUAGE")
@@ -43,7 +43,7 @@ pub fn in_locale<'c>(command: &'c mut Command, locale: &str) -> &'c mut Command 
 }
 
 /// Runs `gridbook ARGS` on `data` and returns what it did.
-pub fn gridbook(data: &Path, args: &[&str]) -> Output {
+pub(crate) fn gridbook(data: &Path, args: &[&str]) -> Output {
     command()
         .args(args)
         .env("GRIDBOOK_DATA", data)
@@ -55,10 +55,10 @@ pub fn gridbook(data: &Path, args: &[&str]) -> Output {
 
 /// How long one command may run in these tests. One that runs longer is killed and fails its
 /// test with what it printed, instead of stalling the whole run until CI's limit.
-pub const DEADLINE: Duration = Duration::from_secs(180);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(180);
 
 /// What [`Command::output`] does, bounded by [`DEADLINE`].
-pub trait Bounded {
+pub(crate) trait Bounded {
     fn bounded_output(&mut self) -> Output;
 }
 
@@ -77,7 +77,7 @@ impl Bounded for Command {
 
 /// Waits for `child` like [`Child::wait_with_output`] (its piped output read meanwhile); at
 /// [`DEADLINE`] it kills it and panics with what it printed.
-pub fn finish(mut child: Child, what: &str) -> Output {
+pub(crate) fn finish(mut child: Child, what: &str) -> Output {
     fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -106,7 +106,7 @@ pub fn finish(mut child: Child, what: &str) -> Output {
 }
 
 /// Waits for `child` to exit; at [`DEADLINE`] kills it and panics.
-pub fn wait_bounded(child: &mut Child, what: &str) -> ExitStatus {
+pub(crate) fn wait_bounded(child: &mut Child, what: &str) -> ExitStatus {
     wait_or_kill(child)
         .unwrap_or_else(|| panic!("gridbook {what} ran for over {DEADLINE:?} and was killed"))
 }
@@ -127,7 +127,7 @@ fn wait_or_kill(child: &mut Child) -> Option<ExitStatus> {
 }
 
 /// A child process killed when dropped, so a failing test leaves nothing running.
-pub struct Running(pub Child);
+pub(crate) struct Running(pub Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -137,7 +137,7 @@ impl Drop for Running {
 }
 
 /// Runs `gridbook ARGS` on `data`, which must succeed, and returns its stdout.
-pub fn ok(data: &Path, args: &[&str]) -> String {
+pub(crate) fn ok(data: &Path, args: &[&str]) -> String {
     let out = gridbook(data, args);
     assert!(
         out.status.success(),
@@ -148,7 +148,7 @@ pub fn ok(data: &Path, args: &[&str]) -> String {
 }
 
 /// Founds a network on `data` with community 中台社区 (zt) and its grid 第3网格 (zt-g3).
-pub fn founded(data: &Path) {
+pub(crate) fn founded(data: &Path) {
     ok(
         data,
         &["init", "--subdistrict", "凤凰台街道", "--name", "赵敏"],
@@ -178,7 +178,7 @@ pub fn founded(data: &Path) {
 }
 
 /// `args` run on `data`, their standard output read as JSON.
-pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
+pub(crate) fn json(data: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(data, args)).expect("valid JSON")
 }
 
@@ -186,7 +186,7 @@ pub fn json(data: &Path, args: &[&str]) -> serde_json::Value {
 /// their exports in its directory, so no test compares its dump across others' work). One
 /// test at a time holds it: the suites that share it run in one binary, and each of their
 /// commands would otherwise wait on the others' for the store's lock.
-pub fn demo() -> Demo {
+pub(crate) fn demo() -> Demo {
     static DEMO: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
@@ -202,7 +202,7 @@ pub fn demo() -> Demo {
 }
 
 /// The shared demo network's directory, held by one test until it is dropped.
-pub struct Demo {
+pub(crate) struct Demo {
     path: &'static Path,
     _turn: std::sync::MutexGuard<'static, ()>,
 }
@@ -215,6 +215,6 @@ impl std::ops::Deref for Demo {
 }
 
 /// A new empty directory.
-pub fn scratch() -> tempfile::TempDir {
+pub(crate) fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
 }

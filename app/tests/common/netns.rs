@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Runs `ip ARGS`; what it said on failure.
-pub fn ip(args: &[&str]) -> Result<(), String> {
+pub(crate) fn ip(args: &[&str]) -> Result<(), String> {
     let out = Command::new("ip")
         .args(args)
         .output()
@@ -23,11 +23,11 @@ pub fn ip(args: &[&str]) -> Result<(), String> {
 }
 
 /// A network namespace, deleted (with the veth ends in it) when dropped.
-pub struct Netns(pub String);
+pub(crate) struct Netns(pub String);
 
 impl Netns {
     /// Makes namespace `name` with its loopback up.
-    pub fn add(name: &str) -> Result<Netns, String> {
+    pub(crate) fn add(name: &str) -> Result<Netns, String> {
         ip(&["netns", "add", name])?;
         let ns = Netns(name.to_string());
         ip(&["-n", name, "link", "set", "lo", "up"])?;
@@ -35,14 +35,14 @@ impl Netns {
     }
 
     /// Runs `ip ARGS` inside this namespace.
-    pub fn ip(&self, args: &[&str]) -> Result<(), String> {
+    pub(crate) fn ip(&self, args: &[&str]) -> Result<(), String> {
         let mut all = vec!["-n", self.0.as_str()];
         all.extend_from_slice(args);
         ip(&all)
     }
 
     /// `gridbook ARGS` on `data` inside this namespace, discovery on unless `args` turn it off.
-    pub fn gridbook(&self, data: &Path, args: &[&str]) -> Command {
+    pub(crate) fn gridbook(&self, data: &Path, args: &[&str]) -> Command {
         let mut c = Command::new("ip");
         c.args(["netns", "exec", &self.0, &super::bin()])
             .args(args)
@@ -60,7 +60,7 @@ impl Netns {
 
 /// An office with the demo network, and a fresh tablet's data directory whose device the
 /// office lists (for the demo's first member), so that it may fetch the network.
-pub fn office_and_listed_tablet() -> (tempfile::TempDir, tempfile::TempDir) {
+pub(crate) fn office_and_listed_tablet() -> (tempfile::TempDir, tempfile::TempDir) {
     let office = tempfile::tempdir().unwrap();
     let tablet = tempfile::tempdir().unwrap();
     super::ok(office.path(), &["demo"]);

@@ -5,7 +5,7 @@ use gridbook_model::{Gridbook, NewNeed, PlaceKind};
 
 /// Makes `office` found a network (凤凰台街道, founded by 赵敏) with one community (`zt`,
 /// 中台社区) and its grid `zt-g3`.
-pub fn found(office: &mut Gridbook) {
+pub(crate) fn found(office: &mut Gridbook) {
     office.init_network("凤凰台街道", "赵敏").unwrap();
     office
         .add_place(PlaceKind::Community, None, "zt", "中台社区")
@@ -17,7 +17,7 @@ pub fn found(office: &mut Gridbook) {
 
 /// Makes `office` found a network with one community, one grid and three needs, and list
 /// `tablet` (which has never synced: no network yet) for a grid worker.
-pub fn office_and_tablet(mut office: Gridbook, tablet: Gridbook) -> (Gridbook, Gridbook) {
+pub(crate) fn office_and_tablet(mut office: Gridbook, tablet: Gridbook) -> (Gridbook, Gridbook) {
     found(&mut office);
     let worker = office.add_member("李娜", Role::GridWorker).unwrap();
     office

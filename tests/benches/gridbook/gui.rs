@@ -33,7 +33,7 @@ fn until_shown(app: &mut Headless, within: Duration) -> Result<Duration> {
 }
 
 /// The in-process figures.
-pub fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
+pub(crate) fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
     eprintln!("gui: frames on the needs list, headless…");
     let mut app = Headless::open(
         data.to_path_buf(),
@@ -128,7 +128,7 @@ pub fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
 
 /// In a fresh process: from here (the start of the child's `main`) to the first frame that
 /// shows needs, in milliseconds.
-pub fn first_frame_ms(data: &Path) -> Result<f64> {
+pub(crate) fn first_frame_ms(data: &Path) -> Result<f64> {
     let start = Instant::now();
     let mut app = Headless::open(
         data.to_path_buf(),

@@ -13,7 +13,7 @@ use gridbook_tests::data::{Rng, make_directory};
 use gridbook_tests::report::{Report, ms};
 
 /// The seed `bench_bulk` makes its places with: the fresh network gets the same ones.
-pub const PLACES_SEED: u64 = 0x6e65_6564;
+pub(crate) const PLACES_SEED: u64 = 0x6e65_6564;
 
 fn run(data: &Path, args: &[&str]) -> Result<(String, f64)> {
     let mut line = vec!["gridbook", "--data", data.to_str().unwrap_or_default()];
@@ -28,7 +28,7 @@ fn file_mb(path: &Path) -> f64 {
 }
 
 /// Times the office's commands on the store in `data`, which holds `total` needs.
-pub fn bench_office(report: &mut Report, data: &Path, total: usize) -> Result<()> {
+pub(crate) fn bench_office(report: &mut Report, data: &Path, total: usize) -> Result<()> {
     let out = tempfile::tempdir()?;
     let xlsx = out.path().join("ledgers.xlsx");
     let csv = out.path().join("needs.csv");

@@ -23,7 +23,7 @@ fn open_and_check(dir: &std::path::Path, doc: &gridbook_model::DocId) -> Result<
     Ok((load, ms(start.elapsed())))
 }
 
-pub fn bench_roles(report: &mut Report, changes: usize) -> Result<()> {
+pub(crate) fn bench_roles(report: &mut Report, changes: usize) -> Result<()> {
     eprintln!("role check: a needs document of {changes} changes…");
     let dir = tempfile::tempdir()?;
     let (id, doc) = {

@@ -152,7 +152,7 @@ fn listed_tablet(office: &mut Gridbook) -> Result<(Gridbook, tempfile::TempDir)>
 }
 
 /// Every sync figure, at `scale` of the full data set.
-pub fn bench_sync(report: &mut Report, scale: f64) -> Result<()> {
+pub(crate) fn bench_sync(report: &mut Report, scale: f64) -> Result<()> {
     let n = |full: usize| ((full as f64 * scale).round() as usize).max(1);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
