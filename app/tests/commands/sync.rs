@@ -406,7 +406,7 @@ fn sync_with_no_peer_dials_the_known_one_and_two_serves_keep_each_other_live() {
             "--no-discovery",
         ])
         .env("GRIDBOOK_DATA", fresh.path())
-        .env("RUST_LOG", "gridbook_sync::transport=debug")
+        .env("RUST_LOG", "gridbook_sync::net::transport=debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -174,6 +174,7 @@ mod tests {
         tap(&mut h, "保存中继");
         settle(&mut h);
         assert!(h.query_by_label_contains("不是中继地址").is_some());
+        crate::gui::testing::assert_speaks_chinese(&h);
         h.get_by_label("地址").focus();
         h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
         h.get_by_label("地址")

@@ -86,6 +86,7 @@ fn join_tablet(
         admin.query_by_label("请先选择新设备的使用人").is_some(),
         "an invite needs the person who will use the device"
     );
+    crate::gui::testing::assert_speaks_chinese(&admin);
     tap(&mut admin, "王芳（管理员）");
     tap(&mut admin, "生成邀请");
     wait_until(&mut admin, "the invite shows", |app| {
