@@ -398,7 +398,7 @@ pub(crate) fn words_of(e: &(dyn std::error::Error + 'static)) -> Option<Words> {
         gridbook_model::vocab::UnknownToken,
         gridbook_sync::node::NodeError,
         gridbook_sync::SessionError,
-        gridbook_sync::wire::FrameError,
+        gridbook_sync::FrameError,
         gridbook_sync::bundle::BundleError,
         gridbook_sync::invite::InviteError,
         gridbook_sync::seal::SealError,

@@ -63,8 +63,8 @@ mod tests {
     use gridbook_sync::node::NodeError;
 
     use crate::error::{CliError, PeerFailure, Secret, Step};
+    use gridbook_sync::FrameError;
     use gridbook_sync::seal::SealError;
-    use gridbook_sync::wire::FrameError;
 
     use super::*;
 

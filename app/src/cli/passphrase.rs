@@ -7,9 +7,10 @@
 //! - The demo network (`--demo`, and `gridbook demo`) is locked with `GRIDBOOK_PASSPHRASE` if
 //!   set, else with [`DEMO_PASSPHRASE`], printed when the demo store is made: demo data is
 //!   made-up, and the demo must open without a prompt.
-//! - `GRIDBOOK_KDF=tests-only` makes new stores with a cheap Argon2id cost so that test suites
-//!   making hundreds of stores stay fast. The name says what it is for; any other value is
-//!   refused, and an unset variable means OWASP's cost.
+//! - New stores get OWASP's Argon2id cost. `GRIDBOOK_KDF=tests-only` (a cheap cost, so that
+//!   test suites making hundreds of stores stay fast) is honoured only by builds with the
+//!   model's `test-support` feature, which only tests enable; a shipped build refuses to lock
+//!   below OWASP's cost and re-locks at it a store it finds below (`docs/security.md`).
 //! - A command run by the process that owns the store (`serve`, the app) is never asked:
 //!   the owner unlocked the store when it opened it.
 

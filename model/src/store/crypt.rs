@@ -12,6 +12,10 @@
 //!
 //! Argon2id's parameters default to OWASP's minimum (19 MiB, 2 passes, 1 lane) and are kept in
 //! the lock, so a store made with other parameters (tests use cheap ones) opens with its own.
+//! That minimum is also a floor ([`FLOOR`]): a lock is never made below it, and a store found
+//! locked below it is locked again at it when it opens, except in builds for Gridbook's own
+//! tests and benchmarks, which make hundreds of stores with [`KdfCost::TESTS_ONLY`]. The check
+//! is on the cost values where a lock is made, since anyone can write a `KdfCost`.
 //!
 //! Nonces: each store key draws a random 16-byte prefix when it is opened and counts the last
 //! 8 bytes up, one per sealed value. Two openings share a prefix with probability 2^-128, so
@@ -53,6 +57,17 @@ fn checksum(bytes: &[u8]) -> [u8; CHECKSUM] {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CryptError {
+    /// A lock was asked for at an Argon2id cost below this build's floor.
+    #[error(
+        "a lock at Argon2id {} KiB, {} passes is below OWASP's minimum ({} KiB, {} passes), which this build never goes under: nothing was locked; leave GRIDBOOK_KDF unset (a cheaper cost is for Gridbook's own tests)",
+        .cost.memory_kib, .cost.passes, .floor.memory_kib, .floor.passes
+    )]
+    BelowFloor {
+        /// The cost asked for.
+        cost: KdfCost,
+        /// The least this build locks with.
+        floor: KdfCost,
+    },
     /// The passphrase does not open the lock.
     #[error("wrong passphrase")]
     WrongPassphrase,
@@ -68,6 +83,12 @@ pub enum CryptError {
 }
 
 crate::worded!(CryptError {
+    CryptError::BelowFloor { cost, floor } => Words::new("error.crypt.below_floor")
+            .arg("memory", cost.memory_kib)
+            .arg("passes", cost.passes)
+            .arg("floor_memory", floor.memory_kib)
+            .arg("floor_passes", floor.passes),
+        example: CryptError::BelowFloor { cost: KdfCost::TESTS_ONLY, floor: KdfCost::OWASP };
     CryptError::WrongPassphrase => Words::new("error.crypt.wrong_passphrase"),
         example: CryptError::WrongPassphrase;
     CryptError::Damaged(what) => Words::new("error.crypt.damaged").arg("detail", what),
@@ -103,6 +124,31 @@ impl KdfCost {
         passes: 1,
         lanes: 1,
     };
+
+    /// Whether this cost asks for less memory or fewer passes than `floor` (lanes only spread
+    /// the same work over threads, so they do not count).
+    pub fn is_below(self, floor: KdfCost) -> bool {
+        self.memory_kib < floor.memory_kib || self.passes < floor.passes
+    }
+}
+
+/// The least Argon2id cost this build locks a store with, and keeps one at: OWASP's. Builds
+/// for Gridbook's own tests and benchmarks have none: this crate's unit tests, and builds with
+/// the `test-support` feature, which only dev-dependencies and fuzz/ turn on (.ci/run checks
+/// that the shipped binary's features lack it). Not `debug_assertions`: benchmarks build in
+/// release and make their stores cheaply too.
+pub(crate) const FLOOR: Option<KdfCost> = if cfg!(any(test, feature = "test-support")) {
+    None
+} else {
+    Some(KdfCost::OWASP)
+};
+
+/// Refuses `cost` when it is below `floor`.
+fn check_floor(cost: KdfCost, floor: Option<KdfCost>) -> Result<(), CryptError> {
+    match floor {
+        Some(floor) if cost.is_below(floor) => Err(CryptError::BelowFloor { cost, floor }),
+        _ => Ok(()),
+    }
 }
 
 /// A passphrase, and the Argon2id cost a new lock made with it gets (an existing lock keeps the
@@ -154,7 +200,7 @@ impl Passphrase {
 }
 
 /// The store key: seals and opens values.
-pub struct StoreKey {
+pub(crate) struct StoreKey {
     cipher: XChaCha20Poly1305,
     nonce_prefix: [u8; NONCE - 8],
     sealed: AtomicU64,
@@ -183,12 +229,12 @@ impl StoreKey {
 
     /// A new random key that no lock keeps: for stores in memory, which live and die with
     /// the process.
-    pub fn ephemeral() -> Result<StoreKey, CryptError> {
+    pub(crate) fn ephemeral() -> Result<StoreKey, CryptError> {
         StoreKey::from_bytes(&Zeroizing::new(random::<32>()?))
     }
 
     /// Seals `plain` for the row `aad` names: nonce, then ciphertext and tag.
-    pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CryptError> {
+    pub(crate) fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CryptError> {
         let mut nonce = [0u8; NONCE];
         nonce[..NONCE - 8].copy_from_slice(&self.nonce_prefix);
         let n = self.sealed.fetch_add(1, Ordering::Relaxed);
@@ -204,7 +250,7 @@ impl StoreKey {
     }
 
     /// Opens a value sealed for the row `aad` names.
-    pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptError> {
+    pub(crate) fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptError> {
         if sealed.len() < NONCE + 16 {
             return Err(CryptError::Damaged(
                 "a sealed value shorter than its nonce and tag",
@@ -221,24 +267,36 @@ impl StoreKey {
 /// The lock kept in the clear: how to turn the passphrase into the key that opens the store
 /// key, and the store key so sealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lock {
+pub(crate) struct Lock {
     cost: KdfCost,
     salt: [u8; SALT],
     sealed_key: Vec<u8>,
 }
 
 impl Lock {
-    /// Makes a new store key and locks it with `passphrase`.
-    pub fn create(passphrase: &str, cost: KdfCost) -> Result<(Lock, StoreKey), CryptError> {
+    /// Makes a new store key and locks it with `passphrase` at `cost`, refused below `floor`
+    /// ([`FLOOR`] but in this module's tests).
+    pub(crate) fn create(
+        passphrase: &str,
+        cost: KdfCost,
+        floor: Option<KdfCost>,
+    ) -> Result<(Lock, StoreKey), CryptError> {
         let key = Zeroizing::new(random::<32>()?);
-        let lock = Self::seal_key(&key, passphrase, cost)?;
+        let lock = Self::seal_key(&key, passphrase, cost, floor)?;
         Ok((lock, StoreKey::from_bytes(&key)?))
     }
 
-    fn seal_key(key: &[u8; 32], passphrase: &str, cost: KdfCost) -> Result<Lock, CryptError> {
+    /// Every lock is made here: the one place the floor is checked.
+    fn seal_key(
+        key: &[u8; 32],
+        passphrase: &str,
+        cost: KdfCost,
+        floor: Option<KdfCost>,
+    ) -> Result<Lock, CryptError> {
         if passphrase.is_empty() {
             return Err(CryptError::EmptyPassphrase);
         }
+        check_floor(cost, floor)?;
         let salt: [u8; SALT] = random()?;
         let kek = derive(passphrase, &salt, cost)?;
         let sealed_key = kek.seal(LOCK_AAD, key)?;
@@ -250,7 +308,7 @@ impl Lock {
     }
 
     /// Opens the store key with `passphrase`.
-    pub fn unlock(&self, passphrase: &str) -> Result<StoreKey, CryptError> {
+    pub(crate) fn unlock(&self, passphrase: &str) -> Result<StoreKey, CryptError> {
         let kek = derive(passphrase, &self.salt, self.cost)?;
         let mut bytes = kek
             .open(LOCK_AAD, &self.sealed_key)
@@ -263,8 +321,15 @@ impl Lock {
         store_key
     }
 
-    /// The same store key locked with a new passphrase (the old one must open it).
-    pub fn rekey(&self, old: &str, new: &str, cost: KdfCost) -> Result<Lock, CryptError> {
+    /// The same store key locked with a new passphrase at `cost` (the old one must open it),
+    /// refused below `floor`.
+    pub(crate) fn rekey(
+        &self,
+        old: &str,
+        new: &str,
+        cost: KdfCost,
+        floor: Option<KdfCost>,
+    ) -> Result<Lock, CryptError> {
         let kek = derive(old, &self.salt, self.cost)?;
         let bytes = Zeroizing::new(
             kek.open(LOCK_AAD, &self.sealed_key)
@@ -274,13 +339,13 @@ impl Lock {
             .as_slice()
             .try_into()
             .map_err(|_| CryptError::Damaged("the lock's key"))?;
-        Self::seal_key(key, new, cost)
+        Self::seal_key(key, new, cost, floor)
     }
 
     /// The lock as stored: version, cost, salt, sealed key, then a checksum of all that, so a
     /// damaged lock is told apart from a wrong passphrase (and a damaged cost never makes
     /// Argon2id ask for gigabytes).
-    pub fn encode(&self) -> Vec<u8> {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let mut out = vec![LOCK_VERSION];
         for n in [self.cost.memory_kib, self.cost.passes, self.cost.lanes] {
             out.extend_from_slice(&n.to_be_bytes());
@@ -293,7 +358,7 @@ impl Lock {
     }
 
     /// Reads a stored lock.
-    pub fn decode(bytes: &[u8]) -> Result<Lock, CryptError> {
+    pub(crate) fn decode(bytes: &[u8]) -> Result<Lock, CryptError> {
         let bad = CryptError::Damaged("the lock");
         if bytes.len() < CHECKSUM {
             return Err(bad);
@@ -325,7 +390,7 @@ impl Lock {
     }
 
     /// The Argon2id cost this lock was made with.
-    pub fn cost(&self) -> KdfCost {
+    pub(crate) fn cost(&self) -> KdfCost {
         self.cost
     }
 }
@@ -333,6 +398,10 @@ impl Lock {
 impl Clone for CryptError {
     fn clone(&self) -> Self {
         match self {
+            CryptError::BelowFloor { cost, floor } => CryptError::BelowFloor {
+                cost: *cost,
+                floor: *floor,
+            },
             CryptError::WrongPassphrase => CryptError::WrongPassphrase,
             CryptError::Damaged(what) => CryptError::Damaged(what),
             CryptError::EmptyPassphrase => CryptError::EmptyPassphrase,
@@ -358,7 +427,7 @@ mod tests {
 
     #[test]
     fn a_value_opens_only_with_its_key_and_its_row() {
-        let (lock, key) = Lock::create("凤凰台 2026", KdfCost::TESTS_ONLY).unwrap();
+        let (lock, key) = Lock::create("凤凰台 2026", KdfCost::TESTS_ONLY, None).unwrap();
         let sealed = key
             .seal(b"summaries/need/N-1", "王秀英 13812341234".as_bytes())
             .unwrap();
@@ -393,15 +462,20 @@ mod tests {
 
     #[test]
     fn a_new_passphrase_opens_the_same_key_and_the_old_one_no_longer_does() {
-        let (lock, key) = Lock::create("old passphrase", KdfCost::TESTS_ONLY).unwrap();
+        let (lock, key) = Lock::create("old passphrase", KdfCost::TESTS_ONLY, None).unwrap();
         let sealed = key.seal(b"row", b"data").unwrap();
         assert_eq!(
-            lock.rekey("wrong", "new passphrase", KdfCost::TESTS_ONLY)
+            lock.rekey("wrong", "new passphrase", KdfCost::TESTS_ONLY, None)
                 .unwrap_err(),
             CryptError::WrongPassphrase
         );
         let new = lock
-            .rekey("old passphrase", "new passphrase", KdfCost::TESTS_ONLY)
+            .rekey(
+                "old passphrase",
+                "new passphrase",
+                KdfCost::TESTS_ONLY,
+                None,
+            )
             .unwrap();
         assert_eq!(
             new.unlock("old passphrase").unwrap_err(),
@@ -410,14 +484,14 @@ mod tests {
         let key = new.unlock("new passphrase").unwrap();
         assert_eq!(key.open(b"row", &sealed).unwrap(), b"data");
         assert_eq!(
-            Lock::create("", KdfCost::TESTS_ONLY).unwrap_err(),
+            Lock::create("", KdfCost::TESTS_ONLY, None).unwrap_err(),
             CryptError::EmptyPassphrase
         );
     }
 
     #[test]
     fn a_damaged_lock_is_reported_as_damage() {
-        let (lock, _) = Lock::create("p", KdfCost::TESTS_ONLY).unwrap();
+        let (lock, _) = Lock::create("p", KdfCost::TESTS_ONLY, None).unwrap();
         let bytes = lock.encode();
         assert!(matches!(
             Lock::decode(&bytes[..10]),
@@ -432,5 +506,40 @@ mod tests {
                 "bit {i}"
             );
         }
+    }
+
+    #[test]
+    fn no_lock_is_made_below_the_floor() {
+        let floor = Some(KdfCost::OWASP);
+        let refused = |cost| CryptError::BelowFloor {
+            cost,
+            floor: KdfCost::OWASP,
+        };
+        let cheap = KdfCost::TESTS_ONLY;
+        assert_eq!(Lock::create("p", cheap, floor).unwrap_err(), refused(cheap));
+        // Each of memory and passes counts: OWASP's memory in one pass is below it.
+        let one_pass = KdfCost {
+            passes: 1,
+            ..KdfCost::OWASP
+        };
+        assert_eq!(
+            Lock::create("p", one_pass, floor).unwrap_err(),
+            refused(one_pass)
+        );
+        // Lanes only spread the work.
+        let four_lanes = KdfCost {
+            lanes: 4,
+            ..KdfCost::OWASP
+        };
+        assert!(!four_lanes.is_below(KdfCost::OWASP));
+        // A cheap lock cannot be made again cheaply, only at the floor or above.
+        let (lock, _) = Lock::create("p", cheap, None).unwrap();
+        assert_eq!(
+            lock.rekey("p", "q", cheap, floor).unwrap_err(),
+            refused(cheap)
+        );
+        let strong = lock.rekey("p", "p", KdfCost::OWASP, floor).unwrap();
+        assert_eq!(strong.cost(), KdfCost::OWASP);
+        strong.unlock("p").unwrap();
     }
 }

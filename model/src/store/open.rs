@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{Database, ReadableDatabase, ReadableTable};
 
-use super::crypt::Passphrase;
+use super::crypt::{FLOOR, KdfCost, Passphrase};
 use super::error::{classify_open_error, panic_detail};
 use super::sealing::{self, Unlock};
 use super::tables::{META, meta};
@@ -32,10 +32,24 @@ impl Store {
     /// Opens the store in `data_dir` with its passphrase; creates it (and the directory),
     /// locked with `passphrase`, when `create` is set and there is none. An existing file is
     /// never overwritten.
+    ///
+    /// A new lock below OWASP's Argon2id cost is refused (`CryptError::BelowFloor`) and leaves
+    /// no file; a store found locked below it is locked again at it, with the same passphrase.
+    /// Builds for Gridbook's own tests and benchmarks go below (see `crypt::FLOOR`).
     pub fn open(
         data_dir: &Path,
         create: bool,
         passphrase: &Passphrase,
+    ) -> Result<Store, StoreError> {
+        Self::open_with_floor(data_dir, create, passphrase, FLOOR)
+    }
+
+    /// [`Store::open`], with `floor` for the least Argon2id cost of its lock.
+    pub(super) fn open_with_floor(
+        data_dir: &Path,
+        create: bool,
+        passphrase: &Passphrase,
+        floor: Option<KdfCost>,
     ) -> Result<Store, StoreError> {
         let path = data_dir.join(STORE_FILE);
         let exists = path.exists();
@@ -56,22 +70,30 @@ impl Store {
             return Err(StoreError::NotAStore(path));
         }
         let opened = path.clone();
-        open_guarded(&opened.clone(), move || {
+        let unlock = Unlock::Passphrase { passphrase, floor };
+        let store = open_guarded(&opened.clone(), move || {
             let db = if exists {
                 Database::open(&path)
             } else {
                 Database::create(&path)
             }
             .map_err(|e| classify_open_error(&path, e))?;
-            Self::init(db, path, !exists, Unlock::Passphrase(passphrase))
-        })
-        .map_err(|e| match e {
-            StoreError::Corrupt { detail, .. } => StoreError::Corrupt {
+            Self::init(db, path, !exists, unlock)
+        });
+        match store {
+            Ok(store) => Ok(store),
+            // No key could be made for the new file (the passphrase or its cost refused): it
+            // is removed rather than left to be "not a Gridbook store" the next time.
+            Err(e @ StoreError::Key(_)) if !exists => {
+                let _ = std::fs::remove_file(&opened);
+                Err(e)
+            }
+            Err(StoreError::Corrupt { detail, .. }) => Err(StoreError::Corrupt {
                 path: opened,
                 detail,
-            },
-            other => other,
-        })
+            }),
+            Err(other) => Err(other),
+        }
     }
 
     /// A store in memory, for tests: its values are sealed with a random key no lock keeps.
@@ -98,7 +120,11 @@ impl Store {
             let db = Database::builder()
                 .create_with_backend(backend)
                 .map_err(|e| classify_open_error(&path, e))?;
-            Self::init(db, path, fresh, Unlock::Passphrase(passphrase))
+            let unlock = Unlock::Passphrase {
+                passphrase,
+                floor: FLOOR,
+            };
+            Self::init(db, path, fresh, unlock)
         })
     }
 
@@ -144,7 +170,12 @@ impl Store {
                 }
                 let lock = meta_table.get(meta::LOCK)?.map(|v| v.value().to_vec());
                 drop((meta_table, read));
-                let key = sealing::open_key(lock, &path, unlock)?;
+                let (key, stronger) = sealing::open_key(lock, &path, unlock)?;
+                if let Some(lock) = stronger {
+                    let tx = db.begin_write()?;
+                    sealing::write_lock(&tx, &lock)?;
+                    tx.commit()?;
+                }
                 return Ok(Store {
                     db: Some(db),
                     path,
@@ -181,7 +212,11 @@ impl Store {
                     .open_table(META)?
                     .get(meta::LOCK)?
                     .map(|v| v.value().to_vec());
-                sealing::open_key(lock, &path, unlock)?
+                let (key, stronger) = sealing::open_key(lock, &path, unlock)?;
+                if let Some(lock) = stronger {
+                    sealing::write_lock(&tx, &lock)?;
+                }
+                key
             }
         };
         tx.commit()?;

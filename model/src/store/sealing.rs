@@ -15,7 +15,7 @@
 
 use redb::{ReadableTable, TableHandle, WriteTransaction};
 
-use super::crypt::{CryptError, Lock, Passphrase, StoreKey};
+use super::crypt::{CryptError, FLOOR, KdfCost, Lock, Passphrase, StoreKey};
 use super::tables::{META, meta};
 use super::{Store, StoreError};
 
@@ -42,8 +42,14 @@ pub(super) fn row(table: &impl TableHandle, key: &[&[u8]]) -> Vec<u8> {
 /// What unlocks a store being opened.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Unlock<'a> {
-    /// The passphrase: opens the lock, or makes it for a new store.
-    Passphrase(&'a Passphrase),
+    /// The passphrase: opens the lock, or makes it for a new store; a lock below `floor` is
+    /// refused when made and made again at `floor` when found.
+    Passphrase {
+        /// The passphrase, and the cost a new lock gets.
+        passphrase: &'a Passphrase,
+        /// The least cost a lock may have ([`FLOOR`] but in tests).
+        floor: Option<KdfCost>,
+    },
     /// A new random key and no lock: a store in memory.
     Ephemeral,
 }
@@ -67,32 +73,60 @@ pub(super) fn create_key(
 ) -> Result<StoreKey, StoreError> {
     match unlock {
         Unlock::Ephemeral => StoreKey::ephemeral().map_err(|e| crypt_error(path, e)),
-        Unlock::Passphrase(p) => {
-            let (lock, key) =
-                Lock::create(p.as_str(), p.cost()).map_err(|e| crypt_error(path, e))?;
-            tx.open_table(META)?
-                .insert(meta::LOCK, lock.encode().as_slice())?;
+        Unlock::Passphrase { passphrase, floor } => {
+            let (lock, key) = Lock::create(passphrase.as_str(), passphrase.cost(), floor)
+                .map_err(|e| crypt_error(path, e))?;
+            write_lock(tx, &lock)?;
             Ok(key)
         }
     }
 }
 
-/// Opens the key of an existing store with its lock (`lock` is the stored value).
+/// Opens the key of an existing store with its lock (`lock` is the stored value). Returns the
+/// key, and a new lock to write in place of one below the floor: the same key, locked again at
+/// the floor's cost with the same passphrase (a store made by a test build, or before the
+/// floor, is not left cheap to guess).
 pub(super) fn open_key(
     lock: Option<Vec<u8>>,
     path: &std::path::Path,
     unlock: Unlock<'_>,
-) -> Result<StoreKey, StoreError> {
-    let Unlock::Passphrase(passphrase) = unlock else {
-        return StoreKey::ephemeral().map_err(|e| crypt_error(path, e));
+) -> Result<(StoreKey, Option<Lock>), StoreError> {
+    let Unlock::Passphrase { passphrase, floor } = unlock else {
+        let key = StoreKey::ephemeral().map_err(|e| crypt_error(path, e))?;
+        return Ok((key, None));
     };
     let lock = lock.ok_or_else(|| StoreError::Corrupt {
         path: path.to_path_buf(),
         detail: "its lock is missing".into(),
     })?;
-    Lock::decode(&lock)
-        .and_then(|lock| lock.unlock(passphrase.as_str()))
-        .map_err(|e| crypt_error(path, e))
+    let lock = Lock::decode(&lock).map_err(|e| crypt_error(path, e))?;
+    let key = lock
+        .unlock(passphrase.as_str())
+        .map_err(|e| crypt_error(path, e))?;
+    let stronger = match floor {
+        Some(floor) if lock.cost().is_below(floor) => {
+            let text = passphrase.as_str();
+            let stronger = lock
+                .rekey(text, text, floor, Some(floor))
+                .map_err(|e| crypt_error(path, e))?;
+            tracing::warn!(
+                store = %path.display(),
+                was = ?lock.cost(),
+                now = ?floor,
+                "the store's lock was below OWASP's Argon2id cost: it is locked again at it"
+            );
+            Some(stronger)
+        }
+        _ => None,
+    };
+    Ok((key, stronger))
+}
+
+/// Writes `lock` in place of the store's lock, in `tx`.
+pub(super) fn write_lock(tx: &WriteTransaction, lock: &Lock) -> Result<(), StoreError> {
+    tx.open_table(META)?
+        .insert(meta::LOCK, lock.encode().as_slice())?;
+    Ok(())
 }
 
 impl Store {
@@ -117,14 +151,20 @@ impl Store {
     /// still opens with it (it holds the old lock), so after a passphrase leaks, also replace
     /// copies and backups.
     pub fn change_passphrase(&self, old: &Passphrase, new: &Passphrase) -> Result<(), StoreError> {
-        self.guard(|| self.relock(old, new))
+        self.guard(|| self.relock(old, new, FLOOR))
     }
 
-    fn relock(&self, old: &Passphrase, new: &Passphrase) -> Result<(), StoreError> {
+    /// [`Store::change_passphrase`], refusing a new lock below `floor`.
+    pub(super) fn relock(
+        &self,
+        old: &Passphrase,
+        new: &Passphrase,
+        floor: Option<KdfCost>,
+    ) -> Result<(), StoreError> {
         let tx = self.db().begin_write()?;
         {
-            let mut table = tx.open_table(META)?;
-            let stored = table
+            let stored = tx
+                .open_table(META)?
                 .get(meta::LOCK)?
                 .map(|v| v.value().to_vec())
                 .ok_or_else(|| StoreError::Corrupt {
@@ -132,16 +172,16 @@ impl Store {
                     detail: "its lock is missing (a store in memory has none)".into(),
                 })?;
             let lock = Lock::decode(&stored)
-                .and_then(|lock| lock.rekey(old.as_str(), new.as_str(), new.cost()))
+                .and_then(|lock| lock.rekey(old.as_str(), new.as_str(), new.cost(), floor))
                 .map_err(|e| crypt_error(&self.path, e))?;
-            table.insert(meta::LOCK, lock.encode().as_slice())?;
+            write_lock(&tx, &lock)?;
         }
         tx.commit()?;
         Ok(())
     }
 
     /// The Argon2id cost of this store's lock, if it has one (stores in memory have none).
-    pub fn kdf_cost(&self) -> Result<Option<super::crypt::KdfCost>, StoreError> {
+    pub fn kdf_cost(&self) -> Result<Option<KdfCost>, StoreError> {
         let Some(stored) = self.meta(meta::LOCK)? else {
             return Ok(None);
         };

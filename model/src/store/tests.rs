@@ -1,7 +1,7 @@
 //! The store's own tests: files that are not stores, rows, and the lock.
 
 use super::*;
-use crypt::Passphrase;
+use crypt::{KdfCost, Passphrase};
 use tables::meta;
 
 fn pass() -> Passphrase {
@@ -196,18 +196,24 @@ fn rows_decoded_on_every_core_come_back_in_id_order_and_only_of_their_kind() {
     assert!(none.unwrap().is_empty());
 }
 
+/// A new store in `dir`, locked with [`pass`], that holds the member using it.
+fn store_with_member(dir: &Path) -> Store {
+    let store = Store::open(dir, true, &pass()).unwrap();
+    store
+        .write(WriteBatch {
+            meta: vec![(meta::MEMBER, b"P-1".to_vec())],
+            ..Default::default()
+        })
+        .unwrap();
+    store
+}
+
 #[test]
 fn a_new_passphrase_opens_the_same_values() {
     let dir = tempfile::tempdir().unwrap();
     let new = Passphrase::tests_only("battery staple");
     {
-        let store = Store::open(dir.path(), true, &pass()).unwrap();
-        store
-            .write(WriteBatch {
-                meta: vec![(meta::MEMBER, b"P-1".to_vec())],
-                ..Default::default()
-            })
-            .unwrap();
+        let store = store_with_member(dir.path());
         let err = store.change_passphrase(&new, &new).unwrap_err();
         assert!(matches!(err, StoreError::WrongPassphrase(_)), "{err}");
         store.change_passphrase(&pass(), &new).unwrap();
@@ -218,4 +224,58 @@ fn a_new_passphrase_opens_the_same_values() {
     ));
     let store = Store::open(dir.path(), false, &new).unwrap();
     assert_eq!(store.meta(meta::MEMBER).unwrap(), Some(b"P-1".to_vec()));
+}
+
+/// The floor the shipped build has (this crate's tests have none).
+const SHIPPED: Option<KdfCost> = Some(KdfCost::OWASP);
+
+fn assert_below_floor(err: StoreError) {
+    assert!(
+        matches!(err, StoreError::Key(CryptError::BelowFloor { .. })),
+        "{err}"
+    );
+    assert!(err.to_string().contains("OWASP"), "{err}");
+}
+
+#[test]
+fn a_new_store_below_owasps_cost_is_refused_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_below_floor(Store::open_with_floor(dir.path(), true, &pass(), SHIPPED).unwrap_err());
+    assert!(!dir.path().join(STORE_FILE).exists());
+    // At OWASP's cost the same passphrase makes it.
+    let owasp = Passphrase::new(pass().as_str());
+    let store = Store::open_with_floor(dir.path(), true, &owasp, SHIPPED).unwrap();
+    assert_eq!(store.kdf_cost().unwrap(), Some(KdfCost::OWASP));
+}
+
+#[test]
+fn a_new_passphrase_below_owasps_cost_is_refused_and_the_old_one_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), true, &pass()).unwrap();
+    let cheap = Passphrase::tests_only("battery staple");
+    assert_below_floor(store.relock(&pass(), &cheap, SHIPPED).unwrap_err());
+    drop(store);
+    Store::open(dir.path(), false, &pass()).unwrap();
+}
+
+#[test]
+fn a_store_locked_below_owasps_cost_is_locked_again_at_it_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_member(dir.path());
+    assert_eq!(store.kdf_cost().unwrap(), Some(KdfCost::TESTS_ONLY));
+    drop(store);
+    // A wrong passphrase opens nothing and changes nothing.
+    let wrong = Passphrase::tests_only("wrong horse");
+    let err = Store::open_with_floor(dir.path(), false, &wrong, SHIPPED).unwrap_err();
+    assert!(matches!(err, StoreError::WrongPassphrase(_)), "{err}");
+    let cost = |store: Store| store.kdf_cost().unwrap();
+    let unchanged = Store::open(dir.path(), false, &pass()).unwrap();
+    assert_eq!(cost(unchanged), Some(KdfCost::TESTS_ONLY));
+    // The right one opens it, and its lock is made again at OWASP's cost, for good.
+    let store = Store::open_with_floor(dir.path(), false, &pass(), SHIPPED).unwrap();
+    assert_eq!(store.meta(meta::MEMBER).unwrap(), Some(b"P-1".to_vec()));
+    assert_eq!(cost(store), Some(KdfCost::OWASP));
+    let reopened = Store::open(dir.path(), false, &pass()).unwrap();
+    assert_eq!(reopened.meta(meta::MEMBER).unwrap(), Some(b"P-1".to_vec()));
+    assert_eq!(cost(reopened), Some(KdfCost::OWASP));
 }

@@ -170,7 +170,7 @@ mod tests {
     fn the_relay_is_checked_then_kept_in_the_directory() {
         let fx = Fixture::new();
         let mut h = fx.harness_with(|s| s.page = super::ID.into());
-        crate::gui::testing::type_into(&mut h, "地址", "not a url");
+        crate::gui::testing::type_into(&mut h, "地址", "中继服务器");
         tap(&mut h, "保存中继");
         settle(&mut h);
         assert!(h.query_by_label_contains("不是中继地址").is_some());
