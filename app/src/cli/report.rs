@@ -9,6 +9,7 @@ use gridbook_model::vocab::{MeetingLevel, ProjectKind};
 
 use super::export::ScopeArgs;
 use super::{Ctx, output};
+use crate::i18n::tr;
 
 /// `gridbook report`.
 #[derive(Debug, Args)]
@@ -62,69 +63,73 @@ fn counts_row(key: String, c: &NeedCounts) -> Vec<String> {
     ]
 }
 
+/// The counts table's headers (keys in `locales/cli_report.yml`); the first names the rows.
 const COUNT_HEADERS: [&str; 11] = [
     "",
-    "FOUND",
-    "CLASSIFIED",
-    "DIRECT",
-    "PROJECTS",
-    "CLAIMED",
-    "COMPLETED",
-    "CLOSED",
-    "LOOP RATE",
-    "SATISFACTION",
-    "DAYS TO CLOSE",
+    "cli.report.head.found",
+    "cli.report.head.classified",
+    "cli.report.head.direct",
+    "cli.report.head.projects",
+    "cli.report.head.claimed",
+    "cli.report.head.completed",
+    "cli.report.head.closed",
+    "cli.report.head.loop_rate",
+    "cli.report.head.satisfaction",
+    "cli.report.head.days_to_close",
 ];
 
+/// The report as text, in this thread's language.
 fn text(r: &Report, places: &Places) -> String {
     let c = &r.needs;
     let place = match (&r.grid, &r.community) {
         (Some(g), _) => places.grid_name(g).to_string(),
         (None, Some(c)) => places.community_name(c).to_string(),
-        (None, None) => "every community".into(),
+        (None, None) => tr!("cli.report.every_community"),
     };
     let period = match (&r.from, &r.to) {
-        (None, None) => "all time".to_string(),
-        (f, t) => format!(
-            "{} to {}",
-            f.as_deref().unwrap_or("the start"),
-            t.as_deref().unwrap_or("today")
+        (None, None) => tr!("cli.report.all_time"),
+        (f, t) => tr!(
+            "cli.report.from_to",
+            from = f.clone().unwrap_or_else(|| tr!("cli.report.the_start")),
+            to = t.clone().unwrap_or_else(|| tr!("cli.report.today"))
         ),
     };
-    let mut out = format!("Report for {place}, {period}\n\nNeeds\n");
+    let mut out = tr!("cli.report.title", place = place, period = period);
+    out.push_str("\n\n");
+    out.push_str(&tr!("cli.report.needs"));
+    out.push('\n');
     let lines = [
-        ("found", c.found.to_string()),
-        ("classified", c.classified.to_string()),
-        ("direct actions", c.direct.to_string()),
-        ("projects", projects(c)),
-        ("claimed", c.claimed.to_string()),
-        ("completed (loop closed)", c.completed.to_string()),
-        ("closed (any reason)", c.closed.to_string()),
-        ("closed-loop rate", pct(c.closed_loop_rate)),
-        ("average satisfaction", num(c.average_satisfaction)),
+        ("cli.report.found", c.found.to_string()),
+        ("cli.report.classified", c.classified.to_string()),
+        ("cli.report.direct", c.direct.to_string()),
+        ("cli.report.projects", projects(c)),
+        ("cli.report.claimed", c.claimed.to_string()),
+        ("cli.report.completed", c.completed.to_string()),
+        ("cli.report.closed", c.closed.to_string()),
+        ("cli.report.loop_rate", pct(c.closed_loop_rate)),
+        ("cli.report.satisfaction", num(c.average_satisfaction)),
         (
-            "days to close",
-            format!(
-                "median {}, mean {}",
-                num(c.median_days_to_close),
-                num(c.mean_days_to_close)
+            "cli.report.days_to_close",
+            tr!(
+                "cli.report.median_mean",
+                median = num(c.median_days_to_close),
+                mean = num(c.mean_days_to_close)
             ),
         ),
     ];
     for (k, v) in lines {
-        out.push_str(&format!("  {k:<25}{v}\n"));
+        out.push_str(&format!("  {}{v}\n", output::pad(&tr!(k), 25)));
     }
-    let mut months: Vec<Vec<String>> = r
+    let months: Vec<Vec<String>> = r
         .by_month
         .iter()
         .map(|b| counts_row(b.key.clone(), &b.needs))
         .collect();
     if !months.is_empty() {
-        out.push_str("\nBy month\n");
+        out.push_str(&format!("\n{}\n", tr!("cli.report.by_month")));
         let mut h = COUNT_HEADERS;
-        h[0] = "MONTH";
-        out.push_str(&output::table(&h, &months));
-        months.clear();
+        h[0] = "cli.report.head.month";
+        out.push_str(&output::table_of(&h, &months));
     }
     let per_grid = r.community.is_some();
     let places_rows: Vec<Vec<String>> = r
@@ -140,16 +145,17 @@ fn text(r: &Report, places: &Places) -> String {
         })
         .collect();
     if !places_rows.is_empty() {
-        out.push_str(if per_grid {
-            "\nBy grid\n"
+        let (title, head) = if per_grid {
+            ("cli.report.by_grid", "cli.report.head.grid")
         } else {
-            "\nBy community\n"
-        });
+            ("cli.report.by_community", "cli.report.head.community")
+        };
+        out.push_str(&format!("\n{}\n", tr!(title)));
         let mut h = COUNT_HEADERS;
-        h[0] = if per_grid { "GRID" } else { "COMMUNITY" };
-        out.push_str(&output::table(&h, &places_rows));
+        h[0] = head;
+        out.push_str(&output::table_of(&h, &places_rows));
     }
-    out.push_str("\nMeetings: topics settled per level\n");
+    out.push_str(&format!("\n{}\n", tr!("cli.report.topics")));
     let topics: Vec<Vec<String>> = MeetingLevel::ALL
         .iter()
         .filter_map(|l| r.topics.get(l.token()).map(|t| (l, t)))
@@ -162,13 +168,18 @@ fn text(r: &Report, places: &Places) -> String {
             ]
         })
         .collect();
-    out.push_str(&output::table(
-        &["LEVEL", "MEETINGS", "TOPICS", "SETTLED"],
+    out.push_str(&output::table_of(
+        &[
+            "cli.report.head.level",
+            "cli.report.head.meetings",
+            "cli.report.head.topics",
+            "cli.report.head.settled",
+        ],
         &topics,
     ));
-    out.push_str("\nVolunteer hours per team\n");
+    out.push_str(&format!("\n{}\n", tr!("cli.report.hours")));
     if r.hours.is_empty() {
-        out.push_str("  none recorded\n");
+        out.push_str(&format!("  {}\n", tr!("cli.report.none_recorded")));
     } else {
         let hours: Vec<Vec<String>> = r
             .hours
@@ -179,14 +190,19 @@ fn text(r: &Report, places: &Places) -> String {
                     h.team_name
                         .clone()
                         .or_else(|| h.team.clone())
-                        .unwrap_or_else(|| "(no team)".into()),
+                        .unwrap_or_else(|| tr!("cli.report.no_team")),
                     format!("{:.1}", h.hours),
                     h.volunteers.to_string(),
                 ]
             })
             .collect();
-        out.push_str(&output::table(
-            &["COMMUNITY", "TEAM", "HOURS", "VOLUNTEERS"],
+        out.push_str(&output::table_of(
+            &[
+                "cli.report.head.community",
+                "cli.report.head.team",
+                "cli.report.head.hours",
+                "cli.report.head.volunteers",
+            ],
             &hours,
         ));
     }
