@@ -59,8 +59,7 @@ pub(crate) fn run_forwarded_in_app(
     data: std::path::PathBuf,
     line: &owner::CommandLine,
 ) -> anyhow::Result<String> {
-    let cli = cli::Cli::try_parse_from(&line.args)
-        .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
+    let cli = cli::parse_forwarded(&line.args)?;
     if matches!(cli.command, Some(cli::Command::Sync(_))) {
         return Err(error::CliError::AppSyncs.into());
     }

@@ -28,9 +28,6 @@ use gridbook_sync::{Book, Report};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-/// Where a peer listens unless told otherwise.
-pub(crate) const DEFAULT_BIND: &str = gridbook_sync::node::DEFAULT_BIND;
-
 /// How long a sync with no named peer listens for devices on the local network.
 const DISCOVERY_WAIT: Duration = Duration::from_secs(3);
 
@@ -81,7 +78,7 @@ pub(crate) fn options_from_env() -> Result<NodeOptions> {
             })?),
             Err(_) => None,
         };
-    options(bind, false, DEFAULT_BIND)
+    options(bind, false, gridbook_sync::node::DEFAULT_BIND)
 }
 
 /// How often a peer dials: `GRIDBOOK_DIAL_EVERY_MS`, else every 30 s.

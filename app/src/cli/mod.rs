@@ -54,6 +54,12 @@ use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
 };
 pub(crate) use lent::{BookRef, run_lent};
+
+/// A command line forwarded over the owner socket, parsed as the command line it is; a line
+/// that is not understood is one error line, as clap says it.
+pub(crate) fn parse_forwarded(args: &[String]) -> Result<Cli> {
+    Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))
+}
 pub(crate) use parse::vocab;
 use parse::yes_no;
 

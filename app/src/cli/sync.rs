@@ -331,8 +331,8 @@ async fn run_forwarded(
         .cloned()
         .collect::<Vec<_>>()
         .join(" ");
-    let result = match <super::Cli as clap::Parser>::try_parse_from(&args) {
-        Err(e) => Err(anyhow::anyhow!("{}", e.to_string().trim())),
+    let result = match super::parse_forwarded(&args) {
+        Err(e) => Err(e),
         Ok(super::Cli {
             command: Some(super::Command::Sync(sync)),
             ..

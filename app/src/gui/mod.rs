@@ -22,7 +22,6 @@ mod worker;
 use std::path::PathBuf;
 
 use gridbook_model::DirectoryView;
-use gridbook_model::ids::MemberId;
 
 use crate::fonts;
 use crate::i18n::{self, Language, tr};
@@ -122,8 +121,8 @@ impl GridbookApp {
             page.event(&event);
         }
         match &event {
-            Event::Opened { directory, me, .. } | Event::Directory(directory, me) => {
-                self.directory_changed(directory, me.as_ref());
+            Event::Opened { directory, .. } | Event::Directory(directory, _) => {
+                self.directory_changed(directory);
             }
             // The node follows the directory: a relay set in Settings, or by another device
             // and synced here, is used at once.
@@ -146,7 +145,8 @@ impl GridbookApp {
         }
     }
 
-    fn directory_changed(&mut self, directory: &DirectoryView, _me: Option<&MemberId>) {
+    /// The volunteers page starts on the directory's first community.
+    fn directory_changed(&mut self, directory: &DirectoryView) {
         if self.state.volunteer_community.is_none() {
             self.state.volunteer_community = directory.communities.keys().next().cloned();
         }
