@@ -26,6 +26,7 @@ pub mod ledger;
 pub mod meeting;
 pub mod need;
 mod record_kind;
+pub mod register_search;
 pub mod report;
 pub mod scope;
 pub mod store;

@@ -127,6 +127,7 @@ fn harness_at(dir: PathBuf, state: State) -> Harness<'static, TestApp> {
                 app: None,
                 dir,
                 initial: state,
+                interactions: 0,
             },
         );
     settle(&mut h);
@@ -138,6 +139,16 @@ pub(crate) struct TestApp {
     app: Option<GridbookApp>,
     dir: PathBuf,
     initial: State,
+    /// Taps so far, a text field's counted once (what a person does, not what they type).
+    interactions: u32,
+}
+
+/// How many times the test has tapped since the harness was made: each [`tap`] is one, and
+/// each [`type_into`] is one (the tap into the field; typing is not counted). The flows of
+/// `cargo bench -p gridbook-tests` report it.
+#[allow(dead_code, reason = "the role pages' flows count with it")]
+pub(crate) fn interactions(h: &Harness<'_, TestApp>) -> u32 {
+    h.state().interactions
 }
 
 impl Deref for TestApp {
@@ -177,6 +188,7 @@ pub(crate) fn settle(h: &mut Harness<'_, TestApp>) {
 /// Clicks the one widget labelled `label` and runs the frames that take the click in (a person
 /// taps one thing at a time; two clicks queued in one frame would be one).
 pub(crate) fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
+    h.state_mut().interactions += 1;
     // A finger scrolls to what it taps: a click lands where the widget is on screen.
     h.get_by_label(label).scroll_to_me();
     h.run_steps(2);
