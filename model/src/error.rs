@@ -92,6 +92,13 @@ pub enum Error {
     /// A resident merged into itself.
     #[error("a resident cannot be merged into itself")]
     MergeIntoItself,
+    /// A value picked to end a conflict is no longer one of the field's values (someone else
+    /// picked meanwhile, or the field holds a record, not a value).
+    #[error("{field} no longer holds that value: look again")]
+    ValueGone {
+        /// The field.
+        field: String,
+    },
     /// Two residents merged already.
     #[error("{duplicate} and {into} are already the same resident")]
     AlreadyMerged {
@@ -328,6 +335,8 @@ crate::worded!(Error {
         example: Error::ResidentNowhere;
     Error::MergeIntoItself => Words::new("error.merge_into_itself"),
         example: Error::MergeIntoItself;
+    Error::ValueGone { field } => Words::new("error.value_gone").arg("field", field),
+        example: Error::ValueGone { field: "title".into() };
     Error::AlreadyMerged { duplicate, into } => Words::new("error.already_merged")
             .arg("duplicate", duplicate)
             .arg("into", into),

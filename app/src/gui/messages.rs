@@ -44,6 +44,8 @@ pub(crate) enum Command {
     AssignNeed(NeedId, MemberId),
     /// Write chosen values (resolving a conflict on each field written).
     EditNeed(NeedId, NeedEdit),
+    /// Ends a conflict on a need's field by keeping one of its values.
+    KeepNeedValue(NeedId, String, serde_json::Value),
     /// Load one meeting.
     LoadMeeting(MeetingId),
     /// Sign a resident in.

@@ -457,6 +457,33 @@ impl Gridbook {
         })
     }
 
+    /// Ends a conflict on one of a need's fields by keeping `value`, one of the values
+    /// [`Gridbook::need_conflicts`] listed for it: that value is written again, as it was.
+    /// Refused when the field no longer holds it, or holds a record rather than a value.
+    pub fn keep_need_value(
+        &mut self,
+        id: &NeedId,
+        field: &str,
+        value: &serde_json::Value,
+    ) -> Result<()> {
+        self.edit_need(id, format!("keep {field} of {id}"), |tx, obj, _, _| {
+            let kept = tx
+                .get_all(obj, field)
+                .map_err(|e| Error::malformed("needs", e))?
+                .into_iter()
+                .find_map(|(v, _)| match v {
+                    automerge::Value::Scalar(s) if crate::dump::scalar_json(&s) == *value => {
+                        Some(s.into_owned())
+                    }
+                    _ => None,
+                })
+                .ok_or_else(|| Error::ValueGone {
+                    field: field.to_string(),
+                })?;
+            put(tx, obj, field, kept)
+        })
+    }
+
     /// Adds a progress note to a need being carried out.
     pub fn add_progress(&mut self, id: &NeedId, text: &str) -> Result<()> {
         if text.trim().is_empty() {

@@ -151,6 +151,22 @@ fn concurrent_steps_of_the_loop_are_reported_as_a_conflict() {
         !fields.contains(&"stage".to_string()),
         "equal values are no conflict: {fields:?}"
     );
+
+    // Any field with two values can be settled by keeping one of them, not only the ones an
+    // edit form covers; a value no longer there is refused with nothing written.
+    let gone = tablet.keep_need_value(&id, "difficulty", &serde_json::json!("low"));
+    assert!(
+        matches!(gone, Err(gridbook_model::Error::ValueGone { .. })),
+        "{gone:?}"
+    );
+    tablet
+        .keep_need_value(&id, "difficulty", &serde_json::json!("medium"))
+        .unwrap();
+    exchange(&mut office, &mut tablet).unwrap();
+    for book in [&mut office, &mut tablet] {
+        assert!(book.need_conflicts(&id).unwrap().is_empty());
+        assert_eq!(book.need(&id).unwrap().difficulty, Some(Difficulty::Medium));
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::i18n::{tr, vocab};
 use step::{StepForm, stepper};
 
 mod assign;
+mod conflicts;
 mod history;
 mod step;
 use crate::gui::data::Data;
@@ -223,67 +224,11 @@ impl NeedsView {
         if let Some(s) = need.satisfaction {
             ui.label(tr!("detail.satisfaction_was", n = s));
         }
-        conflicts_section(ui, need, conflicts, cmds);
+        conflicts::section(ui, need, conflicts, data, cmds);
         ui.separator();
         history::section(ui, &data.need_history);
     }
 }
-/// Fields two devices wrote differently, each value beside the others with a button to keep it.
-fn conflicts_section(
-    ui: &mut Ui,
-    need: &Need,
-    conflicts: &[gridbook_model::conflict::Conflict],
-    cmds: &mut Vec<Command>,
-) {
-    if conflicts.is_empty() {
-        return;
-    }
-    ui.separator();
-    ui.colored_label(ui.visuals().warn_fg_color, tr!("detail.conflicts"));
-    for c in conflicts {
-        let label = match c.field.as_str() {
-            "title" => tr!("detail.field.title"),
-            "due" => tr!("detail.field.due"),
-            "level" => tr!("detail.field.level"),
-            "category" => tr!("detail.field.category"),
-            other => other.to_string(),
-        };
-        ui.horizontal_wrapped(|ui| {
-            ui.strong(format!("{label}："));
-            for value in &c.values {
-                let text = value
-                    .as_str()
-                    .map_or_else(|| value.to_string(), str::to_string);
-                let shown = match c.field.as_str() {
-                    "category" => text.parse::<Category>().map(vocab).unwrap_or(text.clone()),
-                    "level" => text.parse::<Level>().map(vocab).unwrap_or(text.clone()),
-                    _ => text.clone(),
-                };
-                if let Some(edit) = edit_for(&c.field, &text) {
-                    if ui.button(tr!("detail.pick", value = shown)).clicked() {
-                        cmds.push(Command::EditNeed(need.id.clone(), edit));
-                    }
-                } else {
-                    ui.label(shown);
-                }
-            }
-        });
-    }
-}
-
-/// The edit that writes `value` into `field`, for the fields a person may choose between.
-fn edit_for(field: &str, value: &str) -> Option<gridbook_model::NeedEdit> {
-    let mut edit = gridbook_model::NeedEdit::default();
-    match field {
-        "title" => edit.title = Some(value.to_string()),
-        "due" => edit.due = Some(value.parse().ok()?),
-        "level" => edit.level = Some(value.parse().ok()?),
-        "category" => edit.category = Some(value.parse().ok()?),
-        _ => return None,
-    }
-    Some(edit)
-}
-
 /// The five-step loop with the number of needs at each step; a tap filters by that step.
 fn loop_bar(ui: &mut Ui, state: &mut State, data: &Data) {
     ui.horizontal_wrapped(|ui| {

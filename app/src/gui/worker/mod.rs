@@ -216,6 +216,10 @@ impl State {
                 let r = self.book.edit_need_fields(&id, &edit);
                 self.after_need_edit(&id, r, send);
             }
+            Command::KeepNeedValue(id, field, value) => {
+                let r = self.book.keep_need_value(&id, &field, &value);
+                self.after_need_edit(&id, r, send);
+            }
             Command::LoadMeeting(id) => self.send_meeting(&id, send),
             Command::CheckIn(meeting, resident) => {
                 let r = self.book.check_in(&meeting, &resident);
