@@ -245,6 +245,9 @@ pub enum Field {
     /// Why a device is revoked.
     #[error("say why the device is revoked: --reason TEXT")]
     RevokeReason,
+    /// Who served at an activity (service recorded for nobody).
+    #[error("say who served: pick at least one volunteer")]
+    Attendees,
     /// The subdistrict's name or the founder's, when a network is founded.
     #[error("founding a network needs the subdistrict's name and your name")]
     Founding,
@@ -410,6 +413,7 @@ crate::worded!(Field {
     Field::ResidentName => Words::new("error.empty.resident_name"), example: Field::ResidentName;
     Field::RevokeReason => Words::new("error.empty.revoke_reason"), example: Field::RevokeReason;
     Field::Founding => Words::new("error.empty.founding"), example: Field::Founding;
+    Field::Attendees => Words::new("error.empty.attendees"), example: Field::Attendees;
 });
 
 /// The model's result.

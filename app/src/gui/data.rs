@@ -8,6 +8,7 @@ use gridbook_model::conflict::Conflict;
 use gridbook_model::ids::MemberId;
 use gridbook_model::need::Need;
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
+use gridbook_model::vocab::Role;
 use gridbook_model::{DirectoryView, HistoryEntry, MeetingView, Resident};
 
 use super::messages::{AuditOf, Event, Origin, ReportShown, Roster};
@@ -100,6 +101,14 @@ impl Data {
             .map_or(id, |b| b.name.as_str())
     }
 
+    /// Whether this device is an active admin's: it alone may change members, devices and
+    /// places (the pages show others the lists, read-only).
+    pub(crate) fn is_admin(&self) -> bool {
+        self.peers.iter().any(|p| {
+            p.this_device && p.revoked.is_none() && p.role.as_deref() == Some(Role::Admin.token())
+        })
+    }
+
     /// A resident's name, or their id.
     pub(crate) fn resident_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.residents.get(id).map_or(id, |r| r.name.as_str())
@@ -154,6 +163,7 @@ impl Data {
             Event::NeedSaved(..)
             | Event::AgendaSaved
             | Event::VolunteerSaved(_)
+            | Event::OfficeSaved(_)
             | Event::Exported(_)
             | Event::Refused(..)
             | Event::Done => {}

@@ -8,14 +8,15 @@ use std::sync::mpsc::Sender;
 
 use gridbook_model::conflict::Conflict;
 use gridbook_model::ids::{
-    ActivityId, MeetingId, MemberId, MotionId, NeedId, ResidentId, VolunteerId,
+    ActivityId, MeetingId, MemberId, MotionId, NeedId, ResidentId, TeamId, VolunteerId,
 };
 use gridbook_model::need::{Need, NeedField, Transition, TransitionError};
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
-use gridbook_model::vocab::Choice;
+use gridbook_model::vocab::{Choice, Role};
+use gridbook_model::volunteer::Team;
 use gridbook_model::words::Words;
 use gridbook_model::{
-    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewNeed, Resident,
+    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewNeed, PlaceKind, Resident,
 };
 
 use gridbook_sync::peers::PeerView;
@@ -92,16 +93,69 @@ pub(crate) enum Command {
         /// What the activity is.
         title: String,
     },
-    /// Record that a volunteer served at an activity.
+    /// Record that volunteers served at an activity (one change, one store transaction).
     RecordService {
         /// The activity.
         activity: ActivityId,
         /// Who served.
-        volunteer: VolunteerId,
+        volunteers: Vec<VolunteerId>,
         /// For how long.
         minutes: u32,
         /// Points earned.
         points: u32,
+    },
+    /// Add a volunteer to a community's roster, joining today.
+    AddVolunteer {
+        /// The community's code.
+        community: String,
+        /// Their name.
+        name: String,
+        /// Their phone, if given.
+        phone: Option<String>,
+        /// Their skills.
+        skills: Vec<String>,
+        /// Their team or sub-team.
+        team: Option<TeamId>,
+    },
+    /// Add a team, or a sub-team of `parent`, to a community's roster.
+    AddTeam {
+        /// The community's code.
+        community: String,
+        /// The team's name.
+        name: String,
+        /// The team it belongs to.
+        parent: Option<TeamId>,
+    },
+    /// Replace a volunteer's skills.
+    SetSkills(VolunteerId, Vec<String>),
+    /// Add a member (a person who uses Gridbook) with a role.
+    AddMember(String, Role),
+    /// Grant a device (hex) to a member with a role.
+    Grant {
+        /// The device's id (hex).
+        device: String,
+        /// The member using it.
+        member: MemberId,
+        /// The role it gets.
+        role: Role,
+    },
+    /// Revoke a device (hex) for good, saying why.
+    Revoke {
+        /// The device's id (hex).
+        device: String,
+        /// Why.
+        reason: String,
+    },
+    /// Add a place to the directory.
+    AddPlace {
+        /// Community, courtyard, grid or building.
+        kind: PlaceKind,
+        /// The place it is in (none for a community).
+        parent: Option<String>,
+        /// Its code (the id is made from the parent's and this).
+        code: String,
+        /// Its name.
+        name: String,
     },
     /// Found a network on this device (first run).
     FoundNetwork {
@@ -138,6 +192,10 @@ pub(crate) enum Origin {
     Meeting,
     /// The volunteers page.
     Volunteers,
+    /// The people-and-devices page.
+    People,
+    /// The places page.
+    Places,
     /// The first-run page.
     FirstRun,
     /// The reports page.
@@ -228,6 +286,8 @@ pub(crate) enum Event {
     Volunteers(Box<Roster>),
     /// A volunteers-page edit was saved durably.
     VolunteerSaved(VolunteerSaved),
+    /// An edit of the office's (members, devices, places) was saved durably.
+    OfficeSaved(OfficeSaved),
     /// Something was refused; nothing was written.
     Refused(Origin, Refusal),
     /// The devices this one knows, for the sync page.
@@ -365,6 +425,8 @@ pub(crate) struct Roster {
     pub volunteers: Vec<VolunteerView>,
     /// Its activities, latest first.
     pub activities: Vec<ActivitySummary>,
+    /// Its teams and sub-teams by id.
+    pub teams: BTreeMap<String, Team>,
     /// The month of `stars` (`YYYY-MM`).
     pub month: String,
     /// Who served most this month: name and minutes.
@@ -376,8 +438,27 @@ pub(crate) struct Roster {
 pub(crate) enum VolunteerSaved {
     /// An activity was started (its title).
     Activity(String),
-    /// A volunteer's service was recorded.
-    Service,
+    /// Service was recorded, for this many volunteers.
+    Service(usize),
+    /// A volunteer was added (their name).
+    Volunteer(String),
+    /// A team was added (its name).
+    Team(String),
+    /// A volunteer's skills were saved.
+    Skills,
     /// A redemption was recorded.
     Redemption,
+}
+
+/// What an office edit saved (the page words it).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum OfficeSaved {
+    /// A member was added (their name).
+    Member(String),
+    /// A device was granted a role.
+    Granted,
+    /// A device was revoked.
+    Revoked,
+    /// A place was added (its name).
+    Place(String),
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
-use gridbook_model::vocab::MeetingLevel;
+use gridbook_model::vocab::{MeetingLevel, Role};
 use gridbook_model::{Gridbook, NewMeeting, NewResident, NewVolunteer, PlaceKind};
 
 use super::{GridbookApp, State};
@@ -75,6 +75,36 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// A second device of this fixture's network, used by a new member `name` with `role`
+    /// (granted by the fixture's admin device), holding every document the fixture holds.
+    pub(crate) fn joined(&self, name: &str, role: Role) -> Fixture {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let hex = Gridbook::open_or_create(dir.path(), &test_passphrase())
+            .expect("a new store")
+            .device()
+            .id_hex();
+        let member = self.with_book(|book| {
+            let member = book.add_member(name, role)?;
+            book.grant(&hex, &member, role)?;
+            Ok(member)
+        });
+        let joined = Fixture { dir };
+        self.exchange(&joined);
+        joined.with_book(|book| book.set_member(&member));
+        joined
+    }
+
+    /// Brings this device's documents and `other`'s together both ways, as a completed sync
+    /// would (both stores closed).
+    pub(crate) fn exchange(&self, other: &Fixture) {
+        let open = |f: &Fixture| {
+            Gridbook::open(f.dir.path(), &test_passphrase()).expect("the store opens")
+        };
+        let (mut a, mut b) = (open(self), open(other));
+        copy_into(&mut a, &mut b);
+        copy_into(&mut b, &mut a);
+    }
+
     pub(crate) fn path(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }
@@ -99,6 +129,17 @@ impl Fixture {
         let mut state = State::default();
         f(&mut state);
         harness_at(self.path(), state)
+    }
+}
+
+/// Merges every document of `from` into `to`.
+fn copy_into(from: &mut Gridbook, to: &mut Gridbook) {
+    for id in from.doc_ids().expect("the documents") {
+        let Some(doc) = from.full_doc(&id).expect("a document") else {
+            continue;
+        };
+        let mut copy = doc.clone();
+        to.merge_doc(&id, &mut copy).expect("the merge");
     }
 }
 
@@ -146,7 +187,6 @@ pub(crate) struct TestApp {
 /// How many times the test has tapped since the harness was made: each [`tap`] is one, and
 /// each [`type_into`] is one (the tap into the field; typing is not counted). The flows of
 /// `cargo bench -p gridbook-tests` report it.
-#[allow(dead_code, reason = "the role pages' flows count with it")]
 pub(crate) fn interactions(h: &Harness<'_, TestApp>) -> u32 {
     h.state().interactions
 }
@@ -191,7 +231,18 @@ pub(crate) fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
     h.state_mut().interactions += 1;
     // A finger scrolls to what it taps: a click lands where the widget is on screen.
     h.get_by_label(label).scroll_to_me();
+    // A scroll animates over several frames: wait until the widget stands still, or the click
+    // lands on whatever has scrolled under its old place.
     h.run_steps(2);
+    let mut last = None;
+    for _ in 0..120 {
+        h.run_steps(1);
+        let rect = h.get_by_label(label).rect();
+        if last == Some(rect) {
+            break;
+        }
+        last = Some(rect);
+    }
     let node = h.get_by_label(label);
     if SCREEN.contains(node.rect().center()) {
         node.click();

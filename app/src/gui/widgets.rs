@@ -67,6 +67,19 @@ pub(super) fn big_button(ui: &mut Ui, text: impl Into<String>) -> bool {
         .clicked()
 }
 
+/// What the last edit came to: saved (in the link colour) or refused (in the error colour).
+pub(super) fn outcome(ui: &mut Ui, message: Option<&Result<String, String>>) {
+    match message {
+        Some(Ok(m)) => {
+            ui.label(egui::RichText::new(m).color(ui.visuals().hyperlink_color));
+        }
+        Some(Err(m)) => {
+            ui.colored_label(ui.visuals().error_fg_color, m);
+        }
+        None => {}
+    }
+}
+
 /// A refusal in the current language.
 pub(super) fn refusal_text(refusal: &Refusal) -> String {
     tr!("common.refused", reason = said(refusal))

@@ -42,7 +42,7 @@ use crate::summary::Row;
 use crate::time::Timestamp;
 
 pub use audit::AuditEntry;
-pub use directory::{DirectoryView, PlaceKind};
+pub use directory::{DirectoryView, PlaceKind, PlaceView};
 pub use enforce::Ignored;
 pub use exports::ExportRecord;
 pub use history::HistoryEntry;

@@ -196,3 +196,25 @@ fn a_remembered_check_moves_on_once_many_changes_were_checked_since() {
     assert!(!book.full_checks.contains(&doc_id));
     assert_eq!(remembered(&book).unwrap(), heads(&mut book));
 }
+
+#[test]
+fn granting_a_revoked_device_is_refused_and_writes_nothing() {
+    use crate::vocab::Role;
+    let mut office = Gridbook::in_memory().unwrap();
+    office.init_network("凤凰台街道", "赵敏").unwrap();
+    let lost = Gridbook::in_memory().unwrap();
+    let hex = lost.device().id_hex();
+    let worker = office.add_member("李娜", Role::GridWorker).unwrap();
+    office.grant(&hex, &worker, Role::GridWorker).unwrap();
+    office.revoke(&hex, "平板丢失").unwrap();
+    let heads = office.heads(&DocId::Directory).unwrap();
+    let again = office.grant(&hex, &worker, Role::Admin);
+    assert!(
+        matches!(&again, Err(Error::RevokedForGood { reason, .. }) if reason == "平板丢失"),
+        "{again:?}"
+    );
+    assert_eq!(office.heads(&DocId::Directory).unwrap(), heads);
+    let status = office.membership().unwrap().device(&hex).unwrap().clone();
+    assert!(status.revoked.is_some());
+    assert_eq!(status.role, Some(Role::GridWorker));
+}

@@ -46,6 +46,8 @@ pub struct VolunteerView {
     pub team: Option<String>,
     /// Team name.
     pub team_name: Option<String>,
+    /// Skills, sorted.
+    pub skills: Vec<String>,
     /// Balance, derived from every movement.
     pub balance: Balance,
 }
@@ -266,10 +268,28 @@ impl Gridbook {
         minutes: u32,
         points: u32,
     ) -> Result<()> {
+        self.record_service(activity, std::slice::from_ref(volunteer), minutes, points)
+    }
+
+    /// Records that each of `volunteers` served at an activity for `minutes`, earning `points`
+    /// each: one change to the activity's time bank, one store transaction. Nothing is written
+    /// when any of them is unknown.
+    pub fn record_service(
+        &mut self,
+        activity: &ActivityId,
+        volunteers: &[VolunteerId],
+        minutes: u32,
+        points: u32,
+    ) -> Result<()> {
         if minutes == 0 || minutes > 24 * 60 {
             return Err(Error::ServiceTime(minutes));
         }
-        self.volunteer_summary(volunteer)?;
+        if volunteers.is_empty() {
+            return Err(Error::Empty(Field::Attendees));
+        }
+        for volunteer in volunteers {
+            self.volunteer_summary(volunteer)?;
+        }
         let row = self
             .summary_row(ACTIVITY, activity.as_str())?
             .ok_or_else(|| Error::not_found(RecordKind::Activity, activity))?;
@@ -280,33 +300,73 @@ impl Gridbook {
             .parse()
             .map_err(|_| Error::malformed("summaries", "bad document id"))?;
         let at = self.now();
+        let who: Vec<&str> = volunteers.iter().map(VolunteerId::as_str).collect();
         self.op(|book| {
             book.edit(
                 &doc_id,
-                &format!("{volunteer} served at {activity}"),
+                &format!("{} served at {activity}", who.join(" ")),
                 |tx, _| {
                     let activities = map_at(tx, ROOT, "activities", "timebank")?;
                     let obj = map_at(tx, activities.clone(), activity.as_str(), "timebank")?;
                     let attendance = map_at(tx, obj, "attendance", "timebank")?;
-                    tx.put(&attendance, volunteer.as_str(), u64::from(minutes))
-                        .map_err(am)?;
-                    let movement = Movement {
-                        volunteer: volunteer.clone(),
-                        kind: MovementKind::Earn,
-                        minutes: i64::from(minutes),
-                        points: i64::from(points),
-                        activity: Some(activity.clone()),
-                        note: None,
-                        at,
-                    };
                     let movements = map_at(tx, ROOT, "movements", "timebank")?;
-                    let key = attendance_key(activity, volunteer);
-                    reconcile_prop(tx, &movements, key.as_str(), &movement).map_err(am)?;
+                    for volunteer in volunteers {
+                        tx.put(&attendance, volunteer.as_str(), u64::from(minutes))
+                            .map_err(am)?;
+                        let movement = Movement {
+                            volunteer: volunteer.clone(),
+                            kind: MovementKind::Earn,
+                            minutes: i64::from(minutes),
+                            points: i64::from(points),
+                            activity: Some(activity.clone()),
+                            note: None,
+                            at,
+                        };
+                        let key = attendance_key(activity, volunteer);
+                        reconcile_prop(tx, &movements, key.as_str(), &movement).map_err(am)?;
+                    }
                     let a: Activity =
                         hydrate_prop(tx, &activities, activity.as_str()).map_err(am)?;
                     Ok(((), vec![activity_row(activity, &a, &doc_id)]))
                 },
             )
+        })
+    }
+
+    /// Replaces a volunteer's skills with `skills` (trimmed, empty ones dropped), skill by
+    /// skill: a skill another device added meanwhile stays, one it removed stays removed.
+    pub fn set_skills(&mut self, volunteer: &VolunteerId, skills: &[String]) -> Result<()> {
+        let v = self.volunteer_summary(volunteer)?;
+        let doc_id: DocId = v
+            .doc
+            .parse()
+            .map_err(|_| Error::malformed("summaries", "bad document id"))?;
+        let wanted: std::collections::BTreeSet<String> = skills
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let community = v.community;
+        self.op(|book| {
+            book.edit(&doc_id, &format!("set skills of {volunteer}"), |tx, _| {
+                let volunteers = map_at(tx, ROOT, "volunteers", "roster")?;
+                let obj = map_at(tx, volunteers.clone(), volunteer.as_str(), "roster")?;
+                let map = match ReadDoc::get(tx, &obj, "skills").map_err(am)? {
+                    Some((automerge::Value::Object(_), id)) => id,
+                    _ => tx
+                        .put_object(&obj, "skills", automerge::ObjType::Map)
+                        .map_err(am)?,
+                };
+                let held: Vec<String> = ReadDoc::keys(tx, &map).collect();
+                for old in held.iter().filter(|k| !wanted.contains(*k)) {
+                    tx.delete(&map, old.as_str()).map_err(am)?;
+                }
+                for new in wanted.iter().filter(|k| !held.contains(*k)) {
+                    tx.put(&map, new.as_str(), true).map_err(am)?;
+                }
+                let v: Volunteer = hydrate_prop(tx, &volunteers, volunteer.as_str()).map_err(am)?;
+                Ok(((), vec![volunteer_row(volunteer, &v, &community, &doc_id)]))
+            })
         })
     }
 
@@ -396,6 +456,7 @@ impl Gridbook {
                 name: v.name,
                 community: v.community,
                 team: v.team,
+                skills: v.skills,
             })
             .collect())
     }
@@ -412,7 +473,8 @@ impl Gridbook {
         Ok(b)
     }
 
-    /// The volunteers who served most in `month` (`YYYY-MM`, by movement time), most first.
+    /// The volunteers who served most in `month` (`YYYY-MM`), most first. Service counts for
+    /// the month of its activity's day, whatever the clock of the device that recorded it said.
     pub fn star_volunteers(
         &mut self,
         community: &str,
@@ -420,9 +482,9 @@ impl Gridbook {
         top: usize,
     ) -> Result<Vec<(VolunteerSummary, i64)>> {
         let mut served: BTreeMap<String, i64> = BTreeMap::new();
-        for (_, m) in self.movements(community)? {
-            if m.kind == MovementKind::Earn && m.at.day().month() == month {
-                *served.entry(m.volunteer.to_string()).or_default() += m.minutes;
+        for (volunteer, day, minutes) in self.service(community)? {
+            if day.month() == month {
+                *served.entry(volunteer.to_string()).or_default() += minutes;
             }
         }
         let mut out: Vec<(VolunteerSummary, i64)> = Vec::new();
@@ -434,8 +496,52 @@ impl Gridbook {
         Ok(out)
     }
 
+    /// The latest month (`YYYY-MM`) anyone of a community served in, by the activities' days.
+    pub fn latest_service_month(&mut self, community: &str) -> Result<Option<String>> {
+        Ok(self
+            .service(community)?
+            .into_iter()
+            .map(|(_, day, _)| day.month())
+            .max())
+    }
+
+    /// Every service of a community: who, the day it counts for (its activity's day; the
+    /// recording device's day for an earning with no activity) and minutes.
+    fn service(&mut self, community: &str) -> Result<Vec<(VolunteerId, Day, i64)>> {
+        let community = self.resolve_community(community)?;
+        let mut out = Vec::new();
+        for doc_id in self.doc_ids()? {
+            if !matches!(&doc_id, DocId::Timebank { community: c, .. } if *c == community) {
+                continue;
+            }
+            let Some(doc) = self.doc(&doc_id)? else {
+                continue;
+            };
+            let movements: BTreeMap<String, Movement> =
+                hydrate_prop(doc, ROOT, "movements").map_err(am)?;
+            let activities: BTreeMap<String, Activity> =
+                hydrate_prop(doc, ROOT, "activities").map_err(am)?;
+            for (_, m) in movements {
+                if m.kind != MovementKind::Earn {
+                    continue;
+                }
+                let day = m
+                    .activity
+                    .as_ref()
+                    .and_then(|a| activities.get(a.as_str()))
+                    .map_or_else(|| m.at.day(), |a| a.day);
+                out.push((m.volunteer, day, m.minutes));
+            }
+        }
+        Ok(out)
+    }
+
     /// Every volunteer's summary row.
     pub fn volunteer_summaries(&self) -> Result<Vec<VolunteerSummary>> {
         self.summary_rows(summary::VOLUNTEER)
     }
 }
+
+#[cfg(test)]
+#[path = "volunteers_tests.rs"]
+mod tests;

@@ -11,6 +11,8 @@ pub(crate) mod first_run;
 pub(crate) mod meetings;
 pub(crate) mod needs;
 pub(crate) mod new_need;
+pub(crate) mod people;
+pub(crate) mod places;
 pub(crate) mod reports;
 pub(crate) mod settings;
 pub(crate) mod sync;
@@ -25,6 +27,8 @@ pub(crate) fn all() -> Vec<Box<dyn Page>> {
         Box::new(meetings::MeetingsView::default()),
         Box::new(volunteers::VolunteersView::default()),
         Box::new(reports::ReportsView::default()),
+        Box::new(people::PeopleView::default()),
+        Box::new(places::PlacesView::default()),
         Box::new(sync::SyncView::default()),
         Box::new(settings::SettingsView::default()),
         Box::new(first_run::FirstRunView::default()),

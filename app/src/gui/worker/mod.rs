@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use gridbook_model::summary::NeedSummary;
 use gridbook_model::{DirectoryView, Error, Gridbook};
 
-use super::messages::{Command, Event, Origin, StoreJob};
+use super::messages::{Command, Event, OfficeSaved, Origin, StoreJob, VolunteerSaved};
 use super::rows::{NeedFilter, NeedStats};
 
 mod meetings;
@@ -237,10 +237,78 @@ impl State {
             Command::AddActivity { community, title } => self.add_activity(&community, title, send),
             Command::RecordService {
                 activity,
-                volunteer,
+                volunteers,
                 minutes,
                 points,
-            } => self.record_service(&activity, &volunteer, minutes, points, send),
+            } => self.record_service(&activity, &volunteers, minutes, points, send),
+            Command::AddVolunteer {
+                community,
+                name,
+                phone,
+                skills,
+                team,
+            } => {
+                let new = gridbook_model::NewVolunteer {
+                    community: community.clone(),
+                    name: name.clone(),
+                    phone,
+                    skills,
+                    team,
+                    joined: self.book.now().day(),
+                };
+                let r = self
+                    .book
+                    .add_volunteer(new)
+                    .map(|_| VolunteerSaved::Volunteer(name));
+                self.after_volunteer_edit(&community, r, send);
+            }
+            Command::AddTeam {
+                community,
+                name,
+                parent,
+            } => {
+                let r = self
+                    .book
+                    .add_team(&community, &name, parent.as_ref())
+                    .map(|_| VolunteerSaved::Team(name));
+                self.after_volunteer_edit(&community, r, send);
+            }
+            Command::SetSkills(volunteer, skills) => {
+                let r = self
+                    .book
+                    .set_skills(&volunteer, &skills)
+                    .map(|()| VolunteerSaved::Skills);
+                let community = self.community_of(&volunteer);
+                self.after_volunteer_edit(&community, r, send);
+            }
+            Command::AddMember(name, role) => {
+                let r = self.book.add_member(&name, role).map(|_| ());
+                self.after_office_edit(r, OfficeSaved::Member(name), Origin::People, send);
+            }
+            Command::Grant {
+                device,
+                member,
+                role,
+            } => {
+                let r = self.book.grant(&device, &member, role);
+                self.after_office_edit(r, OfficeSaved::Granted, Origin::People, send);
+            }
+            Command::Revoke { device, reason } => {
+                let r = self.book.revoke(&device, &reason);
+                self.after_office_edit(r, OfficeSaved::Revoked, Origin::People, send);
+            }
+            Command::AddPlace {
+                kind,
+                parent,
+                code,
+                name,
+            } => {
+                let r = self
+                    .book
+                    .add_place(kind, parent.as_deref(), &code, &name)
+                    .map(|_| ());
+                self.after_office_edit(r, OfficeSaved::Place(name), Origin::Places, send);
+            }
             Command::Redeem {
                 volunteer,
                 minutes,

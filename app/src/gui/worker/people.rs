@@ -2,7 +2,7 @@
 //! device, the relay) and the devices this one knows.
 
 use super::{State, directory_or_empty};
-use crate::gui::messages::{Event, Origin};
+use crate::gui::messages::{Event, OfficeSaved, Origin};
 
 impl State {
     pub(super) fn after_directory_edit(
@@ -22,6 +22,25 @@ impl State {
         }
         if self.book.network().ok().flatten().is_some() {
             send(Event::Relay(self.book.relay().ok().flatten()));
+        }
+    }
+
+    /// After an edit of members, devices or places: says it was saved (or why not), then
+    /// sends the directory and the devices again.
+    pub(super) fn after_office_edit(
+        &mut self,
+        result: gridbook_model::Result<()>,
+        saved: OfficeSaved,
+        origin: Origin,
+        send: &dyn Fn(Event),
+    ) {
+        match result {
+            Ok(()) => {
+                send(Event::OfficeSaved(saved));
+                self.after_directory_edit(Ok(()), origin, send);
+                self.send_peers(send);
+            }
+            Err(e) => send(Event::Refused(origin, e.into())),
         }
     }
 

@@ -24,16 +24,19 @@ impl State {
     pub(super) fn record_service(
         &mut self,
         activity: &ActivityId,
-        volunteer: &VolunteerId,
+        volunteers: &[VolunteerId],
         minutes: u32,
         points: u32,
         send: &dyn Fn(Event),
     ) {
         let r = self
             .book
-            .record_attendance(activity, volunteer, minutes, points)
-            .map(|()| VolunteerSaved::Service);
-        let community = self.community_of(volunteer);
+            .record_service(activity, volunteers, minutes, points)
+            .map(|()| VolunteerSaved::Service(volunteers.len()));
+        let community = volunteers
+            .first()
+            .map(|v| self.community_of(v))
+            .unwrap_or_default();
         self.after_volunteer_edit(&community, r, send);
     }
 
@@ -79,7 +82,10 @@ impl State {
             Ok(what) => send(Event::VolunteerSaved(what)),
             Err(e) => send(Event::Refused(Origin::Volunteers, e.into())),
         }
-        self.send_roster(community, send);
+        // Service refused for nobody names no community: the roster shown stands.
+        if !community.is_empty() {
+            self.send_roster(community, send);
+        }
     }
 }
 
@@ -94,15 +100,13 @@ fn roster(book: &mut Gridbook, community: &str) -> gridbook_model::Result<Roster
         })
         .collect();
     activities.sort_by(|a, b| b.day.cmp(&a.day).then_with(|| b.id.cmp(&a.id)));
-    // The latest month anyone served (this month on a live device; demo and imported
-    // data end earlier), so the stars are never an empty list over a full ledger.
-    let month = book
-        .movements(community)?
-        .iter()
-        .filter(|(_, m)| m.kind == MovementKind::Earn)
-        .map(|(_, m)| m.at.day().month())
-        .max()
-        .unwrap_or_else(|| book.now().day().month());
+    // The latest month anyone served, by the activities' days (this month on a live device;
+    // demo and imported data end earlier), so the stars are never an empty list over a full
+    // ledger.
+    let month = match book.latest_service_month(community)? {
+        Some(month) => month,
+        None => book.now().day().month(),
+    };
     let stars = book
         .star_volunteers(community, &month, STARS)?
         .into_iter()
@@ -110,6 +114,7 @@ fn roster(book: &mut Gridbook, community: &str) -> gridbook_model::Result<Roster
         .collect();
     Ok(Roster {
         community: community.to_string(),
+        teams: book.teams(community)?,
         volunteers,
         activities,
         month,
