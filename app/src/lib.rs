@@ -68,6 +68,7 @@ pub(crate) fn run_forwarded_in_app(
 
 /// The `gridbook` command: runs it and says how it went.
 pub fn main() -> ExitCode {
+    gui::mark_start();
     install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

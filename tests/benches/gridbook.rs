@@ -18,7 +18,9 @@
 //! - sync over iroh on loopback against a naive per-document baseline (`sync.rs` beside this
 //!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those, `=store` everything else);
 //! - the read-time role check on a needs document of 20k changes (`roles.rs`;
-//!   `GRIDBOOK_BENCH_ONLY=roles` runs only that).
+//!   `GRIDBOOK_BENCH_ONLY=roles` runs only that);
+//! - finding a resident as a person types, over a register of 20k (`register.rs`;
+//!   `GRIDBOOK_BENCH_ONLY=register` runs only that).
 //!
 //! `--quick` (or `GRIDBOOK_BENCH_SCALE=0.1`, any fraction works) runs at a smaller scale for a
 //! smoke run; its figures are named `quick.*` so they never overwrite full-scale ones. Below 5 %
@@ -32,6 +34,8 @@
 mod gui;
 #[path = "gridbook/office.rs"]
 mod office;
+#[path = "gridbook/register.rs"]
+mod register;
 #[path = "gridbook/roles.rs"]
 mod roles;
 #[path = "gridbook/sync.rs"]
@@ -107,6 +111,9 @@ fn main() -> Result<()> {
     }
     if only.is_none() {
         roles::bench_roles(&mut report, n(20_000))?;
+    }
+    if only.is_none() || only.as_deref() == Some("register") {
+        register::bench_register(&mut report, n(20_000))?;
     }
 
     println!();

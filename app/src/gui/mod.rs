@@ -31,6 +31,14 @@ use pages::{Cx, Page};
 pub(crate) use state::State;
 use worker::Worker;
 
+/// When the process started (`mark_start`), for the first frame's log line.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Notes the process's start: the app logs how long after it the first frame with data came.
+pub(crate) fn mark_start() {
+    STARTED.get_or_init(std::time::Instant::now);
+}
+
 /// The key the app's state is stored under in eframe's storage.
 const STATE_KEY: &str = "gridbook-state";
 
@@ -48,6 +56,8 @@ pub(crate) struct GridbookApp {
     pages: Vec<Box<dyn Page>>,
     commands: Vec<Command>,
     net_commands: Vec<net::NetCommand>,
+    /// Whether the first frame showing the store's data has been drawn (and logged).
+    shown_data: bool,
 }
 
 impl GridbookApp {
@@ -74,6 +84,7 @@ impl GridbookApp {
             pages: pages::all(),
             commands: Vec::new(),
             net_commands: Vec::new(),
+            shown_data: false,
         };
         app.commands
             .push(Command::FilterNeeds(app.state.filter.clone()));
@@ -178,6 +189,26 @@ impl GridbookApp {
         egui::CentralPanel::default_margins().show(ui, |ui| self.draw_page(ui));
         self.request_missing();
         self.flush();
+        if !self.shown_data && self.data.directory.is_some() && !self.busy() {
+            self.first_frame_with_data(ui.ctx());
+        }
+    }
+
+    /// Logs how long after the process started the first frame with the store's data was
+    /// drawn; with `GRIDBOOK_QUIT_AFTER_FIRST_FRAME` set, closes the window then (for timing
+    /// the start from a script).
+    fn first_frame_with_data(&mut self, ctx: &egui::Context) {
+        self.shown_data = true;
+        if let Some(started) = STARTED.get() {
+            tracing::info!(
+                "first frame with data {} ms after start (page {})",
+                started.elapsed().as_millis(),
+                self.shown()
+            );
+        }
+        if std::env::var_os("GRIDBOOK_QUIT_AFTER_FIRST_FRAME").is_some() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn nav(&mut self, ui: &mut egui::Ui) {
