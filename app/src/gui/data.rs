@@ -155,6 +155,7 @@ impl Data {
             | Event::AgendaSaved
             | Event::VolunteerSaved(_)
             | Event::Exported(_)
+            | Event::Printed { .. }
             | Event::Refused(..)
             | Event::Done => {}
         }

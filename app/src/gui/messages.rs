@@ -81,6 +81,9 @@ pub(crate) enum Command {
         /// XLSX or CSV.
         format: Format,
     },
+    /// Print the public notice (公示) of a report's scope into the data directory's `exports`
+    /// and open it in the system's browser.
+    PrintNotice(ReportQuery),
     /// Load a community's volunteers with their balances.
     LoadVolunteers(String),
     /// Start an activity today.
@@ -238,6 +241,13 @@ pub(crate) enum Event {
     Audit(AuditOf, Vec<gridbook_model::AuditEntry>),
     /// An export was written: what and where, in words.
     Exported(String),
+    /// A print-out was written (its path) and opened in a browser, or not.
+    Printed {
+        /// Where it is.
+        path: String,
+        /// Whether a browser was started on it.
+        opened: bool,
+    },
     /// The command is finished (one per command, after its other events).
     Done,
 }

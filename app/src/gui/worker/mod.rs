@@ -263,6 +263,7 @@ impl State {
                 what,
                 format,
             } => self.export(&query, &what, format, send),
+            Command::PrintNotice(query) => self.print_notice(&query, send),
             Command::Reload => self.reload_all(send),
             // Run by the loop in `run`, which owns the data directory's path.
             Command::Forwarded(..)
