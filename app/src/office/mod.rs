@@ -4,6 +4,7 @@
 
 pub(crate) mod export;
 pub(crate) mod export_log;
+pub(crate) mod import;
 pub(crate) mod print;
 pub(crate) mod sheet;
 
