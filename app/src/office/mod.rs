@@ -2,6 +2,7 @@
 //! (`export`), read back from sheets (`sheet`), print-ready notices and sign-in sheets
 //! (`print`), and the log of every export in the directory (`export_log`).
 
+pub(crate) mod bundle;
 pub(crate) mod export;
 pub(crate) mod export_log;
 pub(crate) mod import;
