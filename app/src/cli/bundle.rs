@@ -1,5 +1,6 @@
 //! `gridbook bundle export|import`: the network's data in one encrypted file, for places with
-//! no network at all (see `gridbook_sync::bundle` for the format and its decisions).
+//! no network at all (written and merged by `crate::office::bundle`, which the app's Files page
+//! uses too; see `gridbook_sync::bundle` for the format and its decisions).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -7,10 +8,9 @@ use std::time::Instant;
 use anyhow::Result;
 use clap::Subcommand;
 use gridbook_model::time::Timestamp;
-use gridbook_sync::bundle;
 
 use super::Ctx;
-use super::error::{Doing as _, Step};
+use crate::office::bundle;
 
 /// `gridbook bundle …`.
 #[derive(Debug, Subcommand)]
@@ -38,12 +38,7 @@ pub(super) fn run(ctx: &Ctx, cmd: BundleCommand) -> Result<String> {
         BundleCommand::Export { out, for_device } => {
             let mut book = ctx.open()?;
             let started = Instant::now();
-            let made = bundle::export(&mut book, for_device.as_deref())?;
-            // Written beside, then renamed: a stick pulled out mid-write leaves no half bundle
-            // under the bundle's name.
-            let part = out.with_extension("part");
-            std::fs::write(&part, &made.bytes).doing(Step::Write(part.clone()))?;
-            std::fs::rename(&part, &out).doing(Step::Write(out.clone()))?;
+            let made = bundle::write(&mut book, &out, for_device.as_deref(), &mut |_| {})?;
             Ok(format!(
                 "wrote {}: {} documents, {} bytes ({} of Automerge data), readable by {} device{}, {} ms\n",
                 out.display(),
@@ -56,10 +51,9 @@ pub(super) fn run(ctx: &Ctx, cmd: BundleCommand) -> Result<String> {
             ))
         }
         BundleCommand::Import { file } => {
-            let bytes = std::fs::read(&file).doing(Step::Read(file.clone()))?;
             let mut book = ctx.open()?;
             let started = Instant::now();
-            let done = bundle::import(&mut book, &bytes).doing(Step::Import(file.clone()))?;
+            let done = bundle::merge(&mut book, &file, &mut |_| {})?;
             Ok(format!(
                 "imported {}: {} documents made by {} at {}, {} new changes, {} ms\n",
                 file.display(),

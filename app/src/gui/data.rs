@@ -165,6 +165,12 @@ impl Data {
             | Event::VolunteerSaved(_)
             | Event::OfficeSaved(_)
             | Event::Exported(_)
+            | Event::Printed { .. }
+            | Event::Progress(..)
+            | Event::SheetRead(_)
+            | Event::SheetImported(..)
+            | Event::BundleWritten(_)
+            | Event::BundleMerged(_)
             | Event::Refused(..)
             | Event::Done => {}
         }

@@ -28,7 +28,13 @@ use gridbook_model::time::Day;
 use gridbook_model::{ActivitySummary, VolunteerView};
 
 use super::rows::{NeedFilter, NeedStats};
+use crate::office::import::Kind;
+
+mod files;
 use crate::office::{Format, What};
+pub(crate) use files::{
+    BundleMerged, BundleWritten, PreviewRow, Progress, SheetPreview, Step, Task,
+};
 
 /// What the UI asks of the store.
 #[derive(Debug)]
@@ -84,6 +90,18 @@ pub(crate) enum Command {
         /// XLSX or CSV.
         format: Format,
     },
+    /// Print the public notice (公示) of a report's scope into the data directory's `exports`
+    /// and open it in the system's browser.
+    PrintNotice(ReportQuery),
+    /// Read a ledger, register or roster file and check every row, for a preview (the plan of
+    /// a good file is kept for [`Command::ImportSheet`]).
+    ReadSheet(PathBuf, Kind),
+    /// Write the file last read, all or nothing (refused unless its preview had no error).
+    ImportSheet(PathBuf),
+    /// Write a bundle of the network's data to this file.
+    ExportBundle(PathBuf),
+    /// Merge the bundle in this file.
+    ImportBundle(PathBuf),
     /// Load a community's volunteers with their balances.
     LoadVolunteers(String),
     /// Start an activity today.
@@ -200,6 +218,8 @@ pub(crate) enum Origin {
     FirstRun,
     /// The reports page.
     Reports,
+    /// The files page.
+    Files,
     /// Anything else: the status line.
     General,
 }
@@ -300,6 +320,23 @@ pub(crate) enum Event {
     Audit(AuditOf, Vec<gridbook_model::AuditEntry>),
     /// An export was written: what and where, in words.
     Exported(String),
+    /// A print-out was written (its path) and opened in a browser, or not.
+    Printed {
+        /// Where it is.
+        path: String,
+        /// Whether a browser was started on it.
+        opened: bool,
+    },
+    /// How far a long task of the files page has come.
+    Progress(Task, Progress),
+    /// A sheet was read and checked: its rows, with their errors.
+    SheetRead(Arc<SheetPreview>),
+    /// A sheet was imported: what and how many.
+    SheetImported(Kind, usize),
+    /// A bundle was written.
+    BundleWritten(Box<BundleWritten>),
+    /// A bundle was merged.
+    BundleMerged(Box<BundleMerged>),
     /// The command is finished (one per command, after its other events).
     Done,
 }

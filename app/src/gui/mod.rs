@@ -7,6 +7,7 @@
 
 pub mod bench;
 
+mod chooser;
 mod data;
 pub(crate) mod messages;
 pub(crate) mod net;

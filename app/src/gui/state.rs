@@ -19,6 +19,8 @@ pub(crate) struct State {
     pub last_grid: Option<String>,
     /// The community whose volunteers are listed.
     pub volunteer_community: Option<String>,
+    /// The folder a file was last chosen in (the files page's chooser starts there).
+    pub files_dir: Option<std::path::PathBuf>,
     /// The idle time after which the app locks (see unlock.rs).
     pub lock_after: LockAfter,
 }

@@ -7,6 +7,7 @@
 
 pub(crate) use super::page::{Cx, Page};
 
+pub(crate) mod files;
 pub(crate) mod first_run;
 pub(crate) mod meetings;
 pub(crate) mod needs;
@@ -30,6 +31,7 @@ pub(crate) fn all() -> Vec<Box<dyn Page>> {
         Box::new(people::PeopleView::default()),
         Box::new(places::PlacesView::default()),
         Box::new(sync::SyncView::default()),
+        Box::new(files::FilesView::default()),
         Box::new(settings::SettingsView::default()),
         Box::new(first_run::FirstRunView::default()),
     ]

@@ -14,11 +14,12 @@ use gridbook_model::vocab::{MeetingLevel, ProjectKind};
 use crate::gui::data::Data;
 use crate::gui::messages::{Command, Period, Refusal, ReportQuery};
 use crate::gui::rows::NeedStats;
-use crate::gui::widgets::{big_button, chip};
+use crate::gui::widgets::chip;
 use crate::i18n::{tr, vocab};
-use crate::office::{Format, What};
+use crate::office::What;
 
 mod audit;
+mod paper;
 
 use crate::gui::messages::{Event, Origin};
 use crate::gui::page::{Cx, Page};
@@ -35,6 +36,8 @@ pub(crate) struct ReportsView {
     export_what: Option<What>,
     export_csv: bool,
     exported: Option<Result<String, String>>,
+    /// The notice last printed: its path and whether a browser opened it, or why not.
+    printed: Option<Result<(String, bool), String>>,
     /// The audit trail, at the page's end.
     audit: audit::AuditView,
 }
@@ -55,9 +58,11 @@ impl ReportsView {
         self.exported = Some(result);
     }
 
-    /// An export was refused.
+    /// An export or a print-out was refused (shown under both: the page does one at a time).
     pub(crate) fn refused(&mut self, refusal: Refusal) {
-        self.exported = Some(Err(crate::gui::widgets::refusal_text(&refusal)));
+        let said = crate::gui::widgets::refusal_text(&refusal);
+        self.exported = Some(Err(said.clone()));
+        self.printed = Some(Err(said));
     }
 
     /// Forgets the shown report so that the page computes it again (its data may have moved).
@@ -108,6 +113,8 @@ impl ReportsView {
             ui.add_space(8.0);
             self.export(ui, cmds);
             ui.add_space(8.0);
+            self.print(ui, cmds);
+            ui.add_space(8.0);
             more(ui, cmds);
         });
     }
@@ -156,64 +163,6 @@ impl ReportsView {
                 }
             });
         }
-    }
-
-    fn export(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
-        ui.group(|ui| {
-            ui.strong(tr!("reports.export"));
-            ui.label(tr!("reports.export_how"));
-            ui.horizontal_wrapped(|ui| {
-                if chip(ui, self.export_what.is_none(), tr!("reports.export_all")).clicked() {
-                    self.export_what = None;
-                    self.export_csv = false;
-                }
-                for (what, key) in [
-                    (What::Needs, "reports.export_needs"),
-                    (What::Meetings, "reports.export_meetings"),
-                    (What::Volunteers, "reports.export_volunteers"),
-                    (What::Hours, "reports.export_hours"),
-                ] {
-                    if chip(ui, self.export_what == Some(what), tr!(key)).clicked() {
-                        self.export_what = Some(what);
-                    }
-                }
-            });
-            ui.horizontal(|ui| {
-                if chip(ui, !self.export_csv, "Excel (.xlsx)").clicked() {
-                    self.export_csv = false;
-                }
-                // A CSV file holds one kind.
-                let csv = ui.add_enabled(
-                    self.export_what.is_some(),
-                    egui::Button::selectable(self.export_csv, "CSV")
-                        .min_size(egui::vec2(64.0, 48.0)),
-                );
-                if csv.clicked() {
-                    self.export_csv = true;
-                }
-            });
-            if big_button(ui, tr!("reports.export_button")) {
-                self.exported = None;
-                cmds.push(Command::Export {
-                    query: self.query.clone(),
-                    what: self.export_what.map_or_else(Vec::new, |w| vec![w]),
-                    format: if self.export_csv {
-                        Format::Csv
-                    } else {
-                        Format::Xlsx
-                    },
-                });
-            }
-            match &self.exported {
-                Some(Ok(path)) => {
-                    ui.label(tr!("reports.exported", path = path));
-                }
-                Some(Err(e)) => {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
-                }
-                None => {}
-            }
-        });
     }
 }
 
@@ -474,6 +423,7 @@ impl Page for ReportsView {
     fn event(&mut self, event: &Event) {
         match event {
             Event::Exported(path) => self.exported(Ok(path.clone())),
+            Event::Printed { path, opened } => self.printed = Some(Ok((path.clone(), *opened))),
             Event::Refused(Origin::Reports, refusal) => self.refused(refusal.clone()),
             _ => {}
         }
@@ -534,10 +484,7 @@ mod tests {
         tap(&mut h, "导出");
         settle(&mut h);
         assert!(h.query_by_label_contains("已导出").is_some());
-        let exports: Vec<_> = std::fs::read_dir(fx.path().join("exports"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let exports: Vec<_> = exports(&fx);
         assert_eq!(exports.len(), 1);
         let csv = std::fs::read_to_string(&exports[0]).unwrap();
         assert!(
@@ -546,6 +493,49 @@ mod tests {
         );
         assert_eq!(csv.lines().count(), 3, "the header and two needs");
         assert!(csv.contains("楼道灯不亮") && csv.contains("12栋电梯异响"));
+    }
+
+    /// The files in the fixture's exports folder.
+    fn exports(fx: &Fixture) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(fx.path().join("exports"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    }
+
+    #[test]
+    fn the_office_prints_the_public_notice_into_its_exports() {
+        let fx = Fixture::new();
+        fx.with_book(|book| {
+            let mut need =
+                gridbook_model::NewNeed::new("王秀英家楼道灯不亮", Category::Facilities, "zt-g3");
+            need.resident_name = Some("王秀英".into());
+            book.add_need(need)?;
+            Ok(())
+        });
+        let mut h = fx.harness();
+        tap(&mut h, "报表");
+        settle(&mut h);
+        tap(&mut h, "打印公示");
+        settle(&mut h);
+        assert!(h.query_by_label_contains("已生成公示").is_some());
+        assert!(
+            h.query_by_label_contains("没有打开浏览器").is_some(),
+            "tests start no browser, and the page says where the file is"
+        );
+        crate::gui::testing::assert_speaks_chinese(&h);
+        let exports: Vec<_> = exports(&fx);
+        assert_eq!(exports.len(), 1);
+        assert_eq!(exports[0].extension().unwrap(), "html");
+        let html = std::fs::read_to_string(&exports[0]).unwrap();
+        assert!(html.contains("民生需求办理情况公示") && html.contains("某居民家楼道灯不亮"));
+        assert!(!html.contains("王秀英"), "the notice names no one");
+        drop(h);
+        let logged = fx.with_book(|book| book.audit(None));
+        assert!(
+            format!("{logged:?}").contains("public notice"),
+            "logged like any export"
+        );
     }
 
     #[test]

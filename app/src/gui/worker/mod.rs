@@ -4,7 +4,7 @@
 //!
 //! This file holds the handle, the loop and the dispatch; the work is in one file per domain
 //! (`needs`, `meetings`, `volunteers`, `people`: the directory and devices, `office`: reports,
-//! audit and exports).
+//! audit and exports, `files`: imports and bundles).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use gridbook_model::{DirectoryView, Error, Gridbook};
 use super::messages::{Command, Event, OfficeSaved, Origin, StoreJob, VolunteerSaved};
 use super::rows::{NeedFilter, NeedStats};
 
+mod files;
 mod meetings;
 mod needs;
 mod office;
@@ -118,6 +119,8 @@ struct State {
     rows: Arc<Vec<NeedSummary>>,
     stats: Arc<NeedStats>,
     filter: NeedFilter,
+    /// A sheet read and found good, until it is imported or another is read.
+    pending: Option<files::Pending>,
 }
 
 fn run(
@@ -154,6 +157,7 @@ fn run(
         rows: Arc::default(),
         stats: Arc::default(),
         filter: NeedFilter::default(),
+        pending: None,
     };
     state.reload_needs(send);
     if state.book.network().ok().flatten().is_some() {
@@ -335,6 +339,11 @@ impl State {
                 what,
                 format,
             } => self.export(&query, &what, format, send),
+            Command::PrintNotice(query) => self.print_notice(&query, send),
+            Command::ReadSheet(file, kind) => self.read_sheet(file, kind, send),
+            Command::ImportSheet(file) => self.import_sheet(&file, send),
+            Command::ExportBundle(out) => self.export_bundle(&out, send),
+            Command::ImportBundle(file) => self.import_bundle(&file, send),
             Command::Reload => self.reload_all(send),
             // Run by the loop in `run`, which owns the data directory's path.
             Command::Forwarded(..)

@@ -1,11 +1,12 @@
 //! The worker's office work: the report of a period and place, the audit trail, and exports
-//! into the data directory's `exports` folder.
+//! and the public notice into the data directory's `exports` folder.
 
 use crate::gui::messages::{AuditOf, Event, Origin, Refusal, ReportQuery, ReportShown};
 use crate::gui::rows::NeedStats;
 use crate::office::{Format, What};
 
 use super::State;
+use crate::error::{Doing as _, Step};
 
 impl State {
     pub(super) fn send_audit(&mut self, of: AuditOf, send: &dyn Fn(Event)) {
@@ -47,23 +48,31 @@ impl State {
         }
     }
 
-    /// Writes the export into `<data>/exports/`, named by what it holds and when.
-    fn write_export(
-        &mut self,
-        query: &ReportQuery,
-        what: &[What],
-        format: Format,
-    ) -> anyhow::Result<String> {
+    /// Writes the public notice of the report's scope into `<data>/exports/` and opens it in
+    /// the system's browser where there is one.
+    pub(super) fn print_notice(&mut self, query: &ReportQuery, send: &dyn Fn(Event)) {
         let scope = query.scope(self.book.now().day());
-        let dir = self.data_dir.join("exports");
-        std::fs::create_dir_all(&dir)?;
-        let kind = match what {
-            [What::Needs] => "needs",
-            [What::Meetings] => "meetings",
-            [What::Volunteers] => "volunteers",
-            [What::Hours] => "hours",
-            _ => "ledgers",
-        };
+        let written = self.export_path("notice", "html").and_then(|out| {
+            crate::office::print::notice(&mut self.book, &scope, false)?
+                .write(&mut self.book, &out)?;
+            Ok(out)
+        });
+        match written {
+            Ok(out) => {
+                let opened = open_in_browser(&out);
+                send(Event::Printed {
+                    path: out.display().to_string(),
+                    opened,
+                });
+            }
+            Err(e) => send(Event::Refused(Origin::Reports, Refusal::from(&e))),
+        }
+    }
+
+    /// `<data>/exports/gridbook-<kind>-<time>.<ext>`, the folder made if need be.
+    fn export_path(&mut self, kind: &str, ext: &str) -> anyhow::Result<std::path::PathBuf> {
+        let dir = crate::office::exports_dir(&self.data_dir);
+        std::fs::create_dir_all(&dir).doing(Step::Write(dir.clone()))?;
         let stamp: String = self
             .book
             .now()
@@ -72,9 +81,52 @@ impl State {
             .take(19)
             .map(|c| if c == ':' { '-' } else { c })
             .collect();
+        Ok(dir.join(format!("gridbook-{kind}-{stamp}.{ext}")))
+    }
+
+    /// Writes the export into `<data>/exports/`, named by what it holds and when.
+    fn write_export(
+        &mut self,
+        query: &ReportQuery,
+        what: &[What],
+        format: Format,
+    ) -> anyhow::Result<String> {
+        let scope = query.scope(self.book.now().day());
+        let kind = match what {
+            [What::Needs] => "needs",
+            [What::Meetings] => "meetings",
+            [What::Volunteers] => "volunteers",
+            [What::Hours] => "hours",
+            _ => "ledgers",
+        };
         let ext = if format == Format::Csv { "csv" } else { "xlsx" };
-        let out = dir.join(format!("gridbook-{kind}-{stamp}.{ext}"));
+        let out = self.export_path(kind, ext)?;
         crate::office::write(&mut self.book, format, what, &scope, &out, &[])?;
         Ok(out.display().to_string())
     }
+}
+
+/// Opens `path` in the system's browser (or whatever opens HTML there) without waiting for it;
+/// whether one was started. UI tests start none.
+fn open_in_browser(path: &std::path::Path) -> bool {
+    if cfg!(test) {
+        return false;
+    }
+    let mut command = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        // `start`'s first quoted argument is the window's title.
+        c.args(["/c", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
 }
