@@ -13,6 +13,7 @@ pub(crate) mod net;
 mod owner;
 mod page;
 mod pages;
+mod register;
 mod rows;
 mod state;
 mod unlock;

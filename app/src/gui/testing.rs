@@ -146,7 +146,6 @@ pub(crate) struct TestApp {
 /// How many times the test has tapped since the harness was made: each [`tap`] is one, and
 /// each [`type_into`] is one (the tap into the field; typing is not counted). The flows of
 /// `cargo bench -p gridbook-tests` report it.
-#[allow(dead_code, reason = "the role pages' flows count with it")]
 pub(crate) fn interactions(h: &Harness<'_, TestApp>) -> u32 {
     h.state().interactions
 }

@@ -12,6 +12,7 @@ pub(crate) mod meetings;
 pub(crate) mod needs;
 pub(crate) mod new_need;
 pub(crate) mod reports;
+pub(crate) mod residents;
 pub(crate) mod settings;
 pub(crate) mod sync;
 pub(crate) mod volunteers;
@@ -22,6 +23,7 @@ pub(crate) fn all() -> Vec<Box<dyn Page>> {
     vec![
         Box::new(needs::NeedsView::default()),
         Box::new(new_need::NewNeedView::default()),
+        Box::new(residents::ResidentsView::default()),
         Box::new(meetings::MeetingsView::default()),
         Box::new(volunteers::VolunteersView::default()),
         Box::new(reports::ReportsView::default()),
