@@ -357,7 +357,9 @@ Each step asks for its own flags:
   designed      --route direct|project [--kind K] [--plan TEXT]   (--kind for a project)
   implementing  --claimant C --claimant-name NAME
   evaluated     --satisfaction 1-5 --evaluation TEXT --feedback yes|no
-  closed        [--reason R] [--note TEXT]   (an evaluated need closes as completed)")]
+  closed        [--reason R] [--note TEXT]   (an evaluated need closes as completed;
+                --reason duplicate [--duplicate-of ID] names the original)
+A need is named by its id or its ledger number (ZT-2612-3MXHY4-2106).")]
     Advance(Box<NeedAdvanceArgs>),
     /// Make a member responsible for a need
     Assign {

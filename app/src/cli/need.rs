@@ -67,7 +67,13 @@ pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
         NeedCommand::Advance(args) => {
             let id = args.id.resolve(&book)?;
             let step = transition(&mut book, &id, &args)?;
-            book.advance_need(&id, &step)?;
+            match (&step, &args.duplicate_of) {
+                (Transition::Close { note, .. }, Some(original)) if closes_as_duplicate(&args) => {
+                    let original = original.resolve(&book)?;
+                    book.close_as_duplicate(&id, &original, note.clone())?;
+                }
+                _ => book.advance_need(&id, &step)?,
+            }
             Ok(tr!(
                 "cli.need.advanced",
                 id = id,
@@ -377,7 +383,12 @@ fn transition(book: &mut Gridbook, id: &NeedId, a: &NeedAdvanceArgs) -> Result<T
         ("--category", a.category.is_some(), Classified),
         ("--reasonable", a.reasonable.is_some(), Classified),
         ("--difficulty", a.difficulty.is_some(), Classified),
-        ("--duplicate-of", a.duplicate_of.is_some(), Classified),
+        // A repeat names its original when classified, or when closed as a duplicate.
+        (
+            "--duplicate-of",
+            a.duplicate_of.is_some() && !closes_as_duplicate(a),
+            Classified,
+        ),
         ("--route", a.route.is_some(), Designed),
         ("--kind", a.kind.is_some(), Designed),
         ("--plan", a.plan.is_some(), Designed),
@@ -476,6 +487,11 @@ fn transition(book: &mut Gridbook, id: &NeedId, a: &NeedAdvanceArgs) -> Result<T
             }
         }
     })
+}
+
+/// Whether the step closes the need as a repeat (`--to closed --reason duplicate`).
+fn closes_as_duplicate(a: &NeedAdvanceArgs) -> bool {
+    a.to == Stage::Closed && a.reason == Some(CloseReason::Duplicate)
 }
 
 /// Some step to `to`, only to ask the model whether the need's stage allows it.

@@ -83,6 +83,11 @@ impl ResidentSearch {
         self.found_for = Some(key);
     }
 
+    /// How many hits it found last.
+    pub(crate) fn hits(&self) -> usize {
+        self.hits.len()
+    }
+
     /// Forgets the query and the hits.
     pub(crate) fn clear(&mut self) {
         self.query.clear();
@@ -117,4 +122,88 @@ fn hit(ui: &mut Ui, selected: bool, text: &str) -> Response {
         egui::Button::selectable(selected, text)
             .min_size(egui::vec2(ui.available_width().min(520.0), 40.0)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use gridbook_model::register_search::RegisterIndex;
+    use gridbook_model::time::Timestamp;
+    use gridbook_model::{Building, Resident};
+
+    use super::{MAX_HITS, ResidentSearch};
+    use crate::gui::data::Data;
+
+    /// 20,000 residents in 100 buildings: what one keystroke costs the page (the index's
+    /// `find` and the hits' labels; drawing is the harness's). Prints the p99 of a typed
+    /// sequence (`cargo test -p gridbook --lib keystroke -- --nocapture`); the release figure
+    /// is the benchmark's.
+    #[test]
+    fn a_keystroke_over_20000_residents_finds_at_most_50_hits() {
+        let mut residents = BTreeMap::new();
+        let mut buildings = BTreeMap::new();
+        for b in 0..100 {
+            buildings.insert(
+                format!("zt-g3-b{b}"),
+                Building {
+                    grid: "zt-g3".into(),
+                    name: format!("{b}栋"),
+                },
+            );
+        }
+        let surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
+        for i in 0..20_000u32 {
+            residents.insert(
+                format!("R-ABCDEF-{i}"),
+                Resident {
+                    name: format!("{}{}", surnames[(i % 10) as usize], i),
+                    phone: Some(format!("138{i:08}")),
+                    community: "zt".into(),
+                    grid: Some("zt-g3".into()),
+                    building: Some(format!("zt-g3-b{}", i % 100)),
+                    unit: Some(format!("{}", i / 100 % 4 + 1)),
+                    room: Some(format!("{}0{}", i / 400 % 25 + 1, i / 100 % 2 + 1)),
+                    merged_into: None,
+                    added_at: Timestamp(0),
+                },
+            );
+        }
+        let data = Data {
+            register_index: Arc::new(RegisterIndex::new(&residents, &buildings)),
+            residents: Arc::new(residents),
+            ..Data::default()
+        };
+        let mut search = ResidentSearch::default();
+        let mut times = Vec::new();
+        for typed in [
+            "王",
+            "王1",
+            "王12",
+            "1234",
+            "12 2 301",
+            "12栋2单元301室",
+            "赵",
+        ] {
+            let mut so_far = String::new();
+            for c in typed.chars() {
+                so_far.push(c);
+                search.query = so_far.clone();
+                let t = Instant::now();
+                search.refresh(&data, MAX_HITS);
+                times.push(t.elapsed());
+                assert!(search.hits() <= MAX_HITS);
+            }
+        }
+        assert!(search.hits() > 0, "赵 finds someone");
+        times.sort();
+        let p99 = times[(times.len() * 99 / 100).min(times.len() - 1)];
+        println!(
+            "{} keystrokes, p99 {p99:?}, max {:?}",
+            times.len(),
+            times[times.len() - 1]
+        );
+    }
 }

@@ -19,23 +19,35 @@ fn every_need_command_takes_a_ledger_number_and_refuses_an_unknown_one_in_words(
     // show, by ledger number in any case.
     let shown = d.json(&["need", "show", &l1.to_lowercase(), "--json"]);
     assert_eq!(shown["id"], first.as_str());
+    let classify = |need: &str, more: &[&str]| {
+        let mut args = vec![
+            "need",
+            "advance",
+            need,
+            "--to",
+            "classified",
+            "--reasonable",
+            "yes",
+            "--difficulty",
+            "low",
+        ];
+        args.extend_from_slice(more);
+        d.ok(&args);
+    };
+    let repeats_first = |need: &str, stage: &str| {
+        let shown = d.json(&["need", "show", need, "--json"]);
+        assert_eq!(shown["stage"], stage);
+        assert_eq!(shown["duplicate_of"], first.as_str());
+    };
     // advance, with --duplicate-of by ledger number too.
-    d.ok(&[
-        "need",
-        "advance",
-        &l2,
-        "--to",
-        "classified",
-        "--reasonable",
-        "yes",
-        "--difficulty",
-        "low",
-        "--duplicate-of",
-        &l1,
-    ]);
-    let shown = d.json(&["need", "show", &second, "--json"]);
-    assert_eq!(shown["stage"], "classified");
-    assert_eq!(shown["duplicate_of"], first.as_str());
+    classify(&l2, &["--duplicate-of", &l1]);
+    repeats_first(&second, "classified");
+    // A third need closes as a repeat of the first, named by its ledger number.
+    let third = d.add_need();
+    classify(&third, &[]);
+    let close = ["--to", "closed", "--reason", "duplicate", "--duplicate-of"];
+    d.ok(&[&["need", "advance", &ledger(&third)], &close[..], &[&l1]].concat());
+    repeats_first(&third, "closed");
     // history, edit, assign.
     assert!(!d.ok(&["need", "history", &l1]).is_empty());
     d.ok(&["need", "edit", &l1, "--title", "独居老人需要每日送餐"]);
@@ -50,6 +62,17 @@ fn every_need_command_takes_a_ledger_number_and_refuses_an_unknown_one_in_words(
         d.json(&["need", "show", &first, "--json"])["assignee"],
         member.as_str()
     );
+
+    // A meeting's topic links the need by its ledger number.
+    let create = "meeting create --title 送餐议事 --level grid --community zt --place 议事点 \
+                  --day 2026-11-28 --facilitator 陈静 --quorum 3";
+    let meeting = d.ok(&create.split_whitespace().collect::<Vec<_>>());
+    let meeting = meeting.trim();
+    d.ok(&[
+        "meeting", "topic", meeting, "--title", "送餐", "--need", &l1,
+    ]);
+    let shown = d.ok(&["meeting", "show", meeting]);
+    assert!(shown.contains(&format!("[need {first}]")), "{shown}");
 
     // An unknown ledger number is refused in the person's language, and nothing is written.
     let before = d.ok(&["dump"]);

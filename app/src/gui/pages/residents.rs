@@ -26,7 +26,8 @@ pub(crate) const ID: &str = "residents";
 /// The page's own state.
 #[derive(Default)]
 pub(crate) struct ResidentsView {
-    search: ResidentSearch,
+    /// The page's search (the benchmarks type into it: `bench.rs`).
+    pub(crate) search: ResidentSearch,
     /// The resident open in the side panel.
     selected: Option<ResidentId>,
     /// The entry the edit fields were filled from.
