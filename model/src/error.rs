@@ -107,6 +107,9 @@ pub enum Error {
         /// The entry it stands for already.
         into: ResidentId,
     },
+    /// Neither a need's id nor a ledger number this device knows.
+    #[error("no need with the id or ledger number '{0}': `gridbook need list` shows the needs")]
+    UnknownNeed(String),
     /// Progress noted on a need that is not being carried out.
     #[error("need {need} is {stage}: progress is noted while it is implementing")]
     NotImplementing {
@@ -347,6 +350,8 @@ crate::worded!(Error {
             duplicate: "R-K7Q2ZD-2".parse().unwrap_or_else(|_| unreachable!()),
             into: "R-K7Q2ZD-1".parse().unwrap_or_else(|_| unreachable!()),
         };
+    Error::UnknownNeed(given) => Words::new("error.unknown_need").arg("given", given),
+        example: Error::UnknownNeed("ZT-2612-3MXHY4-2106".into());
     Error::NotImplementing { need, stage } => Words::new("error.not_implementing")
             .arg("need", need)
             .vocab("stage", *stage),

@@ -39,8 +39,8 @@ pub mod words;
 pub use book::{
     ACTIVITY, ActivitySummary, AuditEntry, DeviceKey, DirectoryView, ExportRecord, Gridbook,
     HistoryEntry, IdSource, Ignored, MeetingView, MotionView, NeedEdit, NewMeeting, NewNeed,
-    NewResident, NewVolunteer, Part, PlaceKind, PlaceView, Recorded, VolunteerView, WhyIgnored,
-    signing,
+    NewResident, NewVolunteer, Part, PlaceKind, PlaceView, Recorded, ResidentEdit, VolunteerView,
+    WhyIgnored, signing,
 };
 pub use directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
 pub use doc_id::DocId;

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use gridbook_model::ids::{DecisionId, MeetingId, MotionId, NeedId, ResidentId, TopicId};
+use gridbook_model::ids::{DecisionId, MeetingId, MotionId, ResidentId, TopicId};
 use gridbook_model::meeting::Outcome;
 use gridbook_model::time::Day;
 use gridbook_model::vocab::{Choice, MeetingLevel};
@@ -40,9 +40,9 @@ pub(crate) enum MeetingCommand {
         /// What is to be discussed
         #[arg(long)]
         title: String,
-        /// The need it comes from
+        /// The need it comes from (id or ledger number)
         #[arg(long, value_name = "NEED_ID")]
-        need: Option<NeedId>,
+        need: Option<super::parse::NeedRef>,
     },
     /// Send a topic this level cannot settle up to the next level
     Escalate {
@@ -204,6 +204,7 @@ pub(super) fn run(ctx: &Ctx, cmd: MeetingCommand) -> Result<String> {
             Ok(format!("{} signed in to {id}\n", residents.len()))
         }
         MeetingCommand::Topic { id, title, need } => {
+            let need = need.map(|n| n.resolve(&book)).transpose()?;
             Ok(format!("{}\n", book.add_topic(&id, &title, need.as_ref())?))
         }
         MeetingCommand::Escalate { id, topic } => {

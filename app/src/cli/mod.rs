@@ -48,7 +48,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 pub(crate) use ctx::{Ctx, data_dir, prepare_demo};
 use gridbook_model::Passphrase;
-use gridbook_model::ids::{NeedId, ResidentId};
+use gridbook_model::ids::ResidentId;
 use gridbook_model::time::Day;
 use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, Level, ProjectKind, Role, Route, Source, Stage,
@@ -61,7 +61,7 @@ pub(crate) fn parse_forwarded(args: &[String]) -> Result<Cli> {
     Cli::try_parse_from(args).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))
 }
 pub(crate) use parse::vocab;
-use parse::yes_no;
+use parse::{NeedRef, yes_no};
 
 /// The `gridbook` command line.
 #[derive(Debug, Parser)]
@@ -336,16 +336,16 @@ pub(crate) enum NeedCommand {
     List(NeedListArgs),
     /// Show one need whole, with any conflicting values
     Show {
-        /// The need's id
-        id: NeedId,
+        /// The need's id or ledger number
+        id: NeedRef,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
     /// Who changed a need, what and when, in causal order (never by the devices' clocks)
     History {
-        /// The need's id
-        id: NeedId,
+        /// The need's id or ledger number
+        id: NeedRef,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
@@ -357,12 +357,14 @@ Each step asks for its own flags:
   designed      --route direct|project [--kind K] [--plan TEXT]   (--kind for a project)
   implementing  --claimant C --claimant-name NAME
   evaluated     --satisfaction 1-5 --evaluation TEXT --feedback yes|no
-  closed        [--reason R] [--note TEXT]   (an evaluated need closes as completed)")]
+  closed        [--reason R] [--note TEXT]   (an evaluated need closes as completed;
+                --reason duplicate [--duplicate-of ID] names the original)
+A need is named by its id or its ledger number (ZT-2612-3MXHY4-2106).")]
     Advance(Box<NeedAdvanceArgs>),
     /// Make a member responsible for a need
     Assign {
-        /// The need's id
-        id: NeedId,
+        /// The need's id or ledger number
+        id: NeedRef,
         /// The member's id or name
         #[arg(long = "to", value_name = "PERSON")]
         to: String,
@@ -371,8 +373,8 @@ Each step asks for its own flags:
     Edit(NeedEditArgs),
     /// Note progress on a need being carried out
     Progress {
-        /// The need's id
-        id: NeedId,
+        /// The need's id or ledger number
+        id: NeedRef,
         /// What happened
         #[arg(long, value_name = "TEXT")]
         note: String,
@@ -439,8 +441,8 @@ pub(crate) struct NeedListArgs {
 /// `gridbook need advance`.
 #[derive(Debug, Args)]
 pub(crate) struct NeedAdvanceArgs {
-    /// The need's id
-    pub id: NeedId,
+    /// The need's id or ledger number
+    pub id: NeedRef,
     /// The stage to move to
     #[arg(long = "to", value_name = "STAGE", value_parser = vocab::<Stage>())]
     pub to: Stage,
@@ -453,9 +455,9 @@ pub(crate) struct NeedAdvanceArgs {
     /// classified: how hard it is
     #[arg(long, value_parser = vocab::<Difficulty>())]
     pub difficulty: Option<Difficulty>,
-    /// classified: the need this one repeats
+    /// classified: the need this one repeats (id or ledger number)
     #[arg(long, value_name = "ID")]
-    pub duplicate_of: Option<NeedId>,
+    pub duplicate_of: Option<NeedRef>,
     /// designed: direct, or as a project
     #[arg(long, value_parser = vocab::<Route>())]
     pub route: Option<Route>,
@@ -491,8 +493,8 @@ pub(crate) struct NeedAdvanceArgs {
 /// `gridbook need edit`.
 #[derive(Debug, Args)]
 pub(crate) struct NeedEditArgs {
-    /// The need's id
-    pub id: NeedId,
+    /// The need's id or ledger number
+    pub id: NeedRef,
     /// New title
     #[arg(long)]
     pub title: Option<String>,

@@ -34,8 +34,12 @@ pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
             Ok(format!("{id}\n"))
         }
         NeedCommand::List(args) => list(&mut book, args),
-        NeedCommand::Show { id, json } => show(&mut book, &id, json),
+        NeedCommand::Show { id, json } => {
+            let id = id.resolve(&book)?;
+            show(&mut book, &id, json)
+        }
         NeedCommand::History { id, json } => {
+            let id = id.resolve(&book)?;
             let history = book.need_history(&id)?;
             if json {
                 return output::json(&history);
@@ -61,15 +65,23 @@ pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
                 .collect())
         }
         NeedCommand::Advance(args) => {
-            let step = transition(&mut book, &args)?;
-            book.advance_need(&args.id, &step)?;
+            let id = args.id.resolve(&book)?;
+            let step = transition(&mut book, &id, &args)?;
+            match (&step, &args.duplicate_of) {
+                (Transition::Close { note, .. }, Some(original)) if closes_as_duplicate(&args) => {
+                    let original = original.resolve(&book)?;
+                    book.close_as_duplicate(&id, &original, note.clone())?;
+                }
+                _ => book.advance_need(&id, &step)?,
+            }
             Ok(tr!(
                 "cli.need.advanced",
-                id = args.id,
+                id = id,
                 stage = output::term(step.target())
             ))
         }
         NeedCommand::Assign { id, to } => {
+            let id = id.resolve(&book)?;
             let member = book.resolve_member(&to)?;
             book.assign_need(&id, &member)?;
             let name = book.member_record(&member)?.name;
@@ -82,6 +94,7 @@ pub(super) fn run(ctx: &Ctx, cmd: NeedCommand) -> Result<String> {
         }
         NeedCommand::Edit(args) => edit(&mut book, args),
         NeedCommand::Progress { id, note } => {
+            let id = id.resolve(&book)?;
             book.add_progress(&id, &note)?;
             Ok(tr!("cli.need.progress_noted", id = id))
         }
@@ -364,13 +377,18 @@ fn plain(v: &Value) -> String {
 
 /// The step to `args.to`, from the flags given; says which required flags are missing and
 /// refuses flags that belong to another step.
-fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
+fn transition(book: &mut Gridbook, id: &NeedId, a: &NeedAdvanceArgs) -> Result<Transition> {
     use Stage::*;
     let given: &[(&str, bool, Stage)] = &[
         ("--category", a.category.is_some(), Classified),
         ("--reasonable", a.reasonable.is_some(), Classified),
         ("--difficulty", a.difficulty.is_some(), Classified),
-        ("--duplicate-of", a.duplicate_of.is_some(), Classified),
+        // A repeat names its original when classified, or when closed as a duplicate.
+        (
+            "--duplicate-of",
+            a.duplicate_of.is_some() && !closes_as_duplicate(a),
+            Classified,
+        ),
         ("--route", a.route.is_some(), Designed),
         ("--kind", a.kind.is_some(), Designed),
         ("--plan", a.plan.is_some(), Designed),
@@ -404,7 +422,7 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
         return Err(CliError::BackToDiscovered.into());
     }
     // A step from the wrong stage is refused first: asking for flags would mislead.
-    let current = book.need(&a.id)?;
+    let current = book.need(id)?;
     if let Err(e @ TransitionError::WrongStage { .. }) = plan_transition(&current, &probe(a.to)) {
         return Err(e.into());
     }
@@ -437,7 +455,11 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
             category: a.category,
             reasonable: a.reasonable.unwrap_or_default(),
             difficulty: a.difficulty.unwrap_or(Difficulty::Low),
-            duplicate_of: a.duplicate_of.clone(),
+            duplicate_of: a
+                .duplicate_of
+                .as_ref()
+                .map(|d| d.resolve(book))
+                .transpose()?,
         },
         Designed => Transition::Design {
             route: a.route.unwrap_or(Route::Direct),
@@ -465,6 +487,11 @@ fn transition(book: &mut Gridbook, a: &NeedAdvanceArgs) -> Result<Transition> {
             }
         }
     })
+}
+
+/// Whether the step closes the need as a repeat (`--to closed --reason duplicate`).
+fn closes_as_duplicate(a: &NeedAdvanceArgs) -> bool {
+    a.to == Stage::Closed && a.reason == Some(CloseReason::Duplicate)
 }
 
 /// Some step to `to`, only to ask the model whether the need's stage allows it.
@@ -514,6 +541,7 @@ fn edit(book: &mut Gridbook, a: NeedEditArgs) -> Result<String> {
     {
         return Err(CliError::NothingToChange.into());
     }
-    book.edit_need_fields(&a.id, &edit)?;
-    Ok(tr!("cli.need.updated", id = a.id))
+    let id = a.id.resolve(book)?;
+    book.edit_need_fields(&id, &edit)?;
+    Ok(tr!("cli.need.updated", id = id))
 }

@@ -61,3 +61,26 @@ pub(super) fn yes_no(s: &str) -> Result<bool, String> {
         _ => Err("answer yes or no".into()),
     }
 }
+
+/// A need as named on the command line: its id or its ledger number, resolved against the
+/// store by [`gridbook_model::Gridbook::resolve_need`] once it is open.
+#[derive(Debug, Clone)]
+pub(crate) struct NeedRef(pub String);
+
+impl std::str::FromStr for NeedRef {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(NeedRef(s.to_string()))
+    }
+}
+
+impl NeedRef {
+    /// The need's id.
+    pub(crate) fn resolve(
+        &self,
+        book: &gridbook_model::Gridbook,
+    ) -> gridbook_model::Result<gridbook_model::ids::NeedId> {
+        book.resolve_need(&self.0)
+    }
+}

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use gridbook_model::conflict::Conflict;
 use gridbook_model::ids::MemberId;
 use gridbook_model::need::Need;
+use gridbook_model::register_search::RegisterIndex;
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::vocab::Role;
 use gridbook_model::{DirectoryView, HistoryEntry, MeetingView, Resident};
@@ -24,6 +25,8 @@ pub(crate) struct Data {
     pub directory: Option<DirectoryView>,
     /// The residents' register by id.
     pub residents: Arc<BTreeMap<String, Resident>>,
+    /// The register's search index (made by the worker when the register changes).
+    pub register_index: Arc<RegisterIndex>,
     /// The member using this device, if set.
     pub me: Option<MemberId>,
     /// Every need's summary row.
@@ -109,6 +112,21 @@ impl Data {
         })
     }
 
+    /// A resident's household address in words: building name, unit, room.
+    pub(crate) fn resident_address(&self, r: &Resident) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(b) = &r.building {
+            parts.push(self.building_name(b).to_string());
+        }
+        if let Some(u) = r.unit.as_deref().filter(|u| !u.is_empty()) {
+            parts.push(crate::i18n::tr!("register.unit", unit = u));
+        }
+        if let Some(room) = r.room.as_deref().filter(|r| !r.is_empty()) {
+            parts.push(crate::i18n::tr!("register.room", room = room));
+        }
+        parts.join(" ")
+    }
+
     /// A resident's name, or their id.
     pub(crate) fn resident_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.residents.get(id).map_or(id, |r| r.name.as_str())
@@ -122,17 +140,22 @@ impl Data {
             Event::Opened {
                 data_dir,
                 directory,
-                residents,
+                register,
                 me,
             } => {
                 self.data_dir = Some(data_dir);
-                self.residents = residents;
+                self.residents = register.residents;
+                self.register_index = register.index;
                 self.directory = Some(*directory);
                 self.me = me;
             }
             Event::Directory(directory, me) => {
                 self.directory = Some(*directory);
                 self.me = me;
+            }
+            Event::Register(register) => {
+                self.residents = register.residents;
+                self.register_index = register.index;
             }
             Event::OpenFailed(e) => self.open_error = Some(e),
             Event::Needs {
@@ -164,6 +187,7 @@ impl Data {
             | Event::AgendaSaved
             | Event::VolunteerSaved(_)
             | Event::OfficeSaved(_)
+            | Event::ResidentSaved(_)
             | Event::Exported(_)
             | Event::Printed { .. }
             | Event::Progress(..)

@@ -11,12 +11,14 @@ use gridbook_model::ids::{
     ActivityId, MeetingId, MemberId, MotionId, NeedId, ResidentId, TeamId, VolunteerId,
 };
 use gridbook_model::need::{Need, NeedField, Transition, TransitionError};
+use gridbook_model::register_search::RegisterIndex;
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::vocab::{Choice, Role};
 use gridbook_model::volunteer::Team;
 use gridbook_model::words::Words;
 use gridbook_model::{
-    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewNeed, PlaceKind, Resident,
+    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewNeed, NewResident, PlaceKind,
+    Resident, ResidentEdit,
 };
 
 use gridbook_sync::peers::PeerView;
@@ -63,6 +65,14 @@ pub(crate) enum Command {
     SetCounts(MeetingId, MotionId, [(Choice, u32); 3]),
     /// Edit a meeting's agenda, minutes or decisions.
     EditMeeting(MeetingId, AgendaEdit),
+    /// Enter a resident in the register.
+    AddResident(NewResident),
+    /// Change a resident's name or phone.
+    EditResident(ResidentId, ResidentEdit),
+    /// Record that a resident was entered twice: the first is the same person as the second.
+    MergeResident(ResidentId, ResidentId),
+    /// Close a need as a repeat of another (the original), with a note.
+    CloseDuplicate(NeedId, NeedId, Option<String>),
     /// Run a command line forwarded from a terminal (see `owner.rs`) and answer it.
     Forwarded(crate::owner::CommandLine, Sender<anyhow::Result<String>>),
     /// The app is closing: stop.
@@ -220,6 +230,8 @@ pub(crate) enum Origin {
     Reports,
     /// The files page.
     Files,
+    /// The residents' register.
+    Residents,
     /// Anything else: the status line.
     General,
 }
@@ -272,11 +284,15 @@ pub(crate) enum Event {
         data_dir: PathBuf,
         /// Communities, grids, buildings and members.
         directory: Box<DirectoryView>,
-        /// The residents' register by id.
-        residents: Arc<BTreeMap<String, Resident>>,
+        /// The residents' register.
+        register: Register,
         /// The member using this device, if set.
         me: Option<MemberId>,
     },
+    /// The register changed (an entry, an edit, a merge, or a sync).
+    Register(Register),
+    /// A register edit was saved durably.
+    ResidentSaved(ResidentSaved),
     /// The directory changed on this device (a network founded, the person using it set).
     Directory(Box<DirectoryView>, Option<MemberId>),
     /// The store could not be opened.
@@ -339,6 +355,27 @@ pub(crate) enum Event {
     BundleMerged(Box<BundleMerged>),
     /// The command is finished (one per command, after its other events).
     Done,
+}
+
+/// The residents' register and its search index, made once per change of the register (by the
+/// worker), never per keystroke.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Register {
+    /// Every entry by id, merged duplicates included.
+    pub residents: Arc<BTreeMap<String, Resident>>,
+    /// The entries that stand for a person (merged duplicates left out), ready to search.
+    pub index: Arc<RegisterIndex>,
+}
+
+/// What a register edit saved.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ResidentSaved {
+    /// A resident was entered.
+    Added(ResidentId),
+    /// A name or phone was changed.
+    Edited(ResidentId),
+    /// A duplicate (first) was merged into the entry that stays (second).
+    Merged(ResidentId, ResidentId),
 }
 
 /// A job of the sync node's, run on the worker's store.

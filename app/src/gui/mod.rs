@@ -14,6 +14,7 @@ pub(crate) mod net;
 mod owner;
 mod page;
 mod pages;
+mod register;
 mod rows;
 mod state;
 mod unlock;

@@ -55,6 +55,19 @@ pub(crate) enum SortBy {
     Due,
 }
 
+/// Whether `word` is in a need's title or resident's name, or in its ledger number or id (in
+/// any case: `zt-2612` finds `ZT-2612-…`, as the command line accepts either).
+pub(crate) fn matches_word(need: &NeedSummary, word: &str) -> bool {
+    let upper = word.to_ascii_uppercase();
+    need.title.contains(word)
+        || need.ledger_no.to_ascii_uppercase().contains(&upper)
+        || need.id.as_str().to_ascii_uppercase().contains(&upper)
+        || need
+            .resident_name
+            .as_ref()
+            .is_some_and(|n| n.contains(word))
+}
+
 impl NeedFilter {
     /// Whether `need` passes on `today`.
     pub(crate) fn keeps(&self, need: &NeedSummary, today: Day) -> bool {
@@ -77,15 +90,7 @@ impl NeedFilter {
             return false;
         }
         let text = self.text.trim();
-        text.is_empty()
-            || text.split_whitespace().all(|word| {
-                need.title.contains(word)
-                    || need.ledger_no.contains(word)
-                    || need
-                        .resident_name
-                        .as_ref()
-                        .is_some_and(|n| n.contains(word))
-            })
+        text.is_empty() || text.split_whitespace().all(|word| matches_word(need, word))
     }
 
     /// The positions in `rows` of the needs that pass, in the chosen order (largest or newest

@@ -228,22 +228,32 @@ pub(crate) fn settle(h: &mut Harness<'_, TestApp>) {
 /// Clicks the one widget labelled `label` and runs the frames that take the click in (a person
 /// taps one thing at a time; two clicks queued in one frame would be one).
 pub(crate) fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
+    tap_where(h, label, false);
+}
+
+/// Clicks the widget labelled `label` on the page, where the navigation bar holds a page of
+/// that name too (the Files page's 居民名册 beside the 居民名册 page).
+pub(crate) fn tap_on_page(h: &mut Harness<'_, TestApp>, label: &str) {
+    tap_where(h, label, true);
+}
+
+fn tap_where(h: &mut Harness<'_, TestApp>, label: &str, on_page: bool) {
     h.state_mut().interactions += 1;
     // A finger scrolls to what it taps: a click lands where the widget is on screen.
-    h.get_by_label(label).scroll_to_me();
+    node(h, label, on_page).scroll_to_me();
     // A scroll animates over several frames: wait until the widget stands still, or the click
     // lands on whatever has scrolled under its old place.
     h.run_steps(2);
     let mut last = None;
     for _ in 0..120 {
         h.run_steps(1);
-        let rect = h.get_by_label(label).rect();
+        let rect = node(h, label, on_page).rect();
         if last == Some(rect) {
             break;
         }
         last = Some(rect);
     }
-    let node = h.get_by_label(label);
+    let node = node(h, label, on_page);
     if SCREEN.contains(node.rect().center()) {
         node.click();
     } else {
@@ -253,6 +263,20 @@ pub(crate) fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
     }
     h.run_steps(2);
 }
+
+/// The widget labelled `label`: the only one, or with `on_page` the one right of the
+/// navigation bar.
+fn node<'h>(h: &'h Harness<'_, TestApp>, label: &'h str, on_page: bool) -> egui_kittest::Node<'h> {
+    if !on_page {
+        return h.get_by_label(label);
+    }
+    h.get_all_by_label(label)
+        .find(|n| n.rect().min.x >= NAV_WIDTH)
+        .unwrap_or_else(|| panic!("no {label:?} on the page"))
+}
+
+/// The navigation bar's width (`GridbookApp::show`).
+const NAV_WIDTH: f32 = 150.0;
 
 /// The harness's screen.
 const SCREEN: egui::Rect =

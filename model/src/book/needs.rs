@@ -128,7 +128,7 @@ pub struct NeedEdit {
     pub category: Option<Category>,
 }
 
-fn put(
+pub(super) fn put(
     tx: &mut Transaction<'_>,
     obj: &ObjId,
     key: &str,
@@ -381,7 +381,7 @@ impl Gridbook {
     }
 
     /// Edits a need with `f`, which gets the need as it is now and writes fields itself.
-    fn edit_need(
+    pub(super) fn edit_need(
         &mut self,
         id: &NeedId,
         message: String,

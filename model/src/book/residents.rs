@@ -32,6 +32,16 @@ pub struct NewResident {
     pub room: Option<String>,
 }
 
+/// A change to a resident's name or phone: each field given is written, the rest left alone.
+/// The address is not edited here: a move belongs to the household.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResidentEdit {
+    /// New name (not empty).
+    pub name: Option<String>,
+    /// New phone; empty clears it.
+    pub phone: Option<String>,
+}
+
 impl Gridbook {
     /// Follows a resident's `merged_into` links to the entry that stands for them now. Two
     /// offline merges that point at each other end at the smaller id, on every device alike.
@@ -117,6 +127,46 @@ impl Gridbook {
         hydrate_prop(doc, &residents, id.as_str()).map_err(|e| Error::malformed("directory", e))
     }
 
+    /// Changes a resident's name or phone. An empty name or a phone that is not one is refused
+    /// and nothing is written.
+    pub fn edit_resident(&mut self, id: &ResidentId, edit: &ResidentEdit) -> Result<()> {
+        let name = match edit.name.as_deref().map(str::trim) {
+            Some("") => return Err(Error::Empty(Field::ResidentName)),
+            other => other,
+        };
+        // Some(None): clear the phone.
+        let phone = match edit.phone.as_deref().map(str::trim) {
+            Some("") => Some(None),
+            Some(p) => Some(Some(crate::need::normalize_phone(p)?)),
+            None => None,
+        };
+        self.resident(id)?;
+        if name.is_none() && phone.is_none() {
+            return Ok(());
+        }
+        self.op(|book| {
+            book.edit(&DocId::Directory, &format!("edit {id}"), |tx, _| {
+                let residents = map_at(tx, ROOT, "residents", "directory")?;
+                let obj = map_at(tx, residents, id.as_str(), "directory")?;
+                let bad = |e| Error::malformed("directory", e);
+                if let Some(n) = name {
+                    tx.put(&obj, "name", n).map_err(bad)?;
+                }
+                match phone {
+                    Some(Some(p)) => tx.put(&obj, "phone", p).map_err(bad)?,
+                    Some(None) => tx.delete(&obj, "phone").map_err(bad)?,
+                    None => {}
+                }
+                Ok(((), Vec::new()))
+            })
+        })
+    }
+
+    /// The buildings by id (for [`crate::register_search::RegisterIndex`]).
+    pub fn buildings(&mut self) -> Result<BTreeMap<String, Building>> {
+        hydrate_map(self.directory()?, "buildings")
+    }
+
     /// The whole register, by id.
     pub fn residents(&mut self) -> Result<BTreeMap<String, Resident>> {
         hydrate_map(self.directory()?, "residents")
@@ -169,5 +219,64 @@ impl Gridbook {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Passphrase, PlaceKind};
+
+    #[test]
+    fn a_resident_s_name_and_phone_are_edited_and_bad_ones_refused_with_nothing_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut book =
+            Gridbook::open_or_create(dir.path(), &Passphrase::tests_only("test")).unwrap();
+        book.init_network("凤凰台街道", "赵敏").unwrap();
+        book.add_place(PlaceKind::Community, None, "zt", "中台社区")
+            .unwrap();
+        book.add_place(PlaceKind::Grid, Some("zt"), "g3", "第3网格")
+            .unwrap();
+        let id = book
+            .add_resident(NewResident {
+                name: "王秀英".into(),
+                phone: Some("13812341234".into()),
+                grid: Some("zt-g3".into()),
+                ..NewResident::default()
+            })
+            .unwrap();
+        let before = book.resident(&id).unwrap();
+        let empty = ResidentEdit {
+            name: Some("  ".into()),
+            phone: Some("13900001111".into()),
+        };
+        assert!(matches!(
+            book.edit_resident(&id, &empty),
+            Err(Error::Empty(Field::ResidentName))
+        ));
+        let bad = ResidentEdit {
+            name: Some("王秀兰".into()),
+            phone: Some("138-x".into()),
+        };
+        assert!(matches!(
+            book.edit_resident(&id, &bad),
+            Err(Error::BadPhone(_))
+        ));
+        assert_eq!(book.resident(&id).unwrap(), before, "nothing written");
+        let good = ResidentEdit {
+            name: Some(" 王秀兰 ".into()),
+            phone: Some("139 0000 1111".into()),
+        };
+        book.edit_resident(&id, &good).unwrap();
+        let after = book.resident(&id).unwrap();
+        assert_eq!(after.name, "王秀兰");
+        assert_eq!(after.phone.as_deref(), Some("13900001111"));
+        assert_eq!(after.unit, before.unit);
+        let clear = ResidentEdit {
+            name: None,
+            phone: Some(String::new()),
+        };
+        book.edit_resident(&id, &clear).unwrap();
+        assert_eq!(book.resident(&id).unwrap().phone, None);
     }
 }

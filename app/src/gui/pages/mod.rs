@@ -15,6 +15,7 @@ pub(crate) mod new_need;
 pub(crate) mod people;
 pub(crate) mod places;
 pub(crate) mod reports;
+pub(crate) mod residents;
 pub(crate) mod settings;
 pub(crate) mod sync;
 pub(crate) mod volunteers;
@@ -25,6 +26,7 @@ pub(crate) fn all() -> Vec<Box<dyn Page>> {
     vec![
         Box::new(needs::NeedsView::default()),
         Box::new(new_need::NewNeedView::default()),
+        Box::new(residents::ResidentsView::default()),
         Box::new(meetings::MeetingsView::default()),
         Box::new(volunteers::VolunteersView::default()),
         Box::new(reports::ReportsView::default()),

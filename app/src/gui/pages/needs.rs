@@ -194,7 +194,8 @@ impl NeedsView {
         if let Some(r) = &self.refusal {
             ui.colored_label(ui.visuals().error_fg_color, r);
         }
-        self.form.show(ui, need, &mut self.refusal, cmds);
+        self.form
+            .show(ui, need, &data.rows, &mut self.refusal, cmds);
         ui.separator();
         let mut place = data.grid_name(&need.grid).to_string();
         if let Some(b) = &need.building {
@@ -370,5 +371,7 @@ impl Page for NeedsView {
     }
 }
 
+#[cfg(test)]
+mod duplicate_tests;
 #[cfg(test)]
 mod tests;

@@ -34,7 +34,11 @@ pub(crate) struct NewNeedView {
     /// The community whose grids are listed while choosing.
     community: Option<String>,
     message: Option<Result<String, String>>,
+    /// Finding the resident: search, or the building's unit and room.
+    pick: resident::ResidentPick,
 }
+
+mod resident;
 
 impl NewNeedView {
     /// The worker stored the need durably.
@@ -47,6 +51,7 @@ impl NewNeedView {
         self.resident = None;
         self.resident_name.clear();
         self.phone.clear();
+        self.pick.next_door();
     }
 
     /// The worker refused the need; nothing was written.
@@ -132,38 +137,33 @@ impl NewNeedView {
                     }
                 });
             }
-            if let Some(building) = &self.building {
-                let here: Vec<_> = data
-                    .residents
-                    .iter()
-                    .filter(|(_, r)| {
-                        r.building.as_ref() == Some(building) && r.merged_into.is_none()
-                    })
-                    .collect();
-                if !here.is_empty() {
-                    ui.label(tr!("new.resident"));
-                    ui.horizontal_wrapped(|ui| {
-                        for (id, r) in here {
-                            let room = [r.unit.as_deref(), r.room.as_deref()]
-                                .into_iter()
-                                .flatten()
-                                .collect::<Vec<_>>()
-                                .join("-");
-                            let text = if room.is_empty() {
-                                r.name.clone()
-                            } else {
-                                format!("{} {room}", r.name)
-                            };
-                            let selected =
-                                self.resident.as_ref().map(|x| x.as_str()) == Some(id.as_str());
-                            if chip(ui, selected, text).clicked() {
-                                self.resident = id.parse().ok();
-                                self.resident_name = r.name.clone();
-                                self.phone = r.phone.clone().unwrap_or_default();
-                            }
-                        }
-                    });
+            let building = self.building.clone();
+            ui.label(tr!("new.resident"));
+            let picked = self
+                .pick
+                .show(ui, data, building.as_deref(), self.resident.as_ref());
+            if let Some(id) = picked
+                && let Some(r) = data.residents.get(id.as_str())
+            {
+                // Found by search: the form follows the resident to their grid and building.
+                if r.grid.is_some() && r.grid != state.last_grid {
+                    state.last_grid = r.grid.clone();
+                    self.choosing_grid = false;
                 }
+                self.building = r.building.clone().or(self.building.take());
+                self.resident_name = r.name.clone();
+                self.phone = r.phone.clone().unwrap_or_default();
+                self.resident = Some(id);
+            }
+            if let Some(r) = self
+                .resident
+                .as_ref()
+                .and_then(|id| data.residents.get(id.as_str()))
+            {
+                ui.strong(tr!(
+                    "new.picked",
+                    resident = crate::gui::register::label(data, r)
+                ));
             }
             ui.columns(2, |cols| {
                 text_field(
@@ -252,47 +252,115 @@ impl Page for NewNeedView {
 
 #[cfg(test)]
 mod tests {
-    use crate::gui::testing::{Fixture, settle, tap, type_into};
+    use crate::gui::testing::{self, Fixture, TestApp, settle, tap, type_into};
+    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use gridbook_model::vocab::{Category, Source, Stage};
 
-    /// The door-step form in the fewest interactions: with the grid remembered, one chip for
-    /// the category, one for the building, one for the resident (name and phone come from the
-    /// register), one field to type in, one tap on Save: 4 taps + 1 typed line.
-    #[test]
-    fn a_need_recorded_at_the_door_is_stored_with_one_tap_on_save() {
-        let fx = Fixture::new();
-        let mut h = fx.harness_with(|s| {
-            s.page = super::ID.into();
-            s.last_grid = Some("zt-g3".into());
+    /// 12栋 with 120 households: the fixture's two in unit 2 and 118 more in units 1, 3, 4
+    /// and 5, two doors a floor.
+    fn a_building_of_120_households(fx: &Fixture) {
+        fx.with_book(|book| {
+            book.batch(|b| {
+                for (unit, doors) in [("1", 30), ("3", 30), ("4", 30), ("5", 28)] {
+                    for n in 0..doors {
+                        b.add_resident(gridbook_model::NewResident {
+                            name: format!("居民{unit}-{n}"),
+                            phone: Some(format!("1380000{unit}{n:03}")),
+                            building: Some("zt-g3-b12".into()),
+                            unit: Some(unit.into()),
+                            room: Some(format!("{}0{}", n / 2 + 1, n % 2 + 1)),
+                            ..Default::default()
+                        })?;
+                    }
+                }
+                Ok(())
+            })
         });
-        // Five interactions at the door, and only these: type the need's line, then tap the
-        // category, the building, the resident and save. The grid is the one this worker works
-        // (remembered); the source is door-to-door unless changed; the phone comes from the
-        // register.
-        type_into(&mut h, "需求（一句话）", "独居老人需要送餐");
-        tap(&mut h, "老年关爱");
-        tap(&mut h, "12栋");
-        h.run();
-        tap(&mut h, "王秀英 2-301");
-        h.run();
-        tap(&mut h, "保存");
-        settle(&mut h);
-        assert!(
-            h.query_by_label_contains("已保存").is_some(),
-            "it says saved"
-        );
-        drop(h);
+        assert_eq!(fx.with_book(|b| b.residents()).len(), 120);
+    }
+
+    /// The need and its resident as stored: one need, for 王秀英 from the register.
+    fn the_need_is_wang_xiuying_s(fx: &Fixture) {
         let rows = fx.with_book(|book| book.need_summaries());
         assert_eq!(rows.len(), 1);
         let need = fx.with_book(|book| book.need(&rows[0].id));
+        let (wang, _) = fx
+            .with_book(|b| b.residents())
+            .into_iter()
+            .find(|(_, r)| r.name == "王秀英")
+            .expect("王秀英 is in the register");
         assert_eq!(need.title, "独居老人需要送餐");
         assert_eq!(need.category, Category::ElderlyCare);
         assert_eq!(need.source, Source::DoorToDoor);
         assert_eq!(need.stage, Stage::Discovered);
+        assert_eq!(
+            need.resident.as_ref().map(|r| r.as_str()),
+            Some(wang.as_str())
+        );
         assert_eq!(need.resident_name.as_deref(), Some("王秀英"));
         assert_eq!(need.phone.as_deref(), Some("13812341234"));
-        assert!(need.building.is_some());
+        assert_eq!(need.building.as_deref(), Some("zt-g3-b12"));
+    }
+
+    /// The form at a door of the big building, the grid remembered, the need's line typed
+    /// and its category tapped (two interactions).
+    fn at_the_door(fx: &Fixture) -> Harness<'static, TestApp> {
+        a_building_of_120_households(fx);
+        let mut h = fx.harness_with(|s| {
+            s.page = super::ID.into();
+            s.last_grid = Some("zt-g3".into());
+        });
+        type_into(&mut h, "需求（一句话）", "独居老人需要送餐");
+        tap(&mut h, "老年关爱");
+        h
+    }
+
+    /// Taps Save; it says saved, in Chinese, after at most `most` interactions in all.
+    fn save(h: &mut Harness<'static, TestApp>, most: u32) {
+        tap(h, "保存");
+        settle(h);
+        assert!(
+            h.query_by_label_contains("已保存").is_some(),
+            "it says saved"
+        );
+        let n = testing::interactions(h);
+        assert!(n <= most, "{n} interactions");
+        testing::assert_speaks_chinese(h);
+    }
+
+    /// The door-step form in the fewest interactions, in a building of 120 households: with
+    /// the grid remembered, type the need's line, tap the category, the building, the unit
+    /// and the room (one resident lives there: picked), and Save. The name and phone come from
+    /// the register.
+    #[test]
+    fn a_need_at_the_door_of_a_big_building_is_recorded_in_six_interactions() {
+        let fx = Fixture::new();
+        let mut h = at_the_door(&fx);
+        tap(&mut h, "12栋");
+        h.run();
+        tap(&mut h, "2单元");
+        h.run();
+        tap(&mut h, "301室");
+        h.run();
+        assert!(h.query_by_label_contains("已选：王秀英").is_some());
+        save(&mut h, 6);
+        drop(h);
+        the_need_is_wang_xiuying_s(&fx);
+    }
+
+    /// Or found by typing: the address as said at the door, one tap on the hit.
+    #[test]
+    fn a_resident_found_by_typing_the_address_is_picked_in_one_tap() {
+        let fx = Fixture::new();
+        let mut h = at_the_door(&fx);
+        type_into(&mut h, "查找居民", "12号楼2单元301");
+        h.run();
+        tap(&mut h, "王秀英 · ****1234 · 12栋 2单元 301室");
+        h.run();
+        save(&mut h, 5);
+        drop(h);
+        the_need_is_wang_xiuying_s(&fx);
     }
 
     #[test]
@@ -306,7 +374,7 @@ mod tests {
         tap(&mut h, "保存");
         settle(&mut h);
         assert!(h.query_by_label_contains("请写一句需求").is_some());
-        crate::gui::testing::assert_speaks_chinese(&h);
+        testing::assert_speaks_chinese(&h);
         drop(h);
         assert!(fx.with_book(|book| book.need_summaries()).is_empty());
     }

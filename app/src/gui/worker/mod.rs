@@ -22,6 +22,7 @@ mod meetings;
 mod needs;
 mod office;
 mod people;
+mod residents;
 mod volunteers;
 
 /// The UI's handle on the worker: send commands, take events.
@@ -132,11 +133,11 @@ fn run(
 ) {
     let opened = Gridbook::open_or_create(data_dir, passphrase).and_then(|mut book| {
         let directory = directory_or_empty(&mut book)?;
-        let residents = book.residents().unwrap_or_default();
+        let register = residents::register(&mut book).unwrap_or_default();
         let me = book.member()?;
-        Ok((book, directory, residents, me))
+        Ok((book, directory, register, me))
     });
-    let (book, directory, residents, me) = match opened {
+    let (book, directory, register, me) = match opened {
         Ok(x) => x,
         Err(e) => {
             send(Event::OpenFailed(e.to_string()));
@@ -147,7 +148,7 @@ fn run(
     send(Event::Opened {
         data_dir: data_dir.to_path_buf(),
         directory: Box::new(directory),
-        residents: Arc::new(residents),
+        register,
         me,
     });
     let mut state = State {
@@ -331,6 +332,13 @@ impl State {
                 let r = self.book.set_relay(url.as_deref());
                 self.after_directory_edit(r, Origin::General, send);
             }
+            Command::AddResident(new) => self.add_resident(new, send),
+            Command::EditResident(id, edit) => self.edit_resident(&id, &edit, send),
+            Command::MergeResident(duplicate, into) => self.merge_resident(&duplicate, &into, send),
+            Command::CloseDuplicate(id, original, note) => {
+                let r = self.book.close_as_duplicate(&id, &original, note);
+                self.after_need_edit(&id, r, send);
+            }
             Command::LoadPeers => self.send_peers(send),
             Command::LoadReport(query) => self.send_report(query, send),
             Command::LoadAudit(of) => self.send_audit(of, send),
@@ -356,6 +364,7 @@ impl State {
     /// Reads everything the pages show again (a sync or a forwarded command changed it).
     fn reload_all(&mut self, send: &dyn Fn(Event)) {
         self.after_directory_edit(Ok(()), Origin::General, send);
+        self.send_register(send);
         self.reload_needs(send);
         self.send_meetings(send);
     }

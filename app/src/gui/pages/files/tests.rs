@@ -6,7 +6,7 @@ use std::path::Path;
 
 use egui_kittest::kittest::Queryable;
 
-use crate::gui::testing::{Fixture, assert_speaks_chinese, settle, tap, type_into};
+use crate::gui::testing::{Fixture, assert_speaks_chinese, settle, tap, tap_on_page, type_into};
 
 /// A "USB stick": a folder holding `台账/` with the given files.
 fn stick(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -41,7 +41,7 @@ fn the_office_imports_a_register_it_chose_by_tapping() {
     let usb = stick(&[("居民名册.csv", REGISTER), ("说明.txt", "不是名册")]);
     let mut h = harness_in(&fx, usb.path());
     assert_speaks_chinese(&h);
-    tap(&mut h, "居民名册");
+    tap_on_page(&mut h, "居民名册");
     tap(&mut h, "选择文件");
     assert!(
         h.query_by_label("导出文件夹").is_some(),
@@ -97,7 +97,7 @@ fn a_file_with_a_wrong_row_is_previewed_and_cannot_be_imported() {
     let bad = REGISTER.replace("李四,,中台社区,第3网格", "李四,,中台社区,第9网格");
     let usb = stick(&[("名册.csv", &bad)]);
     let mut h = harness_in(&fx, usb.path());
-    tap(&mut h, "居民名册");
+    tap_on_page(&mut h, "居民名册");
     tap(&mut h, "选择文件");
     tap(&mut h, "台账");
     tap(&mut h, "名册.csv");
@@ -174,7 +174,7 @@ fn a_register_of_twenty_thousand_rows_stays_responsive() {
     }
     let usb = stick(&[("大名册.csv", &csv)]);
     let mut h = harness_in(&fx, usb.path());
-    tap(&mut h, "居民名册");
+    tap_on_page(&mut h, "居民名册");
     tap(&mut h, "选择文件");
     tap(&mut h, "台账");
     let started = std::time::Instant::now();

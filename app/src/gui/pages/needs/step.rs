@@ -4,11 +4,13 @@
 use egui::{RichText, Ui};
 use gridbook_model::ids::NeedId;
 use gridbook_model::need::{Need, Transition};
+use gridbook_model::summary::NeedSummary;
 use gridbook_model::vocab::{
     Category, Claimant, CloseReason, Difficulty, ProjectKind, Route, Stage,
 };
 
 use crate::gui::messages::Command;
+use crate::gui::rows::matches_word;
 use crate::gui::widgets::{chip, text_area, text_field, vocab_chips};
 use crate::i18n::{tr, vocab};
 
@@ -31,7 +33,13 @@ pub(super) struct StepForm {
     feedback: bool,
     close_reason: Option<CloseReason>,
     note: String,
+    /// Closing as a repeat: what is typed to find the original, and the original picked.
+    original_query: String,
+    original: Option<NeedId>,
 }
+
+/// Needs offered as the original of a repeat.
+const ORIGINAL_HITS: usize = 6;
 
 impl StepForm {
     /// Whether the form was filled for this need at its current stage.
@@ -54,6 +62,7 @@ impl StepForm {
         &mut self,
         ui: &mut Ui,
         need: &Need,
+        rows: &[NeedSummary],
         refusal: &mut Option<String>,
         cmds: &mut Vec<Command>,
     ) {
@@ -109,10 +118,17 @@ impl StepForm {
                 };
                 ui.label(tr!("form.close_reason"));
                 vocab_chips(ui, reasons, &mut f.close_reason);
+                if f.close_reason == Some(CloseReason::Duplicate) && need.duplicate_of.is_none() {
+                    pick_original(ui, f, need, rows);
+                }
                 text_field(ui, &tr!("form.note"), &mut f.note);
                 submit(ui, tr!("step.close")).then(|| {
+                    let reason = f.close_reason?;
+                    if reason == CloseReason::Duplicate && need.duplicate_of.is_none() {
+                        f.original.as_ref()?;
+                    }
                     Some(Transition::Close {
-                        reason: f.close_reason?,
+                        reason,
                         note: non_empty(&f.note),
                     })
                 })
@@ -163,7 +179,19 @@ impl StepForm {
         match step {
             Some(Some(step)) => {
                 *refusal = None;
-                cmds.push(Command::Advance(need.id.clone(), step));
+                cmds.push(match (step, &f.original) {
+                    // A repeat closes with the original it repeats, in one change.
+                    (
+                        Transition::Close {
+                            reason: CloseReason::Duplicate,
+                            note,
+                        },
+                        Some(original),
+                    ) if need.duplicate_of.is_none() => {
+                        Command::CloseDuplicate(need.id.clone(), original.clone(), note)
+                    }
+                    (step, _) => Command::Advance(need.id.clone(), step),
+                });
             }
             // Submitted with a choice left unmade: say which, send nothing.
             Some(None) => *refusal = Some(missing_choice(need.stage, f)),
@@ -179,12 +207,33 @@ fn missing_choice(stage: Stage, f: &StepForm) -> String {
         Stage::Classified if !f.closing_early => tr!("form.route"),
         Stage::Designed => tr!("form.claimant"),
         Stage::Implementing => tr!("form.satisfaction"),
+        _ if f.close_reason == Some(CloseReason::Duplicate) => tr!("form.duplicate_of"),
         _ => tr!("form.close_reason"),
     };
     tr!(
         "common.refused",
         reason = tr!("refused.missing", field = field)
     )
+}
+
+/// Finding the need a repeat repeats, by words of its title or its ledger number.
+fn pick_original(ui: &mut Ui, f: &mut StepForm, need: &Need, rows: &[NeedSummary]) {
+    text_field(ui, &tr!("form.original"), &mut f.original_query);
+    let query = f.original_query.trim();
+    if query.is_empty() {
+        return;
+    }
+    let found = rows
+        .iter()
+        .filter(|n| n.id != need.id && query.split_whitespace().all(|w| matches_word(n, w)));
+    ui.horizontal_wrapped(|ui| {
+        for n in found.take(ORIGINAL_HITS) {
+            let on = f.original.as_ref() == Some(&n.id);
+            if chip(ui, on, format!("{} {}", n.ledger_no, n.title)).clicked() {
+                f.original = Some(n.id.clone());
+            }
+        }
+    });
 }
 
 fn non_empty(s: &str) -> Option<String> {
