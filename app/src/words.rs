@@ -52,6 +52,7 @@ mod tests {
     use std::collections::BTreeSet;
     use std::fmt::{Debug, Display};
 
+    use gridbook_model::ledger::{PlaceProblem, RowError, RowProblem};
     use gridbook_model::need::{NeedField, TransitionError};
     use gridbook_model::store::StoreError;
     use gridbook_model::store::crypt::CryptError;
@@ -115,6 +116,9 @@ mod tests {
             Secret,
             PeerFailure,
             Step,
+            RowError,
+            RowProblem,
+            PlaceProblem,
         )
     }
 
@@ -167,19 +171,88 @@ mod tests {
     }
 
     #[test]
-    fn every_error_wording_in_the_locale_file_is_used() {
+    fn every_error_wording_in_the_locale_files_is_used() {
         let mut used = BTreeSet::new();
         for (_, words, _) in every_example() {
             keys(&words, &mut used);
         }
-        let file = include_str!("../locales/errors.yml");
-        let unused: Vec<&str> = file
-            .lines()
+        for (_, cell, _) in row_errors_by_cell() {
+            keys(&cell, &mut used);
+        }
+        let files = [
+            include_str!("../locales/errors.yml"),
+            include_str!("../locales/import.yml"),
+        ];
+        let unused: Vec<&str> = files
+            .iter()
+            .flat_map(|file| file.lines())
             .filter(|l| !l.starts_with([' ', '#', '_']) && l.ends_with(':'))
             .map(|l| l.trim_end_matches(':'))
             .filter(|k| !used.contains(k))
             .collect();
         assert!(unused.is_empty(), "no example is worded with {unused:?}");
+    }
+
+    /// A row error for every example of a row's problem (places too), as the command line
+    /// words it whole and as the Files page words its cell: (the whole, the cell, the
+    /// problem's English).
+    fn row_errors_by_cell() -> Vec<(Words, Words, String)> {
+        RowProblem::examples()
+            .into_iter()
+            .chain(PlaceProblem::examples().into_iter().map(RowProblem::from))
+            .map(|problem| {
+                let english = problem.to_string();
+                let e = RowError {
+                    row: 5,
+                    column: "网格",
+                    problem,
+                };
+                (e.words(), e.cell_words(), english)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_row_error_reads_in_chinese_with_no_english_and_in_english_as_the_cli_prints_it() {
+        let mut problems = Vec::new();
+        for (whole, cell, english) in row_errors_by_cell() {
+            for words in [&whole, &cell] {
+                let zh = render(words, Language::Chinese);
+                let runs = crate::gui::testing::english_runs(&zh);
+                if !runs.is_empty() || zh.contains("%{") {
+                    problems.push(format!("{zh:?} has English {runs:?}"));
+                }
+            }
+            let en = render(&whole, Language::English);
+            if en != format!("row 5, 网格: {english}") {
+                problems.push(format!("en says {en:?}, Display {english:?}"));
+            }
+            let en = render(&cell, Language::English);
+            if en != format!("网格: {english}") {
+                problems.push(format!("the cell in en says {en:?}"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let e = RowError {
+            row: 5,
+            column: "网格",
+            problem: PlaceProblem::NoGrid {
+                given: "第9网格".into(),
+                community: gridbook_model::ledger::Parent {
+                    id: "zt".into(),
+                    name: "中台社区".into(),
+                },
+            }
+            .into(),
+        };
+        assert_eq!(
+            render(&e.words(), Language::Chinese),
+            "第 5 行，网格：中台社区没有名为「第9网格」的网格：请先在名录中添加"
+        );
+        assert_eq!(
+            render(&e.cell_words(), Language::English),
+            "网格: no grid in community zt is called '第9网格': add it to the directory first"
+        );
     }
 
     #[test]

@@ -444,5 +444,11 @@ mod tests {
         assert_eq!(UnknownToken::examples_fit_their_arms(), Ok(()));
         assert_eq!(WhyIgnored::examples_fit_their_arms(), Ok(()));
         assert_eq!(crate::Part::examples_fit_their_arms(), Ok(()));
+        assert_eq!(crate::ledger::RowError::examples_fit_their_arms(), Ok(()));
+        assert_eq!(crate::ledger::RowProblem::examples_fit_their_arms(), Ok(()));
+        assert_eq!(
+            crate::ledger::PlaceProblem::examples_fit_their_arms(),
+            Ok(())
+        );
     }
 }

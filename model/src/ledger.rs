@@ -13,6 +13,10 @@ use crate::summary::NeedSummary;
 use crate::time::{Day, Timestamp};
 use crate::vocab::{Category, Claimant, ProjectKind, Route, Source, Stage, Vocabulary};
 
+mod problem;
+
+pub use problem::{Parent, PlaceProblem, RowError, RowProblem};
+
 /// The ledger's columns, in the office's order.
 pub const HEADERS: [&str; 15] = [
     "台账编号",
@@ -105,73 +109,110 @@ impl Places {
     }
 
     /// A community's code from its code or name.
-    pub fn find_community(&self, given: &str) -> Result<String, String> {
+    pub fn find_community(&self, given: &str) -> Result<String, PlaceProblem> {
         let given = given.trim();
         if self.communities.contains_key(given) {
             return Ok(given.to_string());
         }
+        let found = self.communities.iter().filter(|(_, n)| n.as_str() == given);
         one_of(
-            "community",
+            found.map(|(c, _)| c),
             given,
-            self.communities
-                .iter()
-                .filter(|(_, n)| n.as_str() == given)
-                .map(|(c, _)| c),
+            |given, several| match several {
+                None => PlaceProblem::NoCommunity { given },
+                Some((first, second)) => PlaceProblem::SeveralCommunities {
+                    given,
+                    first,
+                    second,
+                },
+            },
         )
     }
 
     /// A grid's id from its id, or its name within `community`.
-    pub fn find_grid(&self, community: &str, given: &str) -> Result<String, String> {
+    pub fn find_grid(&self, community: &str, given: &str) -> Result<String, PlaceProblem> {
         let given = given.trim();
         if let Some((_, c)) = self.grids.get(given) {
             if c == community {
                 return Ok(given.to_string());
             }
-            return Err(format!("grid {given} is in community {c}, not {community}"));
+            return Err(PlaceProblem::GridElsewhere {
+                grid: given.to_string(),
+                community: c.clone(),
+                given: community.to_string(),
+            });
         }
+        let found = self
+            .grids
+            .iter()
+            .filter(|(_, (n, c))| n == given && c == community);
+        let community = Parent {
+            id: community.to_string(),
+            name: self.community_name(community).to_string(),
+        };
         one_of(
-            &format!("grid in community {community}"),
+            found.map(|(id, _)| id),
             given,
-            self.grids
-                .iter()
-                .filter(|(_, (n, c))| n == given && c == community)
-                .map(|(id, _)| id),
+            |given, several| match several {
+                None => PlaceProblem::NoGrid { given, community },
+                Some((first, second)) => PlaceProblem::SeveralGrids {
+                    given,
+                    community,
+                    first,
+                    second,
+                },
+            },
         )
     }
 
     /// A building's id from its id, or its name within `grid`.
-    pub fn find_building(&self, grid: &str, given: &str) -> Result<String, String> {
+    pub fn find_building(&self, grid: &str, given: &str) -> Result<String, PlaceProblem> {
         let given = given.trim();
         if let Some((_, g)) = self.buildings.get(given) {
             if g == grid {
                 return Ok(given.to_string());
             }
-            return Err(format!("building {given} is in grid {g}, not {grid}"));
+            return Err(PlaceProblem::BuildingElsewhere {
+                building: given.to_string(),
+                grid: g.clone(),
+                given: grid.to_string(),
+            });
         }
+        let found = self
+            .buildings
+            .iter()
+            .filter(|(_, (n, g))| n == given && g == grid);
+        let grid = Parent {
+            id: grid.to_string(),
+            name: self.grid_name(grid).to_string(),
+        };
         one_of(
-            &format!("building in grid {grid}"),
+            found.map(|(id, _)| id),
             given,
-            self.buildings
-                .iter()
-                .filter(|(_, (n, g))| n == given && g == grid)
-                .map(|(id, _)| id),
+            |given, several| match several {
+                None => PlaceProblem::NoBuilding { given, grid },
+                Some((first, second)) => PlaceProblem::SeveralBuildings {
+                    given,
+                    grid,
+                    first,
+                    second,
+                },
+            },
         )
     }
 }
 
+/// The one place found, or the problem `problem` words from the name given and, when several
+/// have it, the first two.
 fn one_of<'a>(
-    kind: &str,
-    given: &str,
     mut found: impl Iterator<Item = &'a String>,
-) -> Result<String, String> {
+    given: &str,
+    problem: impl FnOnce(String, Option<(String, String)>) -> PlaceProblem,
+) -> Result<String, PlaceProblem> {
     match (found.next(), found.next()) {
         (Some(one), None) => Ok(one.clone()),
-        (None, _) => Err(format!(
-            "no {kind} is called '{given}': add it to the directory first"
-        )),
-        (Some(a), Some(b)) => Err(format!(
-            "more than one {kind} is called '{given}' ({a}, {b}…): use its id"
-        )),
+        (None, _) => Err(problem(given.to_string(), None)),
+        (Some(a), Some(b)) => Err(problem(given.to_string(), Some((a.clone(), b.clone())))),
     }
 }
 
@@ -232,20 +273,20 @@ impl LedgerRow {
     /// errors name the sheet row (`row`, counting the header as row 1) and the column.
     pub fn parse(row: usize, cell: impl Fn(&str) -> String) -> Result<LedgerRow, Vec<RowError>> {
         let mut errors = Vec::new();
-        let mut err = |column: &'static str, message: String| {
+        let mut err = |column: &'static str, problem: RowProblem| {
             errors.push(RowError {
                 row,
                 column,
-                message,
+                problem,
             })
         };
         let get = |column: &str| {
             let v = cell(column).trim().to_string();
             (!v.is_empty()).then_some(v)
         };
-        let required = |column: &'static str, err: &mut dyn FnMut(&'static str, String)| {
+        let required = |column: &'static str, err: &mut dyn FnMut(&'static str, RowProblem)| {
             get(column).unwrap_or_else(|| {
-                err(column, "is empty: every need has one".into());
+                err(column, RowProblem::Empty);
                 String::new()
             })
         };
@@ -256,7 +297,7 @@ impl LedgerRow {
         let category = match (category, get("类别")) {
             (Some(c), _) => c,
             (None, None) => {
-                err("类别", "is empty: every need has one".into());
+                err("类别", RowProblem::Empty);
                 Category::Other
             }
             (None, Some(_)) => Category::Other,
@@ -265,7 +306,7 @@ impl LedgerRow {
             get(column).and_then(|v| match v.parse::<Day>() {
                 Ok(d) => Some(d),
                 Err(e) => {
-                    err(column, e.to_string());
+                    err(column, e.into());
                     None
                 }
             })
@@ -298,34 +339,23 @@ impl LedgerRow {
         let satisfaction = get("满意度").and_then(|v| match v.parse::<u8>() {
             Ok(s @ 1..=5) => Some(s),
             _ => {
-                err("满意度", format!("'{v}' is not a satisfaction from 1 to 5"));
+                err("满意度", RowProblem::BadSatisfaction(v));
                 None
             }
         });
         let reached = |s: Stage| stage >= s;
         if route.is_some() && !reached(Stage::Designed) {
-            err(
-                "办理方式",
-                format!("is set but the need is only {}", stage.zh()),
-            );
+            err("办理方式", RowProblem::TooEarly(stage));
         }
         if claimant.is_some() && !reached(Stage::Implementing) {
-            err(
-                "认领方",
-                format!("is set but the need is only {}", stage.zh()),
-            );
+            err("认领方", RowProblem::TooEarly(stage));
         }
         if satisfaction.is_some() && !reached(Stage::Evaluated) {
-            err(
-                "满意度",
-                format!("is set but the need is only {}", stage.zh()),
-            );
+            err("满意度", RowProblem::TooEarly(stage));
         }
         match (stage, closed) {
-            (Stage::Closed, None) => err("办结日期", "is empty but the need is 办结".into()),
-            (s, Some(_)) if s != Stage::Closed => {
-                err("办结日期", format!("is set but the need is {}", s.zh()))
-            }
+            (Stage::Closed, None) => err("办结日期", RowProblem::NotClosed),
+            (s, Some(_)) if s != Stage::Closed => err("办结日期", RowProblem::ClosedButAt(s)),
             _ => {}
         }
         if !errors.is_empty() {
@@ -356,14 +386,14 @@ impl LedgerRow {
 fn vocab<T: Vocabulary>(
     value: Option<String>,
     column: &'static str,
-    err: &mut impl FnMut(&'static str, String),
+    err: &mut impl FnMut(&'static str, RowProblem),
 ) -> Option<T> {
     let v = value?;
     match v.parse::<T>() {
         Ok(t) => Some(t),
         Err(_) => {
-            let names: Vec<&str> = T::all().iter().map(|t| t.zh()).collect();
-            err(column, format!("'{v}' is not one of {}", names.join("、")));
+            let expected = T::all().iter().map(|t| t.zh()).collect();
+            err(column, RowProblem::NotOneOf { given: v, expected });
             None
         }
     }
@@ -377,14 +407,17 @@ fn route_cell(route: Option<Route>, kind: Option<ProjectKind>) -> Option<String>
     }
 }
 
-fn parse_route(v: &str) -> Result<(Option<Route>, Option<ProjectKind>), String> {
+fn parse_route(v: &str) -> Result<(Option<Route>, Option<ProjectKind>), RowProblem> {
     if let Ok(k) = v.parse::<ProjectKind>() {
         return Ok((Some(Route::Project), Some(k)));
     }
     v.parse::<Route>().map(|r| (Some(r), None)).map_err(|_| {
-        let mut names = vec![Route::Direct.zh()];
-        names.extend(ProjectKind::ALL.iter().map(|k| k.zh()));
-        format!("'{v}' is not one of {}", names.join("、"))
+        let mut expected = vec![Route::Direct.zh()];
+        expected.extend(ProjectKind::ALL.iter().map(|k| k.zh()));
+        RowProblem::NotOneOf {
+            given: v.to_string(),
+            expected,
+        }
     })
 }
 
@@ -398,7 +431,7 @@ fn claimant_cell(claimant: Option<Claimant>, name: Option<&str>) -> Option<Strin
     }
 }
 
-fn parse_claimant(v: &str) -> Result<(Claimant, Option<String>), String> {
+fn parse_claimant(v: &str) -> Result<(Claimant, Option<String>), RowProblem> {
     let (kind, name) = match v.split_once([CLAIMANT_SEPARATOR, ':']) {
         Some((k, n)) => (
             k.trim(),
@@ -406,13 +439,9 @@ fn parse_claimant(v: &str) -> Result<(Claimant, Option<String>), String> {
         ),
         None => (v, None),
     };
-    let kind = kind.parse::<Claimant>().map_err(|_| {
-        let names: Vec<&str> = Claimant::ALL.iter().map(|c| c.zh()).collect();
-        format!(
-            "'{v}' does not start with a kind of claimant ({}), like 党员：王建国",
-            names.join("、")
-        )
-    })?;
+    let kind = kind
+        .parse::<Claimant>()
+        .map_err(|_| RowProblem::BadClaimant(v.to_string()))?;
     Ok((kind, name))
 }
 
@@ -437,23 +466,6 @@ impl fmt::Display for Cell {
             Cell::Number(n) => write!(f, "{n}"),
             Cell::Day(d) => write!(f, "{d}"),
         }
-    }
-}
-
-/// What is wrong with one cell of an imported sheet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// The sheet row, counting the header as row 1.
-    pub row: usize,
-    /// The column's header.
-    pub column: &'static str,
-    /// What is wrong, and what would be right.
-    pub message: String,
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {}, {}: {}", self.row, self.column, self.message)
     }
 }
 
@@ -539,7 +551,11 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(errors[0].column, "满意度");
-        assert_eq!(errors[0].message, "is set but the need is only 分类");
+        assert_eq!(errors[0].problem, RowProblem::TooEarly(Stage::Classified));
+        assert_eq!(
+            errors[0].problem.to_string(),
+            "is set but the need is only 分类"
+        );
         let missing = parse(&[("社区", "中台社区")]).unwrap_err();
         let columns: Vec<&str> = missing.iter().map(|e| e.column).collect();
         assert_eq!(columns, ["网格", "需求", "类别"]);

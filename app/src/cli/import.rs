@@ -2,8 +2,8 @@
 //! from XLSX or CSV (the checks and the writing are `crate::office::import`'s, which the app's
 //! Files page uses too).
 //!
-//! One wrong row rejects the file: each error is printed with its sheet row and column, and
-//! the store is left as it was. `--dry-run` shows what would be created and stops there.
+//! One wrong row rejects the file: each error is printed with its sheet row and column, in the
+//! locale's language, and the store is left as it was. `--dry-run` shows what would be created and stops there.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -67,10 +67,13 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<String> {
 /// Prints each row error on stderr and returns the one-line error that ends the command.
 fn rejected(args: &ImportArgs, errors: &[RowError]) -> anyhow::Error {
     for e in errors.iter().take(SHOWN_ERRORS) {
-        eprintln!("{e}");
+        eprintln!("{}", crate::words::say(&e.words()));
     }
     if errors.len() > SHOWN_ERRORS {
-        eprintln!("… and {} more", errors.len() - SHOWN_ERRORS);
+        eprint!(
+            "{}",
+            tr!("cli.import.more", count = errors.len() - SHOWN_ERRORS)
+        );
     }
     let mut rows: Vec<usize> = errors.iter().map(|e| e.row).collect();
     rows.dedup();

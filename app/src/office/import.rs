@@ -11,10 +11,10 @@ use std::path::Path;
 use anyhow::Result;
 use clap::ValueEnum;
 use gridbook_model::ids::TeamId;
-use gridbook_model::ledger::{self, LedgerRow, Places, RowError};
+use gridbook_model::ledger::{self, LedgerRow, Places, RowError, RowProblem};
 use gridbook_model::need::normalize_phone;
 use gridbook_model::time::{Day, Timestamp};
-use gridbook_model::{Gridbook, NewNeed, NewResident, NewVolunteer};
+use gridbook_model::{Gridbook, NewNeed, NewResident, NewVolunteer, RecordKind};
 
 use crate::error::CliError;
 use crate::office::sheet::{self, ReadSheet};
@@ -178,11 +178,11 @@ const RESIDENT_COLUMNS: [&str; 7] = ["姓名", "电话", "社区", "网格", "�
 fn place_of(places: &Places, get: Get<'_>, err: Err<'_>) -> Option<(String, Option<String>)> {
     let community = places
         .find_community(&get("社区"))
-        .map_err(|e| err("社区", e))
+        .map_err(|e| err("社区", e.into()))
         .ok()?;
     let grid = places
         .find_grid(&community, &get("网格"))
-        .map_err(|e| err("网格", e))
+        .map_err(|e| err("网格", e.into()))
         .ok()?;
     let building = get("楼栋");
     if building.trim().is_empty() {
@@ -190,7 +190,7 @@ fn place_of(places: &Places, get: Get<'_>, err: Err<'_>) -> Option<(String, Opti
     }
     let building = places
         .find_building(&grid, &building)
-        .map_err(|e| err("楼栋", e))
+        .map_err(|e| err("楼栋", e.into()))
         .ok()?;
     Some((grid, Some(building)))
 }
@@ -201,7 +201,7 @@ fn phone_of(get: Get<'_>, err: Err<'_>) -> Option<String> {
         return None;
     }
     normalize_phone(&p)
-        .map_err(|e| err("电话", e.to_string()))
+        .map_err(|_| err("电话", RowProblem::BadPhone(p.clone())))
         .ok()
 }
 
@@ -212,7 +212,7 @@ fn nonempty(s: String) -> Option<String> {
 
 /// The cells of a row by column name, and where its errors go.
 type Get<'a> = &'a dyn Fn(&str) -> String;
-type Err<'a> = &'a mut dyn FnMut(&'static str, String);
+type Err<'a> = &'a mut dyn FnMut(&'static str, RowProblem);
 
 /// Checks every row with `check`, which reads the row's cells and reports what is wrong; the
 /// records it returns, or every error of every row.
@@ -227,11 +227,11 @@ fn check_rows<T>(
         tick(progress, i);
         let get = cell(read, row);
         let before = errors.len();
-        let mut err = |column, message| {
+        let mut err = |column, problem| {
             errors.push(RowError {
                 row: *line,
                 column,
-                message,
+                problem,
             })
         };
         if let Some(t) = check(&get, &mut err)
@@ -248,17 +248,17 @@ fn check_rows<T>(
 }
 
 /// A person's 姓名 (required) and 电话 (checked when given).
-fn name_and_phone(get: Get<'_>, err: Err<'_>, who: &str) -> (String, Option<String>) {
+fn name_and_phone(get: Get<'_>, err: Err<'_>, who: RecordKind) -> (String, Option<String>) {
     let name = get("姓名").trim().to_string();
     if name.is_empty() {
-        err("姓名", format!("is empty: every {who} has a name"));
+        err("姓名", RowProblem::NoName(who));
     }
     (name, phone_of(get, err))
 }
 
 fn plan_residents(read: &ReadSheet, places: &Places, progress: Progress<'_>) -> Checked {
     check_rows(read, progress, |get, err| {
-        let (name, phone) = name_and_phone(get, &mut *err, "resident");
+        let (name, phone) = name_and_phone(get, &mut *err, RecordKind::Resident);
         let (grid, building) = place_of(places, get, err)?;
         Some(NewResident {
             name,
@@ -287,17 +287,17 @@ fn plan_volunteers(
     }
     let today = Timestamp::now().day();
     Ok(check_rows(read, progress, |get, err| {
-        let (name, phone) = name_and_phone(get, &mut *err, "volunteer");
+        let (name, phone) = name_and_phone(get, &mut *err, RecordKind::Volunteer);
         let joined = match nonempty(get("加入日期")) {
             None => today,
             Some(d) => d
                 .parse::<Day>()
-                .map_err(|e| err("加入日期", e.to_string()))
+                .map_err(|e| err("加入日期", e.into()))
                 .ok()?,
         };
         let community = places
             .find_community(&get("社区"))
-            .map_err(|e| err("社区", e))
+            .map_err(|e| err("社区", e.into()))
             .ok()?;
         let team = match nonempty(get("队伍")) {
             None => None,
@@ -312,10 +312,10 @@ fn plan_volunteers(
                     _ => {
                         err(
                             "队伍",
-                            format!(
-                                "no team of {} is called '{t}': add it with `gridbook volunteer team` first",
-                                places.community_name(&community)
-                            ),
+                            RowProblem::NoTeam {
+                                given: t,
+                                community: places.community_name(&community).to_string(),
+                            },
                         );
                         return None;
                     }

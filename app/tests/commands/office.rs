@@ -3,6 +3,7 @@
 //! plain Automerge export loaded by the `automerge` crate alone.
 
 use crate::common;
+use common::Bounded as _;
 use common::{demo, gridbook, json, ok, scratch};
 
 use std::path::{Path, PathBuf};
@@ -440,6 +441,29 @@ fn a_wrong_row_rejects_the_whole_file_naming_row_and_column() {
     );
     assert!(
         lines[3].ends_with("rejected: 3 cells are wrong in 3 rows; nothing was written"),
+        "{err}"
+    );
+    // In a Chinese locale, each row error is in Chinese.
+    let in_chinese = common::in_locale(&mut common::command(), "zh_CN.UTF-8")
+        .args(["import", "--format", "csv", "--what", "needs"])
+        .arg(&file)
+        .env("GRIDBOOK_DATA", data)
+        .env("GRIDBOOK_DISCOVERY", "off")
+        .env_remove("RUST_LOG")
+        .bounded_output();
+    assert_eq!(in_chinese.status.code(), Some(1));
+    let err = String::from_utf8(in_chinese.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].starts_with("第 3 行，类别：「餐饮」不是可选的值：可选 "),
+        "{err}"
+    );
+    assert_eq!(
+        lines[1], "第 4 行，满意度：已填写，但该需求才到「分类」阶段",
+        "{err}"
+    );
+    assert_eq!(
+        lines[2], "第 5 行，网格：中台社区没有名为「第9网格」的网格：请先在名录中添加",
         "{err}"
     );
     assert_eq!(ok(data, &["dump"]), before, "nothing was written");

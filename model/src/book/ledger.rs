@@ -7,7 +7,7 @@ use super::Gridbook;
 use super::needs::{NewNeed, Recorded};
 use crate::error::Result;
 use crate::ids::NeedId;
-use crate::ledger::{LedgerRow, Places, RowError};
+use crate::ledger::{LedgerRow, Places, RowError, RowProblem};
 
 impl Gridbook {
     /// The names of every community, grid and building, for ledger cells and imports.
@@ -52,29 +52,41 @@ impl Gridbook {
         rows: &[(usize, LedgerRow)],
     ) -> Result<std::result::Result<Vec<NewNeed>, Vec<RowError>>> {
         let places = self.places()?;
-        let mut used: HashMap<String, String> = self
+        let mut used: HashMap<String, Holder> = self
             .need_summaries()?
             .into_iter()
-            .map(|n| (n.ledger_no, n.id.to_string()))
+            .map(|n| (n.ledger_no, Holder::Need(n.id.to_string())))
             .collect();
         let mut errors = Vec::new();
         let mut news = Vec::with_capacity(rows.len());
         for (line, row) in rows {
-            let mut err = |column: &'static str, message: String| {
+            let mut err = |column: &'static str, problem: RowProblem| {
                 errors.push(RowError {
                     row: *line,
                     column,
-                    message,
+                    problem,
                 })
             };
             if !row.ledger_no.is_empty() {
-                if let Some(holder) = used.get(&row.ledger_no) {
-                    err(
+                let ledger_no = row.ledger_no.clone();
+                match used.get(&row.ledger_no) {
+                    Some(Holder::Need(need)) => err(
                         "台账编号",
-                        format!("{} is already in the ledger ({holder})", row.ledger_no),
-                    );
-                } else {
-                    used.insert(row.ledger_no.clone(), format!("row {line}"));
+                        RowProblem::LedgerNoTaken {
+                            ledger_no,
+                            need: need.clone(),
+                        },
+                    ),
+                    Some(Holder::Row(row)) => err(
+                        "台账编号",
+                        RowProblem::LedgerNoRepeated {
+                            ledger_no,
+                            row: *row,
+                        },
+                    ),
+                    None => {
+                        used.insert(ledger_no, Holder::Row(*line));
+                    }
                 }
             }
             let community = places.find_community(&row.community);
@@ -88,15 +100,15 @@ impl Gridbook {
             };
             let (grid, building) = match (community, grid, building) {
                 (Err(e), _, _) => {
-                    err("社区", e);
+                    err("社区", e.into());
                     continue;
                 }
                 (_, Err(e), _) => {
-                    err("网格", e);
+                    err("网格", e.into());
                     continue;
                 }
                 (_, _, Err(e)) => {
-                    err("楼栋", e);
+                    err("楼栋", e.into());
                     continue;
                 }
                 (Ok(_), Ok(g), Ok(b)) => (g, b),
@@ -132,4 +144,10 @@ impl Gridbook {
     pub fn import_ledger(&mut self, news: Vec<NewNeed>) -> Result<Vec<NeedId>> {
         self.add_needs(news)
     }
+}
+
+/// What has a ledger number already: a need of the store, or an earlier row of the sheet.
+enum Holder {
+    Need(String),
+    Row(usize),
 }

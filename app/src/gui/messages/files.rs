@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use gridbook_model::words::Words;
+
 /// A long task of the files page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Task {
@@ -45,8 +47,8 @@ pub(crate) struct SheetPreview {
     pub file: PathBuf,
     /// The kind's columns the file has, in the kind's order.
     pub headers: Vec<&'static str>,
-    /// Every row: its sheet row number, its cells under `headers`, and its errors (column:
-    /// message).
+    /// Every row: its sheet row number, its cells under `headers`, and its errors (each naming
+    /// its column).
     pub rows: Vec<PreviewRow>,
     /// The sheet rows with an error, in order.
     pub error_rows: Vec<usize>,
@@ -59,8 +61,9 @@ pub(crate) struct PreviewRow {
     pub line: usize,
     /// Its cells under the preview's headers.
     pub cells: Vec<String>,
-    /// What is wrong in it: `类别：'餐饮' is not one of …`.
-    pub errors: Vec<String>,
+    /// What is wrong in it, each naming its column (`类别：「餐饮」不是…`), worded when shown
+    /// in the language of the moment.
+    pub errors: Vec<Words>,
 }
 
 /// What a bundle written holds.

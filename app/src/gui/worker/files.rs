@@ -139,12 +139,9 @@ fn preview(
         .iter()
         .filter_map(|c| read.column(c).map(|i| (*c, i)))
         .collect();
-    let mut by_row: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    let mut by_row: std::collections::BTreeMap<usize, Vec<Words>> = Default::default();
     for e in errors {
-        by_row
-            .entry(e.row)
-            .or_default()
-            .push(format!("{}：{}", e.column, e.message));
+        by_row.entry(e.row).or_default().push(e.cell_words());
     }
     let rows = read
         .rows

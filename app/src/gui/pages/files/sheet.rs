@@ -223,7 +223,11 @@ fn show_preview(
                         ui.label(short(cell));
                     }
                     if !row.errors.is_empty() {
-                        ui.colored_label(ui.visuals().error_fg_color, row.errors.join("；"));
+                        let said: Vec<String> = row.errors.iter().map(crate::words::say).collect();
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            said.join(&tr!("files.errors_between")),
+                        );
                     }
                     ui.end_row();
                 }

@@ -104,9 +104,11 @@ fn a_file_with_a_wrong_row_is_previewed_and_cannot_be_imported() {
     settle(&mut h);
     assert!(h.query_by_label_contains("1 行有错（第 3 行）").is_some());
     assert!(
-        h.query_by_label_contains("网格：").is_some(),
-        "the row's error"
+        h.query_by_label("网格：中台社区没有名为「第9网格」的网格：请先在名录中添加")
+            .is_some(),
+        "the row's error, in Chinese"
     );
+    assert_speaks_chinese(&h);
     assert!(
         h.query_by_label("全部导入（3 行）").is_none(),
         "no import button"
