@@ -392,12 +392,17 @@ fn show(v: &MeetingView) -> String {
         out.push_str("\nDecisions:\n");
         for (id, d) in &v.decisions {
             out.push_str(&format!("  {id}  {}\n", d.text));
-            for (text, owner, due, done) in &d.actions {
-                let mark = if *done { "x" } else { " " };
+            for (action, a) in &d.actions {
+                let mark = if a.done { "x" } else { " " };
+                let done = match (&a.done_by, a.done_at) {
+                    (Some(by), Some(at)) => format!(" · done by {by} on {}", at.day()),
+                    _ => String::new(),
+                };
                 out.push_str(&format!(
-                    "      [{mark}] {text} · {} · due {}\n",
-                    output::or_dash(owner.as_ref()),
-                    output::or_dash(due.as_ref())
+                    "      [{mark}] {action}  {} · {} · due {}{done}\n",
+                    a.text,
+                    output::or_dash(a.owner.as_ref()),
+                    output::or_dash(a.due.as_ref())
                 ));
             }
         }

@@ -20,7 +20,7 @@ use gridbook_model::{
 
 use gridbook_sync::peers::PeerView;
 
-use gridbook_model::ids::{DecisionId, TopicId};
+use gridbook_model::ids::{DecisionId, NoteId, TopicId};
 use gridbook_model::report::Report;
 use gridbook_model::scope::Scope;
 use gridbook_model::time::Day;
@@ -352,6 +352,8 @@ pub(crate) enum AgendaEdit {
     AddDecision(String),
     /// Add a follow-up action (text, owner) to a decision.
     AddFollowUp(DecisionId, String, Option<String>),
+    /// Mark a follow-up action done, by this device's member, now.
+    CompleteFollowUp(NoteId),
 }
 
 /// What the page shows of one community, loaded by the worker.

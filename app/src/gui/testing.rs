@@ -146,7 +146,6 @@ pub(crate) struct TestApp {
 /// How many times the test has tapped since the harness was made: each [`tap`] is one, and
 /// each [`type_into`] is one (the tap into the field; typing is not counted). The flows of
 /// `cargo bench -p gridbook-tests` report it.
-#[allow(dead_code, reason = "the role pages' flows count with it")]
 pub(crate) fn interactions(h: &Harness<'_, TestApp>) -> u32 {
     h.state().interactions
 }
@@ -191,6 +190,18 @@ pub(crate) fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
     h.state_mut().interactions += 1;
     // A finger scrolls to what it taps: a click lands where the widget is on screen.
     h.get_by_label(label).scroll_to_me();
+    // Scrolling is animated: wait until the widget stands still before tapping where it is.
+    let mut at = h.get_by_label(label).rect();
+    for _ in 0..60 {
+        h.run_steps(1);
+        let now = h.get_by_label(label).rect();
+        if now == at {
+            break;
+        }
+        at = now;
+    }
+    // A finger over a widget can move what is under it (a scroll area settles): hover first.
+    h.get_by_label(label).hover();
     h.run_steps(2);
     let node = h.get_by_label(label);
     if SCREEN.contains(node.rect().center()) {

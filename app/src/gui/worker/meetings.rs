@@ -86,6 +86,7 @@ fn apply(book: &mut Gridbook, meeting: &MeetingId, edit: AgendaEdit) -> gridbook
         AgendaEdit::AddFollowUp(decision, text, owner) => {
             book.add_follow_up(meeting, &decision, &text, owner.as_deref(), None)?;
         }
+        AgendaEdit::CompleteFollowUp(action) => book.complete_follow_up(meeting, &action)?,
     }
     Ok(())
 }
