@@ -1,18 +1,14 @@
 //! `gridbook print`: print-ready HTML for the notice board and the meeting table — a public
 //! notice (公示) of needs and projects with no personal data, and a meeting sign-in sheet (签到表).
-//!
-//! Why HTML and not PDF: every office computer has a browser that lays out and prints Chinese
-//! text correctly (line breaking, A4 pages, a header row repeated on every page through
-//! `thead`), with the CJK fonts Windows and macOS ship; a PDF writer would need us to shape and
-//! wrap CJK text by hand. `--embed-font` puts the app's bundled Noto Sans SC subset into the file
-//! for a machine with no CJK font at all (the file grows by ~4.5 MB).
+//! The pages, their print stylesheet and the meeting print-outs are `office::print`'s (why HTML:
+//! see there). `--embed-font` puts the app's bundled Noto Sans SC subset into the file for a
+//! machine with no CJK font at all (the file grows by ~4.5 MB).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use gridbook_model::ExportRecord;
 use gridbook_model::ids::MeetingId;
 use gridbook_model::ledger::Places;
 use gridbook_model::summary::NeedSummary;
@@ -22,6 +18,7 @@ use gridbook_model::vocab::{Route, Stage};
 use super::error::{Doing as _, Step};
 use super::export::ScopeArgs;
 use super::{Ctx, output};
+use crate::office::print::{self, Printout, esc, page};
 
 /// `gridbook print …`.
 #[derive(Debug, Subcommand)]
@@ -62,8 +59,8 @@ pub(crate) struct FontFlag {
 
 pub(super) fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
     let mut book = ctx.open()?;
-    // The sign-in sheet names residents and where they live: it is logged like an export.
-    let (out, html, what, logged) = match cmd {
+    // The sign-in sheet names residents: office::print logs it like an export.
+    let (out, html, what) = match cmd {
         PrintCommand::Notice { out, scope, font } => {
             let scope = scope.resolve(&mut book)?;
             let places = book.places()?;
@@ -87,7 +84,7 @@ pub(super) fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
             };
             let n = needs.len();
             let html = notice(&title, &needs, &places, font.embed_font);
-            (out, html, format!("{n} needs"), None)
+            (out, html, format!("{n} needs"))
         }
         PrintCommand::SignIn {
             meeting,
@@ -95,106 +92,27 @@ pub(super) fn run(ctx: &Ctx, cmd: PrintCommand) -> Result<String> {
             blank,
             font,
         } => {
-            let m = book.meeting_view(&meeting)?;
-            let places = book.places()?;
-            let mut signed = Vec::new();
-            let mut residents = Vec::new();
-            for id in &m.attendees {
-                let resident = id.parse().ok().and_then(|rid| book.resident(&rid).ok());
-                signed.push(match resident {
-                    Some(r) => {
-                        residents.push(id.clone());
-                        (r.name.clone(), home(&r, &places))
-                    }
-                    None => (id.clone(), String::new()),
-                });
-            }
-            let n = signed.len();
-            let html = sign_in(&m, &signed, blank, font.embed_font);
-            let record = ExportRecord {
-                what: format!("sign-in sheet {meeting}"),
-                format: "html".into(),
-                scope: m.title.clone(),
-                rows: n,
-                residents,
-                ..Default::default()
-            };
-            (
-                out,
-                html,
-                format!("{n} signed in, {blank} blank lines"),
-                Some(record),
-            )
+            let printed = print::print_meeting(
+                &mut book,
+                &ctx.data,
+                &meeting,
+                Printout::SignIn,
+                Some(out),
+                blank,
+                font.embed_font,
+            )?;
+            let n = printed.attendees;
+            return Ok(format!(
+                "wrote {} ({n} signed in, {blank} blank lines): open it in a browser and print\n",
+                printed.path.display()
+            ));
         }
     };
     std::fs::write(&out, html).doing(Step::Write(out.clone()))?;
-    if let Some(record) = logged {
-        crate::office::export_log::log(&mut book, record, &[], &out)?;
-    }
     Ok(format!(
         "wrote {} ({what}): open it in a browser and print\n",
         out.display()
     ))
-}
-
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A page with print CSS: A4, the table's header repeated on every page, rows never split.
-fn page(title: &str, landscape: bool, embed_font: bool, body: &str) -> String {
-    let face = if embed_font {
-        format!(
-            "@font-face {{ font-family: 'Gridbook Noto Sans SC'; src: url(data:font/otf;base64,{}) format('opentype'); }}\n",
-            data_encoding::BASE64.encode(crate::fonts::BUNDLED)
-        )
-    } else {
-        String::new()
-    };
-    let size = if landscape { "A4 landscape" } else { "A4" };
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-{face}body {{ font-family: 'Gridbook Noto Sans SC', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'SimSun', 'WenQuanYi Micro Hei', sans-serif; margin: 2em; color: #000; }}
-h1 {{ text-align: center; font-size: 20pt; margin: 0 0 .3em; }}
-.meta {{ text-align: center; margin-bottom: 1em; }}
-table {{ width: 100%; border-collapse: collapse; font-size: 10.5pt; }}
-th, td {{ border: 1px solid #000; padding: 4px 6px; vertical-align: top; }}
-th {{ background: #eee; }}
-td.n {{ text-align: center; white-space: nowrap; }}
-tr.blank td {{ height: 2.2em; }}
-.foot {{ margin-top: 1.5em; display: flex; justify-content: space-between; }}
-@page {{ size: {size}; margin: 15mm; }}
-@media print {{
-  body {{ margin: 0; }}
-  thead {{ display: table-header-group; }}
-  tr {{ break-inside: avoid; page-break-inside: avoid; }}
-  th {{ background: none; }}
-}}
-</style>
-</head>
-<body>
-{body}</body>
-</html>
-"#,
-        title = esc(title)
-    )
 }
 
 /// The title with the resident's name, if written into it, replaced: the notice names no one.
@@ -254,58 +172,4 @@ pub(super) fn notice(
         embed_font,
         &body,
     )
-}
-
-/// Where a resident lives, for people: `12号楼 2单元 301室`.
-fn home(r: &gridbook_model::Resident, places: &Places) -> String {
-    let mut parts = Vec::new();
-    if let Some(b) = &r.building {
-        parts.push(places.building_name(b).to_string());
-    }
-    if let Some(u) = &r.unit {
-        parts.push(format!("{u}单元"));
-    }
-    if let Some(room) = &r.room {
-        parts.push(format!("{room}室"));
-    }
-    parts.join(" ")
-}
-
-/// The sign-in sheet: the meeting's facts, then one numbered line per resident signed in
-/// already and `blank` empty lines to sign on.
-pub(super) fn sign_in(
-    m: &gridbook_model::MeetingView,
-    signed: &[(String, String)],
-    blank: usize,
-    embed_font: bool,
-) -> String {
-    let mut body = format!("<h1>{} 签到表</h1>\n", esc(&m.title));
-    let _ = writeln!(
-        body,
-        "<p class=\"meta\">{}　日期：{}　地点：{}　主持人：{}　法定票数：{}</p>",
-        m.level.zh(),
-        m.day,
-        esc(&m.place),
-        esc(&m.facilitator),
-        m.quorum
-    );
-    body.push_str("<table>\n<thead><tr><th style=\"width:3em\">序号</th><th style=\"width:9em\">姓名</th><th>楼栋/单元/室</th><th style=\"width:10em\">联系电话</th><th style=\"width:10em\">签名</th><th style=\"width:6em\">备注</th></tr></thead>\n<tbody>\n");
-    for (i, (name, home)) in signed.iter().enumerate() {
-        let _ = writeln!(
-            body,
-            "<tr class=\"blank\"><td class=\"n\">{}</td><td>{}</td><td>{}</td><td></td><td></td><td>已签到</td></tr>",
-            i + 1,
-            esc(name),
-            esc(home)
-        );
-    }
-    for i in 0..blank {
-        let _ = writeln!(
-            body,
-            "<tr class=\"blank\"><td class=\"n\">{}</td><td></td><td></td><td></td><td></td><td></td></tr>",
-            signed.len() + i + 1
-        );
-    }
-    body.push_str("</tbody>\n</table>\n<p class=\"foot\"><span>应到　　人，实到　　人</span><span>记录人：</span></p>\n");
-    page(&format!("{} 签到表", m.title), false, embed_font, &body)
 }

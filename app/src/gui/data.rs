@@ -7,6 +7,7 @@ use std::sync::Arc;
 use gridbook_model::conflict::Conflict;
 use gridbook_model::ids::MemberId;
 use gridbook_model::need::Need;
+use gridbook_model::register_search::RegisterIndex;
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::{DirectoryView, HistoryEntry, MeetingView, Resident};
 
@@ -23,6 +24,8 @@ pub(crate) struct Data {
     pub directory: Option<DirectoryView>,
     /// The residents' register by id.
     pub residents: Arc<BTreeMap<String, Resident>>,
+    /// The register prepared for searching (built by the worker once per change of it).
+    pub register: Arc<RegisterIndex>,
     /// The member using this device, if set.
     pub me: Option<MemberId>,
     /// Every need's summary row.
@@ -113,13 +116,15 @@ impl Data {
             Event::Opened {
                 data_dir,
                 directory,
-                residents,
                 me,
             } => {
                 self.data_dir = Some(data_dir);
-                self.residents = residents;
                 self.directory = Some(*directory);
                 self.me = me;
+            }
+            Event::Register(residents, index) => {
+                self.residents = residents;
+                self.register = index;
             }
             Event::Directory(directory, me) => {
                 self.directory = Some(*directory);
@@ -153,6 +158,9 @@ impl Data {
             }
             Event::NeedSaved(..)
             | Event::AgendaSaved
+            | Event::MeetingCreated(_)
+            | Event::WalkInSignedIn(_)
+            | Event::Printed(_)
             | Event::VolunteerSaved(_)
             | Event::Exported(_)
             | Event::Refused(..)

@@ -11,11 +11,13 @@ use gridbook_model::ids::{
     ActivityId, MeetingId, MemberId, MotionId, NeedId, ResidentId, VolunteerId,
 };
 use gridbook_model::need::{Need, NeedField, Transition, TransitionError};
+use gridbook_model::register_search::RegisterIndex;
 use gridbook_model::summary::{MeetingSummary, NeedSummary};
 use gridbook_model::vocab::Choice;
 use gridbook_model::words::Words;
 use gridbook_model::{
-    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewNeed, Resident,
+    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewMeeting, NewNeed, Resident,
+    WalkIn,
 };
 
 use gridbook_sync::peers::PeerView;
@@ -27,6 +29,7 @@ use gridbook_model::time::Day;
 use gridbook_model::{ActivitySummary, VolunteerView};
 
 use super::rows::{NeedFilter, NeedStats};
+use crate::office::print::Printout;
 use crate::office::{Format, What};
 
 /// What the UI asks of the store.
@@ -46,8 +49,14 @@ pub(crate) enum Command {
     EditNeed(NeedId, NeedEdit),
     /// Load one meeting.
     LoadMeeting(MeetingId),
+    /// Hold a new meeting.
+    CreateMeeting(NewMeeting),
     /// Sign a resident in.
     CheckIn(MeetingId, ResidentId),
+    /// Enter someone not in the register as a walk-in and sign them in, in one write.
+    SignInWalkIn(MeetingId, WalkIn),
+    /// Print a meeting's sign-in sheet or minutes into the exports folder and open it.
+    PrintMeeting(MeetingId, Printout),
     /// Record one resident's vote.
     Vote(MeetingId, MotionId, ResidentId, Choice),
     /// Set the show-of-hands counts of a motion.
@@ -192,11 +201,11 @@ pub(crate) enum Event {
         data_dir: PathBuf,
         /// Communities, grids, buildings and members.
         directory: Box<DirectoryView>,
-        /// The residents' register by id.
-        residents: Arc<BTreeMap<String, Resident>>,
         /// The member using this device, if set.
         me: Option<MemberId>,
     },
+    /// The residents' register (by id) and its search index, built once per change of it.
+    Register(Arc<BTreeMap<String, Resident>>, Arc<RegisterIndex>),
     /// The directory changed on this device (a network founded, the person using it set).
     Directory(Box<DirectoryView>, Option<MemberId>),
     /// The store could not be opened.
@@ -222,6 +231,12 @@ pub(crate) enum Event {
     Meeting(Box<MeetingView>),
     /// An edit of a meeting's agenda, minutes or decisions was saved durably.
     AgendaSaved,
+    /// A new meeting was saved durably.
+    MeetingCreated(MeetingId),
+    /// A walk-in was entered and signed in (their name).
+    WalkInSignedIn(String),
+    /// A print-out was written (where).
+    Printed(String),
     /// A community's roster, activities and balances.
     Volunteers(Box<Roster>),
     /// A volunteers-page edit was saved durably.

@@ -214,6 +214,27 @@ pub(crate) fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
     h.run_steps(2);
 }
 
+/// Clicks the `n`-th widget labelled `label` (a row of ballots repeats its choices), as
+/// [`tap`] does.
+pub(crate) fn tap_nth(h: &mut Harness<'_, TestApp>, label: &str, n: usize) {
+    h.state_mut().interactions += 1;
+    h.get_all_by_label(label)
+        .nth(n)
+        .expect("the widget is on screen")
+        .scroll_to_me();
+    h.run_steps(2);
+    h.get_all_by_label(label)
+        .nth(n)
+        .expect("the widget")
+        .hover();
+    h.run_steps(2);
+    h.get_all_by_label(label)
+        .nth(n)
+        .expect("the widget")
+        .click();
+    h.run_steps(2);
+}
+
 /// The harness's screen.
 const SCREEN: egui::Rect =
     egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1024.0, 1024.0));

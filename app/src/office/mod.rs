@@ -1,10 +1,20 @@
 //! The office's paperwork, shared by the CLI and the app: ledgers exported as XLSX or CSV
-//! (`export`), read back from sheets (`sheet`), and the log of every export in the directory
-//! (`export_log`).
+//! (`export`), read back from sheets (`sheet`), print-ready HTML of meetings (`print`), and the
+//! log of every export in the directory (`export_log`).
 
 pub(crate) mod export;
 pub(crate) mod export_log;
+pub(crate) mod print;
 pub(crate) mod sheet;
+
+/// A time in a file name: `2026-11-28T14-30-00` (no colons, which Windows refuses).
+pub(crate) fn stamp(now: gridbook_model::time::Timestamp) -> String {
+    now.to_rfc3339()
+        .chars()
+        .take(19)
+        .map(|c| if c == ':' { '-' } else { c })
+        .collect()
+}
 
 pub(crate) use export::{Format, What, write};
 

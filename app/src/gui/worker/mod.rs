@@ -118,6 +118,8 @@ struct State {
     rows: Arc<Vec<NeedSummary>>,
     stats: Arc<NeedStats>,
     filter: NeedFilter,
+    /// The register the UI was last sent (to send it again only when it changed).
+    residents: Arc<std::collections::BTreeMap<String, gridbook_model::Resident>>,
 }
 
 fn run(
@@ -129,11 +131,10 @@ fn run(
 ) {
     let opened = Gridbook::open_or_create(data_dir, passphrase).and_then(|mut book| {
         let directory = directory_or_empty(&mut book)?;
-        let residents = book.residents().unwrap_or_default();
         let me = book.member()?;
-        Ok((book, directory, residents, me))
+        Ok((book, directory, me))
     });
-    let (book, directory, residents, me) = match opened {
+    let (book, directory, me) = match opened {
         Ok(x) => x,
         Err(e) => {
             send(Event::OpenFailed(e.to_string()));
@@ -144,7 +145,6 @@ fn run(
     send(Event::Opened {
         data_dir: data_dir.to_path_buf(),
         directory: Box::new(directory),
-        residents: Arc::new(residents),
         me,
     });
     let mut state = State {
@@ -154,7 +154,9 @@ fn run(
         rows: Arc::default(),
         stats: Arc::default(),
         filter: NeedFilter::default(),
+        residents: Arc::default(),
     };
+    state.send_register(send);
     state.reload_needs(send);
     if state.book.network().ok().flatten().is_some() {
         send(Event::Relay(state.book.relay().ok().flatten()));
@@ -217,6 +219,13 @@ impl State {
                 self.after_need_edit(&id, r, send);
             }
             Command::LoadMeeting(id) => self.send_meeting(&id, send),
+            Command::CreateMeeting(new) => self.create_meeting(new, send),
+            Command::SignInWalkIn(meeting, walk_in) => {
+                self.sign_in_walk_in(&meeting, walk_in, send)
+            }
+            Command::PrintMeeting(meeting, printout) => {
+                self.print_meeting(&meeting, printout, send)
+            }
             Command::CheckIn(meeting, resident) => {
                 let r = self.book.check_in(&meeting, &resident);
                 self.after_meeting_edit(&meeting, r, send);
@@ -275,6 +284,7 @@ impl State {
     /// Reads everything the pages show again (a sync or a forwarded command changed it).
     fn reload_all(&mut self, send: &dyn Fn(Event)) {
         self.after_directory_edit(Ok(()), Origin::General, send);
+        self.send_register(send);
         self.reload_needs(send);
         self.send_meetings(send);
     }

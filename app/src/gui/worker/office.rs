@@ -64,14 +64,7 @@ impl State {
             [What::Hours] => "hours",
             _ => "ledgers",
         };
-        let stamp: String = self
-            .book
-            .now()
-            .to_rfc3339()
-            .chars()
-            .take(19)
-            .map(|c| if c == ':' { '-' } else { c })
-            .collect();
+        let stamp = crate::office::stamp(self.book.now());
         let ext = if format == Format::Csv { "csv" } else { "xlsx" };
         let out = dir.join(format!("gridbook-{kind}-{stamp}.{ext}"));
         crate::office::write(&mut self.book, format, what, &scope, &out, &[])?;
