@@ -2,13 +2,14 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use gridbook_model::ids::{DecisionId, MeetingId, MotionId, NeedId, ResidentId, TopicId};
+use gridbook_model::ids::{DecisionId, MeetingId, MotionId, NeedId, NoteId, ResidentId, TopicId};
 use gridbook_model::meeting::Outcome;
 use gridbook_model::time::Day;
 use gridbook_model::vocab::{Choice, MeetingLevel};
 use gridbook_model::{Gridbook, MeetingView, NewMeeting};
 
 use super::{CliError, Ctx, JsonFlag, output, vocab};
+use crate::office::print::{self, Printout};
 
 /// `gridbook meeting …`.
 #[derive(Debug, Subcommand)]
@@ -123,6 +124,29 @@ pub(crate) enum MeetingCommand {
         /// The motion it came from
         #[arg(long)]
         motion: Option<MotionId>,
+    },
+    /// Mark a follow-up action done (by this device's member, now)
+    Done {
+        /// The meeting's id
+        id: MeetingId,
+        /// The follow-up action's id
+        #[arg(long)]
+        action: NoteId,
+    },
+    /// Print the minutes (会议纪要) or the sign-in sheet (签到表) as HTML, into the data
+    /// directory's exports folder unless --out says where
+    Print {
+        /// The meeting's id
+        id: MeetingId,
+        /// The minutes
+        #[arg(long, conflicts_with = "sign_in", required_unless_present = "sign_in")]
+        minutes: bool,
+        /// The sign-in sheet
+        #[arg(long)]
+        sign_in: bool,
+        /// The HTML file to write
+        #[arg(long, value_name = "PATH")]
+        out: Option<std::path::PathBuf>,
     },
     /// Add a follow-up action to a decision; prints its id
     Action {
@@ -257,6 +281,35 @@ pub(super) fn run(ctx: &Ctx, cmd: MeetingCommand) -> Result<String> {
             "{}\n",
             book.add_decision(&id, &text, motion.as_ref())?
         )),
+        MeetingCommand::Done { id, action } => {
+            book.complete_follow_up(&id, &action)?;
+            Ok(format!("{action} is done\n"))
+        }
+        MeetingCommand::Print {
+            id,
+            minutes,
+            sign_in: _,
+            out,
+        } => {
+            let printout = if minutes {
+                Printout::Minutes
+            } else {
+                Printout::SignIn
+            };
+            let printed = print::print_meeting(
+                &mut book,
+                &ctx.data,
+                &id,
+                printout,
+                out,
+                print::BLANK_LINES,
+                false,
+            )?;
+            Ok(format!(
+                "{}\n",
+                crate::i18n::tr!("meetings.printed", path = printed.path.display())
+            ))
+        }
         MeetingCommand::Action {
             id,
             decision,

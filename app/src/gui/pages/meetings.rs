@@ -367,4 +367,72 @@ mod tests {
         assert_eq!(motion.tally.for_, 2);
         assert_eq!(motion.ballots.len(), 2);
     }
+
+    #[test]
+    fn the_minutes_and_sign_in_sheet_print_with_the_counts_and_no_phone() {
+        let fx = Fixture::new();
+        let mut h = fx.harness_with(|s| s.page = super::ID.into());
+        settle(&mut h);
+        type_into(&mut h, "查找居民签到", "王秀英");
+        tap(&mut h, "王秀英（12栋2单元301室）");
+        settle(&mut h);
+        tap_nth(&mut h, "赞成", 0);
+        settle(&mut h);
+        type_into(&mut h, "新议题", "电动车充电桩");
+        tap(&mut h, "添加议题");
+        settle(&mut h);
+        tap(&mut h, "已解决");
+        settle(&mut h);
+        type_into(&mut h, "会议记录", "王姐（13812341234）说先调查需求。");
+        tap(&mut h, "保存会议记录");
+        settle(&mut h);
+        let mut files = Vec::new();
+        for button in ["打印会议纪要", "打印签到表"] {
+            tap(&mut h, button);
+            settle(&mut h);
+            let said = texts_on_screen(&h)
+                .into_iter()
+                .find(|t| t.starts_with("已保存到 "))
+                .expect("the page shows where the print-out is");
+            let path = said
+                .trim_start_matches("已保存到 ")
+                .split('：')
+                .next()
+                .unwrap()
+                .to_string();
+            assert!(path.contains("exports"), "{path}");
+            files.push(std::fs::read_to_string(&path).expect("the print-out exists"));
+        }
+        drop(h);
+        let (minutes, sheet) = (&files[0], &files[1]);
+        for html in [minutes, sheet] {
+            assert!(html.contains("@media print") && html.contains("size: A4"));
+            assert!(html.contains("Microsoft YaHei"), "a Chinese font stack");
+            for phone in ["13812341234", "13900001111"] {
+                assert!(!html.contains(phone), "a phone is printed");
+            }
+        }
+        assert!(minutes.contains("阳光17停车议事 会议纪要"));
+        assert!(minutes.contains("中台社区") && minutes.contains("主持人：陈静"));
+        assert!(minutes.contains("实到 1 人，法定人数 2 人（未达法定人数）"));
+        assert!(minutes.contains("<td>电动车充电桩</td><td>已解决</td>"));
+        assert!(minutes.contains("画14个编号车位，抽签分配"));
+        assert!(
+            minutes.contains(r#"<td class="n">1</td><td class="n">0</td><td class="n">0</td><td class="n">未达法定人数</td>"#),
+            "the motion's counts and result"
+        );
+        assert!(!minutes.contains("王秀英"), "the minutes name no attendee");
+        assert!(sheet.contains("王秀英") && sheet.contains("已签到"));
+        // Both are in the export log.
+        let logged = fx.with_book(|book| book.exports());
+        let whats: Vec<&str> = logged.iter().map(|r| r.what.as_str()).collect();
+        assert!(
+            whats.iter().any(|w| w.starts_with("minutes M-")),
+            "{whats:?}"
+        );
+        assert!(
+            whats.iter().any(|w| w.starts_with("sign-in sheet M-")),
+            "{whats:?}"
+        );
+    }
 }
