@@ -87,6 +87,10 @@ pub struct Resident {
     pub merged_into: Option<ResidentId>,
     /// When it was entered.
     pub added_at: Timestamp,
+    /// Entered at a meeting for someone who came and was not in the register (a walk-in): the
+    /// one kind of entry a facilitator may add (see `book/enforce.rs`).
+    #[autosurgeon(missing = "Default::default")]
+    pub walk_in: bool,
 }
 
 impl Resident {

@@ -118,6 +118,14 @@ pub enum Error {
         /// Where it is.
         stage: Stage,
     },
+    /// A follow-up action marked done twice.
+    #[error("follow-up action {action} is already done (by {by})")]
+    FollowUpDone {
+        /// The action.
+        action: crate::ids::NoteId,
+        /// Who marked it done.
+        by: String,
+    },
     /// A topic escalated from the top level.
     #[error("the deliberation hall is the top level: a topic it cannot settle is solved jointly")]
     TopLevel,
@@ -212,6 +220,9 @@ pub enum Field {
     /// A meeting's title.
     #[error("a meeting needs a title")]
     MeetingTitle,
+    /// Where a meeting is held.
+    #[error("a meeting needs a place: say where it is held")]
+    MeetingPlace,
     /// A topic's title.
     #[error("a topic needs a title")]
     TopicTitle,
@@ -359,6 +370,13 @@ crate::worded!(Error {
             need: "N-K7Q2ZD-9".parse().unwrap_or_else(|_| unreachable!()),
             stage: Stage::Designed,
         };
+    Error::FollowUpDone { action, by } => Words::new("error.follow_up_done")
+            .arg("action", action)
+            .arg("by", by),
+        example: Error::FollowUpDone {
+            action: "E-K7Q2ZD-3".parse().unwrap_or_else(|_| unreachable!()),
+            by: "陈静".into(),
+        };
     Error::TopLevel => Words::new("error.top_level"), example: Error::TopLevel;
     Error::ServiceTime(minutes) => Words::new("error.service_time").arg("minutes", minutes),
         example: Error::ServiceTime(0);
@@ -400,6 +418,7 @@ crate::worded!(Field {
     Field::NeedTitle => Words::new("error.empty.need_title"), example: Field::NeedTitle;
     Field::ProgressNote => Words::new("error.empty.progress_note"), example: Field::ProgressNote;
     Field::MeetingTitle => Words::new("error.empty.meeting_title"), example: Field::MeetingTitle;
+    Field::MeetingPlace => Words::new("error.empty.meeting_place"), example: Field::MeetingPlace;
     Field::TopicTitle => Words::new("error.empty.topic_title"), example: Field::TopicTitle;
     Field::MotionText => Words::new("error.empty.motion_text"), example: Field::MotionText;
     Field::DecisionText => Words::new("error.empty.decision_text"), example: Field::DecisionText;

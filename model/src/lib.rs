@@ -37,10 +37,10 @@ pub mod volunteer;
 pub mod words;
 
 pub use book::{
-    ACTIVITY, ActivitySummary, AuditEntry, DeviceKey, DirectoryView, ExportRecord, Gridbook,
-    HistoryEntry, IdSource, Ignored, MeetingView, MotionView, NeedEdit, NewMeeting, NewNeed,
-    NewResident, NewVolunteer, Part, PlaceKind, PlaceView, Recorded, ResidentEdit, VolunteerView,
-    WhyIgnored, signing,
+    ACTIVITY, ActivitySummary, AuditEntry, DeviceKey, DirectoryView, ExportRecord, FollowUpView,
+    Gridbook, HistoryEntry, IdSource, Ignored, MeetingView, MotionView, NeedEdit, NewMeeting,
+    NewNeed, NewResident, NewVolunteer, Part, PlaceKind, PlaceView, Recorded, ResidentEdit,
+    VolunteerView, WalkIn, WhyIgnored, signing,
 };
 pub use directory::{Building, Community, Courtyard, Device, Grid, Member, Network, Resident};
 pub use doc_id::DocId;

@@ -107,6 +107,12 @@ pub struct FollowUp {
     /// Done.
     #[autosurgeon(missing = "Default::default")]
     pub done: bool,
+    /// Who marked it done: the name of the member using the device that did.
+    #[autosurgeon(missing = "Default::default")]
+    pub done_by: Option<String>,
+    /// When it was marked done, by that device's clock.
+    #[autosurgeon(missing = "Default::default")]
+    pub done_at: Option<Timestamp>,
 }
 
 /// A whole meeting document.

@@ -179,7 +179,7 @@ impl Query {
 
 /// A place's part with the words around its number taken off: `12号楼` → `12`, `2单元` → `2`,
 /// `301室` → `301`; other text is kept, lower-cased.
-fn bare(part: &str) -> String {
+pub(crate) fn bare(part: &str) -> String {
     let mut s = part.trim().to_lowercase();
     for word in ["号楼", "号", "栋", "幢", "楼", "单元", "室", "户"] {
         if let Some(stripped) = s.strip_suffix(word) {
@@ -191,7 +191,7 @@ fn bare(part: &str) -> String {
 }
 
 /// An address typed as `12 2 301`, `12-2-301`, `12/2/301` or `12号楼2单元301室`, in parts.
-fn address_parts(text: &str) -> Vec<String> {
+pub(crate) fn address_parts(text: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let flush = |current: &mut String, parts: &mut Vec<String>| {
@@ -239,6 +239,7 @@ mod tests {
             room: Some(room.into()),
             merged_into: None,
             added_at: Timestamp(0),
+            walk_in: false,
         }
     }
 

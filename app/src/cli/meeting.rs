@@ -2,13 +2,14 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use gridbook_model::ids::{DecisionId, MeetingId, MotionId, ResidentId, TopicId};
+use gridbook_model::ids::{DecisionId, MeetingId, MotionId, NoteId, ResidentId, TopicId};
 use gridbook_model::meeting::Outcome;
 use gridbook_model::time::Day;
 use gridbook_model::vocab::{Choice, MeetingLevel};
 use gridbook_model::{Gridbook, MeetingView, NewMeeting};
 
 use super::{CliError, Ctx, JsonFlag, output, vocab};
+use crate::office::print::{self, MeetingPaper};
 
 /// `gridbook meeting …`.
 #[derive(Debug, Subcommand)]
@@ -123,6 +124,29 @@ pub(crate) enum MeetingCommand {
         /// The motion it came from
         #[arg(long)]
         motion: Option<MotionId>,
+    },
+    /// Mark a follow-up action done (by this device's member, now)
+    Done {
+        /// The meeting's id
+        id: MeetingId,
+        /// The follow-up action's id
+        #[arg(long)]
+        action: NoteId,
+    },
+    /// Print the minutes (会议纪要) or the sign-in sheet (签到表) as HTML, into the data
+    /// directory's exports folder unless --out says where
+    Print {
+        /// The meeting's id
+        id: MeetingId,
+        /// The minutes
+        #[arg(long, conflicts_with = "sign_in", required_unless_present = "sign_in")]
+        minutes: bool,
+        /// The sign-in sheet
+        #[arg(long)]
+        sign_in: bool,
+        /// The HTML file to write
+        #[arg(long, value_name = "PATH")]
+        out: Option<std::path::PathBuf>,
     },
     /// Add a follow-up action to a decision; prints its id
     Action {
@@ -258,6 +282,39 @@ pub(super) fn run(ctx: &Ctx, cmd: MeetingCommand) -> Result<String> {
             "{}\n",
             book.add_decision(&id, &text, motion.as_ref())?
         )),
+        MeetingCommand::Done { id, action } => {
+            book.complete_follow_up(&id, &action)?;
+            Ok(format!("{action} is done\n"))
+        }
+        MeetingCommand::Print {
+            id,
+            minutes,
+            sign_in: _,
+            out,
+        } => {
+            let printout = if minutes {
+                MeetingPaper::Minutes
+            } else {
+                MeetingPaper::SignIn
+            };
+            let printed = print::print_meeting(
+                &mut book,
+                &ctx.data,
+                &id,
+                printout,
+                out,
+                print::BLANK_LINES,
+                false,
+            )?;
+            Ok(format!(
+                "{}\n",
+                crate::i18n::tr!(
+                    "meetings.printed_to",
+                    path = printed.path.display(),
+                    n = printed.attendees
+                )
+            ))
+        }
         MeetingCommand::Action {
             id,
             decision,
@@ -393,12 +450,17 @@ fn show(v: &MeetingView) -> String {
         out.push_str("\nDecisions:\n");
         for (id, d) in &v.decisions {
             out.push_str(&format!("  {id}  {}\n", d.text));
-            for (text, owner, due, done) in &d.actions {
-                let mark = if *done { "x" } else { " " };
+            for (action, a) in &d.actions {
+                let mark = if a.done { "x" } else { " " };
+                let done = match (&a.done_by, a.done_at) {
+                    (Some(by), Some(at)) => format!(" · done by {by} on {}", at.day()),
+                    _ => String::new(),
+                };
                 out.push_str(&format!(
-                    "      [{mark}] {text} · {} · due {}\n",
-                    output::or_dash(owner.as_ref()),
-                    output::or_dash(due.as_ref())
+                    "      [{mark}] {action}  {} · {} · due {}{done}\n",
+                    a.text,
+                    output::or_dash(a.owner.as_ref()),
+                    output::or_dash(a.due.as_ref())
                 ));
             }
         }

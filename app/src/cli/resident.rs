@@ -40,6 +40,7 @@ pub(super) fn run(ctx: &Ctx, cmd: ResidentCommand) -> Result<String> {
                             "room": r.room,
                             "merged_into": r.merged_into,
                             "added_at": r.added_at,
+                            "walk_in": r.walk_in,
                         })
                     })
                     .collect();

@@ -185,6 +185,9 @@ impl Data {
             }
             Event::NeedSaved(..)
             | Event::AgendaSaved
+            | Event::MeetingCreated(_)
+            | Event::WalkInSignedIn(_)
+            | Event::MeetingPrinted { .. }
             | Event::VolunteerSaved(_)
             | Event::OfficeSaved(_)
             | Event::ResidentSaved(_)

@@ -17,13 +17,13 @@ use gridbook_model::vocab::{Choice, Role};
 use gridbook_model::volunteer::Team;
 use gridbook_model::words::Words;
 use gridbook_model::{
-    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewNeed, NewResident, PlaceKind,
-    Resident, ResidentEdit,
+    DirectoryView, Error, HistoryEntry, MeetingView, NeedEdit, NewMeeting, NewNeed, NewResident,
+    PlaceKind, Resident, ResidentEdit, WalkIn,
 };
 
 use gridbook_sync::peers::PeerView;
 
-use gridbook_model::ids::{DecisionId, TopicId};
+use gridbook_model::ids::{DecisionId, NoteId, TopicId};
 use gridbook_model::report::Report;
 use gridbook_model::scope::Scope;
 use gridbook_model::time::Day;
@@ -33,6 +33,7 @@ use super::rows::{NeedFilter, NeedStats};
 use crate::office::import::Kind;
 
 mod files;
+use crate::office::print::MeetingPaper;
 use crate::office::{Format, What};
 pub(crate) use files::{
     BundleMerged, BundleWritten, PreviewRow, Progress, SheetPreview, Step, Task,
@@ -57,8 +58,14 @@ pub(crate) enum Command {
     KeepNeedValue(NeedId, String, serde_json::Value),
     /// Load one meeting.
     LoadMeeting(MeetingId),
+    /// Hold a new meeting.
+    CreateMeeting(NewMeeting),
     /// Sign a resident in.
     CheckIn(MeetingId, ResidentId),
+    /// Enter someone not in the register as a walk-in and sign them in, in one write.
+    SignInWalkIn(MeetingId, WalkIn),
+    /// Print a meeting's sign-in sheet or minutes into the exports folder and open it.
+    PrintMeeting(MeetingId, MeetingPaper),
     /// Record one resident's vote.
     Vote(MeetingId, MotionId, ResidentId, Choice),
     /// Set the show-of-hands counts of a motion.
@@ -318,6 +325,17 @@ pub(crate) enum Event {
     Meeting(Box<MeetingView>),
     /// An edit of a meeting's agenda, minutes or decisions was saved durably.
     AgendaSaved,
+    /// A new meeting was saved durably.
+    MeetingCreated(MeetingId),
+    /// A walk-in was entered and signed in (their name).
+    WalkInSignedIn(String),
+    /// A meeting's print-out was written (its path) and opened in a browser, or not.
+    MeetingPrinted {
+        /// Where it is.
+        path: String,
+        /// Whether a browser was started on it.
+        opened: bool,
+    },
     /// A community's roster, activities and balances.
     Volunteers(Box<Roster>),
     /// A volunteers-page edit was saved durably.
@@ -488,6 +506,8 @@ pub(crate) enum AgendaEdit {
     AddDecision(String),
     /// Add a follow-up action (text, owner) to a decision.
     AddFollowUp(DecisionId, String, Option<String>),
+    /// Mark a follow-up action done, by this device's member, now.
+    CompleteFollowUp(NoteId),
 }
 
 /// What the page shows of one community, loaded by the worker.

@@ -167,6 +167,7 @@ mod tests {
                     unit: Some(format!("{}", i / 100 % 4 + 1)),
                     room: Some(format!("{}0{}", i / 400 % 25 + 1, i / 100 % 2 + 1)),
                     merged_into: None,
+                    walk_in: false,
                     added_at: Timestamp(0),
                 },
             );

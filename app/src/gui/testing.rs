@@ -228,32 +228,51 @@ pub(crate) fn settle(h: &mut Harness<'_, TestApp>) {
 /// Clicks the one widget labelled `label` and runs the frames that take the click in (a person
 /// taps one thing at a time; two clicks queued in one frame would be one).
 pub(crate) fn tap(h: &mut Harness<'_, TestApp>, label: &str) {
-    tap_where(h, label, false);
+    tap_where(h, label, Which::Only);
 }
 
 /// Clicks the widget labelled `label` on the page, where the navigation bar holds a page of
 /// that name too (the Files page's 居民名册 beside the 居民名册 page).
 pub(crate) fn tap_on_page(h: &mut Harness<'_, TestApp>, label: &str) {
-    tap_where(h, label, true);
+    tap_where(h, label, Which::OnPage);
 }
 
-fn tap_where(h: &mut Harness<'_, TestApp>, label: &str, on_page: bool) {
+/// Clicks the `n`-th widget labelled `label` (a row of ballots repeats its choices).
+pub(crate) fn tap_nth(h: &mut Harness<'_, TestApp>, label: &str, n: usize) {
+    tap_where(h, label, Which::Nth(n));
+}
+
+/// Which of the widgets labelled alike a tap means.
+#[derive(Clone, Copy)]
+enum Which {
+    /// The only one.
+    Only,
+    /// The one right of the navigation bar.
+    OnPage,
+    /// The `n`-th, counting from 0.
+    Nth(usize),
+}
+
+fn tap_where(h: &mut Harness<'_, TestApp>, label: &str, which: Which) {
     h.state_mut().interactions += 1;
     // A finger scrolls to what it taps: a click lands where the widget is on screen.
-    node(h, label, on_page).scroll_to_me();
+    node(h, label, which).scroll_to_me();
     // A scroll animates over several frames: wait until the widget stands still, or the click
     // lands on whatever has scrolled under its old place.
     h.run_steps(2);
     let mut last = None;
     for _ in 0..120 {
         h.run_steps(1);
-        let rect = node(h, label, on_page).rect();
+        let rect = node(h, label, which).rect();
         if last == Some(rect) {
             break;
         }
         last = Some(rect);
     }
-    let node = node(h, label, on_page);
+    // A finger over a widget can move what is under it (a scroll area settles): hover first.
+    node(h, label, which).hover();
+    h.run_steps(2);
+    let node = node(h, label, which);
     if SCREEN.contains(node.rect().center()) {
         node.click();
     } else {
@@ -264,15 +283,19 @@ fn tap_where(h: &mut Harness<'_, TestApp>, label: &str, on_page: bool) {
     h.run_steps(2);
 }
 
-/// The widget labelled `label`: the only one, or with `on_page` the one right of the
-/// navigation bar.
-fn node<'h>(h: &'h Harness<'_, TestApp>, label: &'h str, on_page: bool) -> egui_kittest::Node<'h> {
-    if !on_page {
-        return h.get_by_label(label);
+/// The widget labelled `label` that `which` means.
+fn node<'h>(h: &'h Harness<'_, TestApp>, label: &'h str, which: Which) -> egui_kittest::Node<'h> {
+    match which {
+        Which::Only => h.get_by_label(label),
+        Which::OnPage => h
+            .get_all_by_label(label)
+            .find(|n| n.rect().min.x >= NAV_WIDTH)
+            .unwrap_or_else(|| panic!("no {label:?} on the page")),
+        Which::Nth(n) => h
+            .get_all_by_label(label)
+            .nth(n)
+            .unwrap_or_else(|| panic!("no {n}-th {label:?} on screen")),
     }
-    h.get_all_by_label(label)
-        .find(|n| n.rect().min.x >= NAV_WIDTH)
-        .unwrap_or_else(|| panic!("no {label:?} on the page"))
 }
 
 /// The navigation bar's width (`GridbookApp::show`).

@@ -1,6 +1,7 @@
 //! The office's paperwork, shared by the CLI and the app: ledgers exported as XLSX or CSV
-//! (`export`), read back from sheets (`sheet`), print-ready notices and sign-in sheets
-//! (`print`), and the log of every export in the directory (`export_log`).
+//! (`export`), read back from sheets (`sheet`), imported from sheets (`import`), print-ready
+//! notices, sign-in sheets and meeting minutes (`print`), and the log of every export in the
+//! directory (`export_log`).
 
 pub(crate) mod bundle;
 pub(crate) mod export;
@@ -8,6 +9,15 @@ pub(crate) mod export_log;
 pub(crate) mod import;
 pub(crate) mod print;
 pub(crate) mod sheet;
+
+/// A time in a file name: `2026-11-28T14-30-00` (no colons, which Windows refuses).
+pub(crate) fn stamp(now: gridbook_model::time::Timestamp) -> String {
+    now.to_rfc3339()
+        .chars()
+        .take(19)
+        .map(|c| if c == ':' { '-' } else { c })
+        .collect()
+}
 
 pub(crate) use export::{Format, What, write};
 

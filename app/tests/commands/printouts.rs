@@ -164,3 +164,70 @@ fn the_public_notice_names_no_one_and_the_sign_in_sheet_lists_who_came() {
         printed[0]
     );
 }
+
+#[test]
+fn meeting_print_writes_the_minutes_with_the_counts_and_no_phone() {
+    let demo = demo();
+    let data: &Path = &demo;
+    let out = scratch();
+    let meetings = json(data, &["meeting", "list", "--json"]);
+    let meeting = meetings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| {
+            m["attendees"].as_u64().unwrap_or(0) > 0 && m["motions"].as_u64().unwrap_or(0) > 0
+        })
+        .expect("a demo meeting with attendees and motions");
+    let id = meeting["id"].as_str().unwrap();
+    let file = out.path().join("纪要.html");
+    let said = ok(
+        data,
+        &[
+            "meeting",
+            "print",
+            id,
+            "--minutes",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        said.starts_with("Saved to ") && said.contains("纪要.html"),
+        "{said}"
+    );
+    let html = std::fs::read_to_string(&file).unwrap();
+    let shown = json(data, &["meeting", "show", id, "--json"]);
+    assert!(html.contains(&format!("{} 会议纪要", shown["title"].as_str().unwrap())));
+    let attended = shown["attendees"].as_array().unwrap().len();
+    assert!(html.contains(&format!(
+        "实到 {attended} 人，法定人数 {} 人",
+        shown["quorum"]
+    )));
+    for t in shown["topics"].as_object().unwrap().values() {
+        assert!(html.contains(t["title"].as_str().unwrap()));
+    }
+    for m in shown["motions"].as_object().unwrap().values() {
+        let t = &m["tally"];
+        let counts = format!(
+            r#"<td class="n">{}</td><td class="n">{}</td><td class="n">{}</td>"#,
+            t["for_"], t["against"], t["abstain"]
+        );
+        assert!(html.contains(&counts), "{counts}");
+    }
+    let residents = json(data, &["resident", "list", "--json"]);
+    for r in residents.as_array().unwrap() {
+        if let Some(phone) = r["phone"].as_str() {
+            assert!(!html.contains(phone), "a phone is in the minutes");
+        }
+    }
+    // Without --out, into the data directory's exports folder.
+    let said = ok(data, &["meeting", "print", id, "--minutes"]);
+    let path = said
+        .trim()
+        .trim_start_matches("Saved to ")
+        .split(": open")
+        .next()
+        .unwrap();
+    assert!(Path::new(path).starts_with(data.join("exports")), "{said}");
+}

@@ -9,7 +9,8 @@
 //!   nothing); or
 //! - a signature of it by the device its actor names verifies (signing.rs), and that device
 //!   holds a grant whose role may change that kind of document (office admin: everything; grid
-//!   worker: needs, and residents in the directory; facilitator: meetings, and claims of needs;
+//!   worker: needs, and residents in the directory; facilitator: meetings, claims of needs, and
+//!   walk-in entries added to the register;
 //!   volunteer lead: roster and time bank; everyone: the directory's catalog of documents and
 //!   its own entries in the export log), judged by the era the change falls in; a change a
 //!   revoked device made after its revoker had its changes is never allowed.
@@ -35,6 +36,7 @@ use super::{Gridbook, device_of, genesis_actor};
 use crate::access::{Membership, Standing};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
+use crate::ids::DeviceTag;
 use crate::time::Timestamp;
 use crate::vocab::Role;
 
@@ -437,8 +439,8 @@ fn allowed(
 }
 
 /// A non-admin may change the directory's catalog (every new document is listed there), log
-/// its own exports (`super::exports`), and a grid worker the residents' register; every other
-/// part is the admin's.
+/// its own exports (`super::exports`), a grid worker the residents' register, and a facilitator
+/// add walk-in entries to it ([`walk_ins_only`]); every other part is the admin's.
 fn directory_parts(
     doc: &Automerge,
     hash: &ChangeHash,
@@ -448,7 +450,10 @@ fn directory_parts(
         return Err(Part::Directory);
     };
     let author = device_of(change.actor_id());
-    for op in change.decode().operations {
+    let ops = change.decode().operations;
+    // Judged once, for the whole change, the first time one of its ops touches the register.
+    let mut walk_ins: Option<bool> = None;
+    for op in &ops {
         let part = match &op.obj {
             automerge::legacy::ObjectId::Root => match &op.key {
                 automerge::legacy::Key::Map(k) => k.to_string(),
@@ -458,12 +463,85 @@ fn directory_parts(
         };
         let fine = part == "catalog"
             || (part == "residents" && role == Role::GridWorker)
-            || (part == EXPORTS && own_export(&op, &author));
+            || (part == "residents"
+                && role == Role::Facilitator
+                && *walk_ins.get_or_insert_with(|| walk_ins_only(doc, &change, &ops)))
+            || (part == EXPORTS && own_export(op, &author));
         if !fine {
             return Err(Part::DirectoryPart(part));
         }
     }
     Ok(())
+}
+
+/// Whether every op of `change` that touches the residents' register adds a new walk-in entry
+/// (what a facilitator may write, at a meeting): each new entry is a map made at a key no entry
+/// held, named with the author's own device tag (so it is an id the author made), holding
+/// scalar fields written for the first time, `walk_in` true among them and no `merged_into`.
+/// Nothing else in the register is written: no other entry, no field of an entry made earlier.
+fn walk_ins_only(
+    doc: &Automerge,
+    change: &automerge::Change,
+    ops: &[automerge::legacy::Op],
+) -> bool {
+    use automerge::ScalarValue;
+    use automerge::legacy::{Key, ObjectId, OpType};
+    let actor = change.actor_id();
+    let start = change.start_op().get();
+    let bytes = actor.to_bytes();
+    let Ok(key) = <[u8; 32]>::try_from(bytes.get(..32).unwrap_or_default()) else {
+        return false;
+    };
+    let own_ids = format!(
+        "{}-{}-",
+        crate::ids::ResidentId::PREFIX,
+        DeviceTag::of_key(&key)
+    );
+    // The entries this change makes (by op counter), and whether each is marked a walk-in.
+    let mut made: HashMap<u64, bool> = HashMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        let ObjectId::Id(obj) = &op.obj else {
+            // At the root, only the register itself would be the register's part.
+            if matches!(&op.key, Key::Map(k) if k == "residents") {
+                return false;
+            }
+            continue;
+        };
+        let in_register = path_of(doc, &format!("{}@{}", obj.0, obj.1)) == ["residents"];
+        if in_register {
+            let new_entry = matches!(op.action, OpType::Make(automerge::ObjType::Map))
+                && op.pred.is_empty()
+                && !op.insert
+                && matches!(&op.key, Key::Map(k) if k.starts_with(&own_ids)
+                    && k.parse::<crate::ids::ResidentId>().is_ok());
+            if !new_entry {
+                return false;
+            }
+            made.insert(start + i as u64, false);
+            continue;
+        }
+        let Some(walk_in) = (obj.1 == *actor).then(|| made.get_mut(&obj.0)).flatten() else {
+            // Not an entry this change made: for a facilitator, part of another entry.
+            if top_part(doc, &format!("{}@{}", obj.0, obj.1)) == "residents" {
+                return false;
+            }
+            continue;
+        };
+        let (OpType::Put(value), Key::Map(field)) = (&op.action, &op.key) else {
+            return false;
+        };
+        if !op.pred.is_empty() || op.insert {
+            return false;
+        }
+        match (field.as_str(), value) {
+            ("walk_in", ScalarValue::Boolean(true)) => *walk_in = true,
+            ("walk_in", _) => return false,
+            ("merged_into", ScalarValue::Null) => {}
+            ("merged_into", _) => return false,
+            _ => {}
+        }
+    }
+    !made.is_empty() && made.values().all(|w| *w)
 }
 
 /// What a claim writes: a need's stage (to implementing), its claimant and claimant's name, and

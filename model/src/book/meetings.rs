@@ -9,10 +9,8 @@ use autosurgeon::{hydrate, reconcile_prop};
 use super::{Gridbook, IdSource, Read, map_at};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
-use crate::ids::{DecisionId, MeetingId, MotionId, NeedId, NoteId, ResidentId, TopicId};
-use crate::meeting::{
-    Attendance, Decision, FollowUp, Meeting, MeetingInfo, Motion, Outcome, Tally, Topic,
-};
+use crate::ids::{DecisionId, MeetingId, MotionId, NeedId, ResidentId, TopicId};
+use crate::meeting::{Attendance, Decision, Meeting, MeetingInfo, Motion, Outcome, Tally, Topic};
 use crate::summary::{self, MeetingSummary, Row};
 use crate::time::Day;
 use crate::vocab::{Choice, MeetingLevel};
@@ -105,8 +103,25 @@ pub struct DecisionView {
     pub text: String,
     /// From which motion.
     pub motion: Option<String>,
-    /// Follow-up actions: (text, owner, due, done).
-    pub actions: Vec<(String, Option<String>, Option<Day>, bool)>,
+    /// Follow-up actions, by id.
+    pub actions: BTreeMap<String, FollowUpView>,
+}
+
+/// A follow-up action, for display.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FollowUpView {
+    /// What is to be done.
+    pub text: String,
+    /// Who does it.
+    pub owner: Option<String>,
+    /// By when.
+    pub due: Option<Day>,
+    /// Done.
+    pub done: bool,
+    /// Who marked it done.
+    pub done_by: Option<String>,
+    /// When it was marked done.
+    pub done_at: Option<crate::time::Timestamp>,
 }
 
 fn summarize(meeting: &Meeting, doc_id: &DocId) -> MeetingSummary {
@@ -140,7 +155,12 @@ pub(crate) fn rows_of_doc(doc: &Automerge, doc_id: &DocId) -> Result<Vec<Row>> {
     )])
 }
 
-fn entry_at<D: Read>(doc: &D, table: &str, key: &str, kind: RecordKind) -> Result<ObjId> {
+pub(super) fn entry_at<D: Read>(
+    doc: &D,
+    table: &str,
+    key: &str,
+    kind: RecordKind,
+) -> Result<ObjId> {
     let obj = map_at(doc, ROOT, table, "meeting")?;
     match ReadDoc::get(doc, &obj, key).map_err(|e| Error::malformed("meeting", e))? {
         Some((automerge::Value::Object(_), id)) => Ok(id),
@@ -148,7 +168,7 @@ fn entry_at<D: Read>(doc: &D, table: &str, key: &str, kind: RecordKind) -> Resul
     }
 }
 
-fn am<E: std::fmt::Display>(e: E) -> Error {
+pub(super) fn am<E: std::fmt::Display>(e: E) -> Error {
     Error::malformed("meeting", e)
 }
 
@@ -157,6 +177,9 @@ impl Gridbook {
     pub fn create_meeting(&mut self, new: NewMeeting) -> Result<MeetingId> {
         if new.title.trim().is_empty() {
             return Err(Error::Empty(Field::MeetingTitle));
+        }
+        if new.place.trim().is_empty() {
+            return Err(Error::Empty(Field::MeetingPlace));
         }
         let community = self.resolve_community(&new.community)?;
         let grid = match &new.grid {
@@ -196,7 +219,7 @@ impl Gridbook {
     }
 
     /// Edits a meeting document and refreshes its summary row.
-    fn edit_meeting<R>(
+    pub(super) fn edit_meeting<R>(
         &mut self,
         id: &MeetingId,
         message: String,
@@ -416,33 +439,6 @@ impl Gridbook {
         })
     }
 
-    /// Adds a follow-up action to a decision.
-    pub fn add_follow_up(
-        &mut self,
-        meeting: &MeetingId,
-        decision: &DecisionId,
-        text: &str,
-        owner: Option<&str>,
-        due: Option<Day>,
-    ) -> Result<NoteId> {
-        if text.trim().is_empty() {
-            return Err(Error::Empty(Field::FollowUpText));
-        }
-        let action = FollowUp {
-            text: text.trim().to_string(),
-            owner: owner.map(str::to_string),
-            due,
-            done: false,
-        };
-        self.edit_meeting(meeting, "add follow-up".into(), |tx, ids| {
-            let obj = entry_at(tx, "decisions", decision.as_str(), RecordKind::Decision)?;
-            let actions = map_at(tx, obj, "actions", "meeting")?;
-            let id = ids.next(NoteId::new);
-            reconcile_prop(tx, &actions, id.as_str(), &action).map_err(am)?;
-            Ok(id)
-        })
-    }
-
     /// A meeting, whole.
     pub fn meeting(&mut self, id: &MeetingId) -> Result<Meeting> {
         let doc_id = DocId::Meeting(id.clone());
@@ -502,8 +498,18 @@ impl Gridbook {
                 .map(|(k, d)| {
                     let actions = d
                         .actions
-                        .into_values()
-                        .map(|a| (a.text, a.owner, a.due, a.done))
+                        .into_iter()
+                        .map(|(id, a)| {
+                            let view = FollowUpView {
+                                text: a.text,
+                                owner: a.owner,
+                                due: a.due,
+                                done: a.done,
+                                done_by: a.done_by,
+                                done_at: a.done_at,
+                            };
+                            (id, view)
+                        })
                         .collect();
                     (
                         k,

@@ -10,6 +10,7 @@ mod audit;
 mod directory;
 mod enforce;
 mod exports;
+mod follow_ups;
 mod history;
 mod ledger;
 mod local;
@@ -23,6 +24,7 @@ mod residents;
 pub mod signing;
 mod sync;
 mod volunteers;
+mod walk_ins;
 mod why_ignored;
 mod write;
 
@@ -47,10 +49,11 @@ pub use directory::{DirectoryView, PlaceKind, PlaceView};
 pub use enforce::Ignored;
 pub use exports::ExportRecord;
 pub use history::HistoryEntry;
-pub use meetings::{MeetingView, MotionView, NewMeeting};
+pub use meetings::{FollowUpView, MeetingView, MotionView, NewMeeting};
 pub use needs::{NeedEdit, NewNeed, Recorded};
 pub use residents::{NewResident, ResidentEdit};
 pub use volunteers::{ACTIVITY, ActivitySummary, NewVolunteer, VolunteerView};
+pub use walk_ins::WalkIn;
 pub use why_ignored::{Part, WhyIgnored};
 use write::Loaded;
 
@@ -582,3 +585,6 @@ impl Gridbook {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod meeting_day_tests;

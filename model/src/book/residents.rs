@@ -105,6 +105,7 @@ impl Gridbook {
             room: new.room,
             merged_into: None,
             added_at: now,
+            walk_in: false,
         };
         self.op(|book| {
             book.edit(&DocId::Directory, "add resident", |tx, ids| {

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 /// The protocol version this build speaks. A peer with another version is refused with a
 /// reason; the [`Frame::Hello`] layout must therefore never change. Version 4: every change
 /// travels with its signature change (an earlier build's unsigned changes would be ignored).
-pub const PROTOCOL_VERSION: u32 = 4;
+/// Version 5: a facilitator's walk-in entries in the residents' register count (an earlier
+/// build would ignore them, and the meeting's sign-in that names them).
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// The largest frame either side accepts (16 MiB). A bigger frame ends the session before its
 /// bytes are read.

@@ -49,6 +49,7 @@ pub(crate) fn bench_register(report: &mut Report, residents: usize) -> Result<()
             unit: Some(format!("{}", 1 + rng.below(6))),
             room: Some(format!("{}{:02}", 1 + rng.below(18), 1 + rng.below(4))),
             merged_into: None,
+            walk_in: false,
             added_at: Timestamp(0),
         };
         register.insert(format!("R-BENCH0-{i}"), resident);

@@ -424,3 +424,98 @@ fn exports_are_logged_for_the_office_and_nobody_logs_in_anothers_name() {
     }
     o.assert_converged();
 }
+
+#[test]
+fn a_facilitators_walk_in_counts_everywhere_but_it_edits_no_other_resident() {
+    use gridbook_model::{NewResident, WalkIn};
+    let mut o = Office::founded();
+    let facilitator = 2;
+    let resident = o.books[0]
+        .add_resident(NewResident {
+            name: "刘秀英".into(),
+            grid: Some("zt-g3".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let meeting = o.books[facilitator].create_meeting(meeting()).unwrap();
+    o.sync_everyone();
+    // At the meeting, someone not in the register: entered and signed in.
+    let walk_in = o.books[facilitator]
+        .sign_in_walk_in(
+            &meeting,
+            WalkIn {
+                name: "孙大妈".into(),
+                phone: Some("13812349999".into()),
+                address: None,
+            },
+        )
+        .unwrap();
+    // Through the app, a facilitator may not enter a resident of the register proper, nor
+    // merge one into another.
+    let refused_entry = o.books[facilitator].add_resident(NewResident {
+        name: "王桂兰".into(),
+        grid: Some("zt-g3".into()),
+        ..Default::default()
+    });
+    let refused_merge = o.books[facilitator].merge_resident(&walk_in, &resident);
+    for refused in [refused_entry.map(|_| ()), refused_merge] {
+        assert!(
+            matches!(
+                &refused,
+                Err(Error::Refused {
+                    why: WhyIgnored::RoleMayNot {
+                        role: Role::Facilitator,
+                        part: Part::DirectoryPart(part),
+                    },
+                    ..
+                }) if part == "residents"
+            ),
+            "{refused:?}"
+        );
+    }
+    // A tampered client: renames another resident; edits its own walk-in later; adds a
+    // "walk-in" that stands for the other resident (merged into them).
+    let key = resident.to_string();
+    let rename = |book: &mut Gridbook, id: &str, name: &str| {
+        tamper(book, &DocId::Directory, "add walk-in", |tx| {
+            let (_, residents) = tx.get(ROOT, "residents").unwrap().unwrap();
+            let (_, entry) = tx.get(&residents, id).unwrap().unwrap();
+            tx.put(&entry, "name", name).unwrap();
+        });
+    };
+    rename(&mut o.books[facilitator], &key, "篡改");
+    rename(&mut o.books[facilitator], walk_in.as_str(), "改名");
+    let tag = o.books[facilitator].device().tag();
+    tamper(
+        &mut o.books[facilitator],
+        &DocId::Directory,
+        "add walk-in",
+        |tx| {
+            let (_, residents) = tx.get(ROOT, "residents").unwrap().unwrap();
+            let id = format!("R-{tag}-9999");
+            let entry = tx
+                .put_object(&residents, id.as_str(), ObjType::Map)
+                .unwrap();
+            tx.put(&entry, "name", "冒名").unwrap();
+            tx.put(&entry, "community", "zt").unwrap();
+            tx.put(&entry, "added_at", 0_i64).unwrap();
+            tx.put(&entry, "walk_in", true).unwrap();
+            tx.put(&entry, "merged_into", key.as_str()).unwrap();
+        },
+    );
+    o.sync_everyone();
+    for (i, b) in o.books.iter_mut().enumerate() {
+        let entry = b.resident(&walk_in).unwrap();
+        assert!(entry.walk_in, "device {i}");
+        assert_eq!(entry.name, "孙大妈", "device {i}: the walk-in counts");
+        let m = b.meeting_view(&meeting).unwrap();
+        assert_eq!(m.attendees, [walk_in.to_string()], "device {i}");
+        assert_eq!(b.resident(&resident).unwrap().name, "刘秀英", "device {i}");
+        assert_eq!(b.residents().unwrap().len(), 2, "device {i}");
+        let ignored = b.ignored_changes().unwrap();
+        assert_eq!(ignored.len(), 3, "device {i}: {ignored:#?}");
+        let facilitator_key = &ignored[0].device;
+        assert!(ignored.iter().all(|x| &x.device == facilitator_key));
+    }
+    o.assert_converged();
+}

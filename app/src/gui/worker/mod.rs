@@ -160,6 +160,7 @@ fn run(
         filter: NeedFilter::default(),
         pending: None,
     };
+    state.send_register(send);
     state.reload_needs(send);
     if state.book.network().ok().flatten().is_some() {
         send(Event::Relay(state.book.relay().ok().flatten()));
@@ -226,6 +227,13 @@ impl State {
                 self.after_need_edit(&id, r, send);
             }
             Command::LoadMeeting(id) => self.send_meeting(&id, send),
+            Command::CreateMeeting(new) => self.create_meeting(new, send),
+            Command::SignInWalkIn(meeting, walk_in) => {
+                self.sign_in_walk_in(&meeting, walk_in, send)
+            }
+            Command::PrintMeeting(meeting, printout) => {
+                self.print_meeting(&meeting, printout, send)
+            }
             Command::CheckIn(meeting, resident) => {
                 let r = self.book.check_in(&meeting, &resident);
                 self.after_meeting_edit(&meeting, r, send);

@@ -59,7 +59,7 @@ impl State {
         });
         match written {
             Ok(out) => {
-                let opened = open_in_browser(&out);
+                let opened = crate::office::print::open_in_browser(&out);
                 send(Event::Printed {
                     path: out.display().to_string(),
                     opened,
@@ -73,14 +73,7 @@ impl State {
     fn export_path(&mut self, kind: &str, ext: &str) -> anyhow::Result<std::path::PathBuf> {
         let dir = crate::office::exports_dir(&self.data_dir);
         std::fs::create_dir_all(&dir).doing(Step::Write(dir.clone()))?;
-        let stamp: String = self
-            .book
-            .now()
-            .to_rfc3339()
-            .chars()
-            .take(19)
-            .map(|c| if c == ':' { '-' } else { c })
-            .collect();
+        let stamp = crate::office::stamp(self.book.now());
         Ok(dir.join(format!("gridbook-{kind}-{stamp}.{ext}")))
     }
 
@@ -104,29 +97,4 @@ impl State {
         crate::office::write(&mut self.book, format, what, &scope, &out, &[])?;
         Ok(out.display().to_string())
     }
-}
-
-/// Opens `path` in the system's browser (or whatever opens HTML there) without waiting for it;
-/// whether one was started. UI tests start none.
-fn open_in_browser(path: &std::path::Path) -> bool {
-    if cfg!(test) {
-        return false;
-    }
-    let mut command = if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        // `start`'s first quoted argument is the window's title.
-        c.args(["/c", "start", ""]);
-        c
-    } else if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    command
-        .arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
 }

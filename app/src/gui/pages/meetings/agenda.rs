@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 
 use egui::Ui;
-use gridbook_model::MeetingView;
-use gridbook_model::ids::{DecisionId, MeetingId, NeedId, TopicId};
+use gridbook_model::ids::{DecisionId, MeetingId, NeedId, NoteId, TopicId};
 use gridbook_model::vocab::Stage;
+use gridbook_model::{FollowUpView, MeetingView};
 
 use crate::gui::data::Data;
 use crate::gui::messages::{AgendaEdit, Command};
-use crate::gui::widgets::{big_button, inline_field, text_area};
+use crate::gui::widgets::{big_button, chip, inline_field, text_area};
 use crate::i18n::{tr, vocab};
 
 /// What the facilitator is typing.
@@ -27,6 +27,8 @@ pub(super) struct AgendaForms {
     minutes: Option<(MeetingId, String, String)>,
     decision: String,
     follow_ups: BTreeMap<String, (String, String)>,
+    /// The follow-up action ticked, waiting for its confirmation.
+    completing: Option<String>,
 }
 
 impl AgendaForms {
@@ -177,16 +179,8 @@ impl AgendaForms {
             };
             ui.group(|ui| {
                 ui.label(&d.text);
-                for (text, owner, due, done) in &d.actions {
-                    let mut line = text.clone();
-                    if let Some(o) = owner {
-                        line.push_str(&format!(" · {o}"));
-                    }
-                    if let Some(d) = due {
-                        line.push_str(&format!(" · {d}"));
-                    }
-                    let status = if *done { "agenda.done" } else { "agenda.to_do" };
-                    ui.label(format!("{line} · {}", tr!(status)));
+                for (action, a) in &d.actions {
+                    self.follow_up(ui, m, action, a, cmds);
                 }
                 let (action, owner) = self.follow_ups.entry(id.clone()).or_default();
                 ui.horizontal_wrapped(|ui| {
@@ -217,11 +211,57 @@ impl AgendaForms {
             cmds.push(Command::EditMeeting(m.id.clone(), e));
         }
     }
+
+    /// One follow-up action: done (by whom, when), or a chip to tap and confirm.
+    fn follow_up(
+        &mut self,
+        ui: &mut Ui,
+        m: &MeetingView,
+        action: &str,
+        a: &FollowUpView,
+        cmds: &mut Vec<Command>,
+    ) {
+        let mut line = a.text.clone();
+        if let Some(o) = &a.owner {
+            line.push_str(&format!(" · {o}"));
+        }
+        if let Some(d) = a.due {
+            line.push_str(&format!(" · {d}"));
+        }
+        if a.done {
+            let done = match (&a.done_by, a.done_at) {
+                (Some(by), Some(at)) => tr!("agenda.done_by", by = by, day = at.day()),
+                _ => tr!("agenda.done"),
+            };
+            ui.label(format!("√ {line} · {done}"));
+            return;
+        }
+        let ticking = self.completing.as_deref() == Some(action);
+        ui.horizontal_wrapped(|ui| {
+            if chip(ui, ticking, format!("{line} · {}", tr!("agenda.to_do"))).clicked() {
+                self.completing = (!ticking).then(|| action.to_string());
+            }
+            if ticking {
+                if ui.button(tr!("agenda.confirm_done")).clicked()
+                    && let Ok(id) = action.parse::<NoteId>()
+                {
+                    self.completing = None;
+                    cmds.push(Command::EditMeeting(
+                        m.id.clone(),
+                        AgendaEdit::CompleteFollowUp(id),
+                    ));
+                }
+                if ui.button(tr!("agenda.cancel")).clicked() {
+                    self.completing = None;
+                }
+            }
+        });
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::gui::testing::{Fixture, settle, tap, type_into};
+    use crate::gui::testing::{Fixture, interactions, settle, tap, type_into};
     use egui_kittest::kittest::Queryable;
 
     #[test]
@@ -255,7 +295,19 @@ mod tests {
         type_into(&mut h, "负责人", "陈静");
         tap(&mut h, "添加后续事项");
         settle(&mut h);
-        assert!(h.query_by_label("逐户发放调查表 · 陈静 · 待办").is_some());
+        // Done in two taps: the box, then the confirmation.
+        let before = interactions(&h);
+        tap(&mut h, "逐户发放调查表 · 陈静 · 待办");
+        tap(&mut h, "确认完成");
+        settle(&mut h);
+        assert_eq!(interactions(&h) - before, 2);
+        let today = jiff::Zoned::now().date().to_string();
+        assert!(
+            h.query_by_label(&format!(
+                "√ 逐户发放调查表 · 陈静 · 已完成（王芳，{today}）"
+            ))
+            .is_some()
+        );
         let id = h.state().data.meeting.as_ref().unwrap().id.clone();
         drop(h);
         let m = fx.with_book(|book| book.meeting_view(&id));
@@ -265,6 +317,9 @@ mod tests {
         assert!(m.motions.values().any(|x| x.two_thirds));
         assert_eq!(m.minutes, "到会居民一致同意先调查需求。");
         let d = m.decisions.values().next().unwrap();
-        assert_eq!(d.actions[0].0, "逐户发放调查表");
+        let action = d.actions.values().next().unwrap();
+        assert_eq!(action.text, "逐户发放调查表");
+        assert!(action.done);
+        assert_eq!(action.done_by.as_deref(), Some("王芳"));
     }
 }
