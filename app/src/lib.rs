@@ -23,6 +23,8 @@ mod text;
 mod words;
 
 pub use gui::bench;
+#[cfg(any(test, feature = "flows"))]
+pub use gui::flows;
 
 // Every UI string, zh-CN (the default) and en, compiled in from locales/*.yml (one file per page).
 rust_i18n::i18n!("locales", fallback = "zh-CN");

@@ -20,7 +20,9 @@
 //! - the read-time role check on a needs document of 20k changes (`roles.rs`;
 //!   `GRIDBOOK_BENCH_ONLY=roles` runs only that);
 //! - finding a resident as a person types, over a register of 20k (`register.rs`;
-//!   `GRIDBOOK_BENCH_ONLY=register` runs only that).
+//!   `GRIDBOOK_BENCH_ONLY=register` runs only that);
+//! - the taps a person needs for the daily jobs, from the app's UI flows (`flows.rs`;
+//!   `GRIDBOOK_BENCH_ONLY=flows`).
 //!
 //! `--quick` (or `GRIDBOOK_BENCH_SCALE=0.1`, any fraction works) runs at a smaller scale for a
 //! smoke run; its figures are named `quick.*` so they never overwrite full-scale ones. Below 5 %
@@ -30,6 +32,8 @@
 //! `--bench`) are ignored.
 
 // In a folder of their own: a file beside this one would be taken for a bench target.
+#[path = "gridbook/flows.rs"]
+mod flows;
 #[path = "gridbook/gui.rs"]
 mod gui;
 #[path = "gridbook/office.rs"]
@@ -114,6 +118,9 @@ fn main() -> Result<()> {
     }
     if only.is_none() || only.as_deref() == Some("register") {
         register::bench_register(&mut report, n(20_000))?;
+    }
+    if only.is_none() || only.as_deref() == Some("flows") {
+        flows::bench_flows(&mut report)?;
     }
 
     println!();

@@ -6,6 +6,8 @@
 //! and the worker's answers arrive through an inbox that requests a repaint.
 
 pub mod bench;
+#[cfg(any(test, feature = "flows"))]
+pub mod flows;
 
 mod chooser;
 mod data;
@@ -381,5 +383,7 @@ pub(crate) fn run(
     .map_err(|e| anyhow::anyhow!("cannot open the app window: {e}"))
 }
 
-#[cfg(test)]
+// The UI tests' harness; also built with the `flows` feature, for the benchmarks' tap counts.
+#[cfg(any(test, feature = "flows"))]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod testing;

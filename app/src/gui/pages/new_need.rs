@@ -257,28 +257,7 @@ mod tests {
     use egui_kittest::kittest::Queryable;
     use gridbook_model::vocab::{Category, Source, Stage};
 
-    /// 12栋 with 120 households: the fixture's two in unit 2 and 118 more in units 1, 3, 4
-    /// and 5, two doors a floor.
-    fn a_building_of_120_households(fx: &Fixture) {
-        fx.with_book(|book| {
-            book.batch(|b| {
-                for (unit, doors) in [("1", 30), ("3", 30), ("4", 30), ("5", 28)] {
-                    for n in 0..doors {
-                        b.add_resident(gridbook_model::NewResident {
-                            name: format!("居民{unit}-{n}"),
-                            phone: Some(format!("1380000{unit}{n:03}")),
-                            building: Some("zt-g3-b12".into()),
-                            unit: Some(unit.into()),
-                            room: Some(format!("{}0{}", n / 2 + 1, n % 2 + 1)),
-                            ..Default::default()
-                        })?;
-                    }
-                }
-                Ok(())
-            })
-        });
-        assert_eq!(fx.with_book(|b| b.residents()).len(), 120);
-    }
+    use crate::gui::flows::a_building_of_120_households;
 
     /// The need and its resident as stored: one need, for 王秀英 from the register.
     fn the_need_is_wang_xiuying_s(fx: &Fixture) {
