@@ -6,6 +6,7 @@
 
 use egui_kittest::kittest::Queryable;
 use gridbook_model::NewResident;
+use gridbook_model::ids::MeetingId;
 
 use super::pages;
 use super::testing::{Fixture, interactions, settle, tap, tap_nth, type_into};
@@ -91,16 +92,9 @@ pub fn walk_in_signed_in() -> Flow {
 /// A facilitator records one signed-in resident's ballot on the motion.
 pub fn ballot_recorded() -> Flow {
     let fx = Fixture::new();
-    let meeting = fx.with_book(|book| {
-        let id = book
-            .meeting_summaries()?
-            .into_iter()
-            .next()
-            .expect("a meeting")
-            .id;
+    let meeting = the_meeting(&fx, |book, id| {
         let (resident, _) = book.residents()?.into_iter().next().expect("a resident");
-        book.check_in(&id, &resident.parse()?)?;
-        Ok(id)
+        book.check_in(id, &resident.parse()?)
     });
     let mut h = fx.harness_with(|s| s.page = pages::meetings::ID.into());
     tap_nth(&mut h, "赞成", 0);
@@ -120,16 +114,10 @@ pub fn ballot_recorded() -> Flow {
 /// A facilitator marks a decision's follow-up done: the follow-up, then the confirmation.
 pub fn follow_up_done() -> Flow {
     let fx = Fixture::new();
-    let meeting = fx.with_book(|book| {
-        let id = book
-            .meeting_summaries()?
-            .into_iter()
-            .next()
-            .expect("a meeting")
-            .id;
-        let decision = book.add_decision(&id, "下周一前完成需求调查", None)?;
-        book.add_follow_up(&id, &decision, "逐户发放调查表", Some("陈静"), None)?;
-        Ok(id)
+    let meeting = the_meeting(&fx, |book, id| {
+        let decision = book.add_decision(id, "下周一前完成需求调查", None)?;
+        book.add_follow_up(id, &decision, "逐户发放调查表", Some("陈静"), None)?;
+        Ok(())
     });
     let mut h = fx.harness_with(|s| s.page = pages::meetings::ID.into());
     tap(&mut h, "逐户发放调查表 · 陈静 · 待办");
@@ -152,10 +140,25 @@ pub fn follow_up_done() -> Flow {
     }
 }
 
+/// The fixture's meeting, readied by `ready` before the app opens.
+fn the_meeting(
+    fx: &Fixture,
+    ready: impl FnOnce(&mut gridbook_model::Gridbook, &MeetingId) -> gridbook_model::Result<()>,
+) -> MeetingId {
+    fx.with_book(|book| {
+        let id = book
+            .meeting_summaries()?
+            .into_iter()
+            .next()
+            .expect("a meeting")
+            .id;
+        ready(book, &id)?;
+        Ok(id)
+    })
+}
+
 /// The meeting the app shows.
-fn meeting_shown(
-    h: &egui_kittest::Harness<'_, super::testing::TestApp>,
-) -> gridbook_model::ids::MeetingId {
+fn meeting_shown(h: &egui_kittest::Harness<'_, super::testing::TestApp>) -> MeetingId {
     let shown = h.state().data.meeting.as_ref().expect("a meeting is open");
     assert!(h.query_all_by_label_contains(&shown.title).next().is_some());
     shown.id.clone()
