@@ -16,7 +16,7 @@
 //!   process, frame time while scrolling and while filtering, whether an idle frame redraws;
 //! - the office's exports, import and bundle on that store (`office.rs`);
 //! - sync over iroh on loopback against a naive per-document baseline (`sync.rs` beside this
-//!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those, `=store` everything else);
+//!   file; `GRIDBOOK_BENCH_ONLY=sync` runs only those, `=store` the store's);
 //! - the read-time role check on a needs document of 20k changes (`roles.rs`;
 //!   `GRIDBOOK_BENCH_ONLY=roles` runs only that);
 //! - finding a resident as a person types, over a register of 20k (`register.rs`;
@@ -98,11 +98,10 @@ fn main() -> Result<()> {
         report.info("machine.load_average_at_start", load, "runnable");
     }
 
-    // GRIDBOOK_BENCH_ONLY=sync runs only the sync figures, =store all the others.
+    // GRIDBOOK_BENCH_ONLY=<part> runs one part: store, sync, roles, register or flows.
     let only = std::env::var("GRIDBOOK_BENCH_ONLY").ok();
-    if only.as_deref() == Some("roles") {
-        roles::bench_roles(&mut report, n(20_000))?;
-    } else if only.as_deref().is_none_or(|o| o != "sync") {
+    let runs = |part: &str| only.as_deref().is_none_or(|o| o == part);
+    if runs("store") {
         bench_writes(&mut report, n(3_000), n(1_000))?;
         bench_unlock(&mut report)?;
         let total = n(100_000);
@@ -110,16 +109,16 @@ fn main() -> Result<()> {
         // for bulk work, and the same budget for what does not grow with it.
         bench_bulk(&mut report, total, n(5_000), 10.0 * scale)?;
     }
-    if only.as_deref().is_none_or(|o| o != "store" && o != "roles") {
+    if runs("sync") {
         sync::bench_sync(&mut report, scale)?;
     }
-    if only.is_none() {
+    if runs("roles") {
         roles::bench_roles(&mut report, n(20_000))?;
     }
-    if only.is_none() || only.as_deref() == Some("register") {
+    if runs("register") {
         register::bench_register(&mut report, n(20_000))?;
     }
-    if only.is_none() || only.as_deref() == Some("flows") {
+    if runs("flows") {
         flows::bench_flows(&mut report)?;
     }
 
