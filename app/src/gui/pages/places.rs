@@ -122,11 +122,12 @@ impl PlacesView {
     }
 }
 
-/// The places a place of `kind` can be added in, by id, with the names people know them by.
+/// The places a place of `kind` can be added in, by id, with the names people know them by:
+/// a courtyard or grid with its community's (every community has its 第1院落).
 fn parents(dir: &DirectoryView, kind: PlaceKind) -> Vec<(String, String)> {
     let named = |m: &BTreeMap<String, PlaceView>| {
         m.iter()
-            .map(|(id, p)| (id.clone(), p.name.clone()))
+            .map(|(id, p)| (id.clone(), within_community(dir, p)))
             .collect::<Vec<_>>()
     };
     match kind {
@@ -135,6 +136,24 @@ fn parents(dir: &DirectoryView, kind: PlaceKind) -> Vec<(String, String)> {
         PlaceKind::Grid => [named(&dir.communities), named(&dir.courtyards)].concat(),
         PlaceKind::Building => named(&dir.grids),
     }
+}
+
+/// A place's name after its community's (`中台社区·第4网格`); a community's own name.
+fn within_community(dir: &DirectoryView, place: &PlaceView) -> String {
+    let mut parent = place.parent.as_deref();
+    // Up through a courtyard (a grid may be in one) to the community.
+    for _ in 0..3 {
+        let Some(id) = parent else { break };
+        if let Some(c) = dir.communities.get(id) {
+            return format!("{}·{}", c.name, place.name);
+        }
+        parent = dir
+            .courtyards
+            .get(id)
+            .or_else(|| dir.grids.get(id))
+            .and_then(|p| p.parent.as_deref());
+    }
+    place.name.clone()
 }
 
 /// The places of `m` in `parent`: id and name.

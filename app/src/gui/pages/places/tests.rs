@@ -34,12 +34,12 @@ fn the_office_adds_a_courtyard_a_grid_in_it_and_a_building_shown_as_a_tree() {
         h.query_by_label("请先选这个网格在哪里").is_some(),
         "no parent"
     );
-    tap(&mut h, "在阳光院");
+    tap(&mut h, "在中台社区·阳光院");
     tap(&mut h, "添加");
     settle(&mut h);
     assert!(h.query_by_label("网格：第4网格（zt-g4）").is_some());
     tap(&mut h, "加楼栋");
-    tap(&mut h, "在第4网格");
+    tap(&mut h, "在中台社区·第4网格");
     type_into(&mut h, "代码", "b7");
     type_into(&mut h, "名称", "7栋");
     tap(&mut h, "添加");
