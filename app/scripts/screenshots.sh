@@ -60,7 +60,31 @@ shot() { # page language file
   echo "saved $out/$3.png"
 }
 
-for page in ${PAGES:-needs new-need meetings volunteers reports sync settings}; do
+for page in ${PAGES:-needs new-need meetings volunteers reports people places sync files settings}; do
   shot "$page" zh-CN "$page"
 done
+[ -n "${PAGES:-}" ] && exit 0
 shot needs en needs-en
+# Views of pages (GRIDBOOK_START_PAGE=<page>/<view>): the register searched, a new meeting's
+# form, and a register sheet previewed with its one wrong row.
+shot residents/王 zh-CN residents-search
+shot meetings/new zh-CN meeting-new
+cat >"$work/register.csv" <<'CSV'
+姓名,电话,社区,网格,楼栋,单元,室
+周桂英,13700001234,东台社区,第1网格,11号楼,1,101
+吴国强,13700002345,东台社区,第1网格,11号楼,1,102
+郑丽,,东台社区,第9网格,11号楼,2,201
+钱伟,13700004567,东台社区,第2网格,21号楼,1,301
+CSV
+shot "files/residents:$work/register.csv" zh-CN import-preview
+
+# The minutes (会议纪要) of the demo's latest meeting as printed, drawn by a headless Chromium
+# where there is one (apt-get install chromium).
+if command -v chromium >/dev/null; then
+  meeting="$("$bin" --demo meeting list --json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')"
+  "$bin" --demo meeting print "$meeting" --minutes --out "$work/minutes.html" >/dev/null
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1024,900 \
+    --screenshot="$out/minutes.png" "file://$work/minutes.html" >/dev/null 2>&1
+  echo "saved $out/minutes.png"
+fi

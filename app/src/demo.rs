@@ -188,7 +188,7 @@ pub(crate) fn generate(
                     phone: Some(phone(&mut rng)),
                     building,
                     grid: None,
-                    unit: Some(format!("{}单元", rng.random_range(1..=3))),
+                    unit: Some(rng.random_range(1..=3).to_string()),
                     room: Some(format!(
                         "{}0{}",
                         rng.random_range(1..=6),

@@ -137,6 +137,24 @@ impl Headless {
         (self.app.data.register_index.len(), hits.unwrap_or(0))
     }
 
+    /// The ids of the pages the navigation bar lists, in its order.
+    pub fn page_ids(&self) -> Vec<&'static str> {
+        self.app
+            .pages
+            .iter()
+            .filter(|p| p.title().is_some())
+            .map(|p| p.id())
+            .collect()
+    }
+
+    /// Shows the page `id` as a tap on it in the navigation bar does.
+    pub fn show_page(&mut self, id: &str) {
+        self.app.state.page = id.to_string();
+        if let Some(page) = self.app.pages.iter_mut().find(|p| p.id() == id) {
+            page.opened(&mut self.app.data, &mut self.app.commands);
+        }
+    }
+
     /// Whether the worker is still on a command (opening the store, filtering).
     pub fn busy(&self) -> bool {
         self.app.busy()

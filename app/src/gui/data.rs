@@ -119,10 +119,16 @@ impl Data {
             parts.push(self.building_name(b).to_string());
         }
         if let Some(u) = r.unit.as_deref().filter(|u| !u.is_empty()) {
-            parts.push(crate::i18n::tr!("register.unit", unit = u));
+            parts.push(crate::i18n::tr!(
+                "register.unit",
+                unit = u.trim_end_matches("单元")
+            ));
         }
         if let Some(room) = r.room.as_deref().filter(|r| !r.is_empty()) {
-            parts.push(crate::i18n::tr!("register.room", room = room));
+            parts.push(crate::i18n::tr!(
+                "register.room",
+                room = room.trim_end_matches("室")
+            ));
         }
         parts.join(" ")
     }
@@ -140,12 +146,9 @@ impl Data {
             Event::Opened {
                 data_dir,
                 directory,
-                register,
                 me,
             } => {
                 self.data_dir = Some(data_dir);
-                self.residents = register.residents;
-                self.register_index = register.index;
                 self.directory = Some(*directory);
                 self.me = me;
             }

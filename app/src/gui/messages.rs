@@ -291,8 +291,6 @@ pub(crate) enum Event {
         data_dir: PathBuf,
         /// Communities, grids, buildings and members.
         directory: Box<DirectoryView>,
-        /// The residents' register.
-        register: Register,
         /// The member using this device, if set.
         me: Option<MemberId>,
     },

@@ -90,6 +90,12 @@ impl GridbookApp {
             net_commands: Vec::new(),
             shown_data: false,
         };
+        if let Some(view) = app.state.start_view.take() {
+            let shown = app.shown().to_string();
+            if let Some(page) = app.pages.iter_mut().find(|p| p.id() == shown) {
+                page.start_at(&view, &mut app.commands);
+            }
+        }
         app.commands
             .push(Command::FilterNeeds(app.state.filter.clone()));
         app.commands.push(Command::LoadPeers);
@@ -360,11 +366,14 @@ pub(crate) fn run(
                 .storage
                 .and_then(|s| eframe::get_value(s, STATE_KEY))
                 .unwrap_or_default();
-            // For scripts (screenshots): start on a named page, in a named language.
-            if let Ok(page) = std::env::var("GRIDBOOK_START_PAGE")
-                && let Some(p) = pages::all().into_iter().find(|p| p.id() == page)
-            {
-                state.page = p.id().to_string();
+            // For scripts (screenshots): start on a named page (and a view of it), in a named
+            // language.
+            if let Ok(start) = std::env::var("GRIDBOOK_START_PAGE") {
+                let (page, view) = start.split_once('/').unwrap_or((&start, ""));
+                if let Some(p) = pages::all().into_iter().find(|p| p.id() == page) {
+                    state.page = p.id().to_string();
+                    state.start_view = (!view.is_empty()).then(|| view.to_string());
+                }
             }
             match std::env::var("GRIDBOOK_LANGUAGE").as_deref() {
                 Ok("en") => state.language = Language::English,

@@ -34,6 +34,10 @@ pub(crate) trait Page: std::any::Any {
     /// Draws the page.
     fn show(&mut self, ui: &mut Ui, cx: &mut Cx<'_>);
 
+    /// For scripts (screenshots): opens the view named after the page in
+    /// `GRIDBOOK_START_PAGE=<page>/<view>` (a form, a search, a file to preview).
+    fn start_at(&mut self, _view: &str, _cmds: &mut Vec<Command>) {}
+
     /// The page was picked in the navigation bar: drop what may be stale, ask for what is new.
     fn opened(&mut self, _data: &mut Data, _cmds: &mut Vec<Command>) {}
 

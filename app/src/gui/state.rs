@@ -23,6 +23,10 @@ pub(crate) struct State {
     pub files_dir: Option<std::path::PathBuf>,
     /// The idle time after which the app locks (see unlock.rs).
     pub lock_after: LockAfter,
+    /// The view of the start page a script asked for (`GRIDBOOK_START_PAGE=<page>/<view>`);
+    /// never remembered.
+    #[serde(skip)]
+    pub start_view: Option<String>,
 }
 
 /// The idle time after which the app locks, unless Settings say otherwise.

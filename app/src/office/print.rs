@@ -381,10 +381,10 @@ fn home(r: &gridbook_model::Resident, places: &Places) -> String {
         parts.push(places.building_name(b).to_string());
     }
     if let Some(u) = &r.unit {
-        parts.push(format!("{u}单元"));
+        parts.push(format!("{}单元", u.trim_end_matches("单元")));
     }
     if let Some(room) = &r.room {
-        parts.push(format!("{room}室"));
+        parts.push(format!("{}室", room.trim_end_matches("室")));
     }
     parts.join(" ")
 }

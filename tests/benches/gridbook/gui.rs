@@ -101,6 +101,40 @@ pub(crate) fn bench_gui(report: &mut Report, data: &Path) -> Result<()> {
     );
     report.info("gui.filter_answer.median", median(&answers), "ms");
 
+    // Every page of the navigation bar on this store: each opened, its answers waited for,
+    // then its frames timed as a person reads it (no input).
+    let mut pages = Vec::new();
+    for page in app.page_ids() {
+        app.show_page(page);
+        let start = Instant::now();
+        while app.busy() && start.elapsed() < Duration::from_secs(60) {
+            app.frame(Vec::new());
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let mut frames = Vec::new();
+        for _ in 0..40 {
+            let t = Instant::now();
+            app.frame(Vec::new());
+            frames.push(ms(t.elapsed()));
+        }
+        frames.sort_by(f64::total_cmp);
+        report.info(
+            &format!("gui.page_frame.{page}.p99"),
+            percentile(&frames, 99.0),
+            "ms",
+        );
+        pages.extend(frames);
+    }
+    pages.sort_by(f64::total_cmp);
+    report.check(
+        "gui.page_frame.p99",
+        percentile(&pages, 99.0),
+        "ms",
+        Target::AtMost(8.0),
+    );
+    app.show_page("needs");
+    app.frame(Vec::new());
+
     // Idle: with no input and nothing arriving, the app stops asking to be drawn once the
     // last hover animation has ended (egui repaints only on input or events).
     let mut until_idle = None;

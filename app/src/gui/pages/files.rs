@@ -11,11 +11,12 @@ use egui::Ui;
 
 use crate::gui::chooser::{Chooser, Chosen};
 use crate::gui::data::Data;
-use crate::gui::messages::{Event, Origin, Progress, Step, Task};
+use crate::gui::messages::{Command, Event, Origin, Progress, Step, Task};
 use crate::gui::page::{Cx, Page};
 use crate::gui::state::State;
 use crate::gui::widgets::refusal_text;
 use crate::i18n::tr;
+use crate::office::import::Kind;
 
 mod bundle;
 mod sheet;
@@ -111,6 +112,20 @@ impl Page for FilesView {
                 self.last = Some(task);
             }
         });
+    }
+
+    fn start_at(&mut self, view: &str, cmds: &mut Vec<Command>) {
+        // `files/<kind>:<file>` (needs, residents or volunteers): that file read and previewed.
+        if let Some((kind, file)) = view.split_once(':') {
+            let kind = match kind {
+                "needs" => Kind::Needs,
+                "residents" => Kind::Residents,
+                "volunteers" => Kind::Volunteers,
+                _ => return,
+            };
+            self.sheet.read(kind, file.into(), cmds);
+            self.last = Some(Task::Sheet);
+        }
     }
 
     fn event(&mut self, event: &Event) {

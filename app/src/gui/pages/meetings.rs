@@ -290,6 +290,11 @@ impl Page for MeetingsView {
         MeetingsView::show(self, ui, cx.data, cx.cmds);
     }
 
+    fn start_at(&mut self, view: &str, _cmds: &mut Vec<Command>) {
+        // `meetings/new`: the form of a new meeting.
+        self.creating = view == "new";
+    }
+
     fn event(&mut self, event: &Event) {
         match event {
             Event::AgendaSaved => self.saved(),

@@ -268,6 +268,11 @@ impl Page for ResidentsView {
         ResidentsView::show(self, ui, cx.state, cx.data, cx.cmds);
     }
 
+    fn start_at(&mut self, view: &str, _cmds: &mut Vec<Command>) {
+        // `residents/<query>`: the register searched for it.
+        self.search.query = view.to_string();
+    }
+
     fn event(&mut self, event: &Event) {
         match event {
             Event::ResidentSaved(saved) => self.saved(saved),

@@ -133,11 +133,10 @@ fn run(
 ) {
     let opened = Gridbook::open_or_create(data_dir, passphrase).and_then(|mut book| {
         let directory = directory_or_empty(&mut book)?;
-        let register = residents::register(&mut book).unwrap_or_default();
         let me = book.member()?;
-        Ok((book, directory, register, me))
+        Ok((book, directory, me))
     });
-    let (book, directory, register, me) = match opened {
+    let (book, directory, me) = match opened {
         Ok(x) => x,
         Err(e) => {
             send(Event::OpenFailed(e.to_string()));
@@ -148,7 +147,6 @@ fn run(
     send(Event::Opened {
         data_dir: data_dir.to_path_buf(),
         directory: Box::new(directory),
-        register,
         me,
     });
     let mut state = State {
@@ -160,8 +158,9 @@ fn run(
         filter: NeedFilter::default(),
         pending: None,
     };
-    state.send_register(send);
+    // The needs first: the app opens on them; the register's index is made after.
     state.reload_needs(send);
+    state.send_register(send);
     if state.book.network().ok().flatten().is_some() {
         send(Event::Relay(state.book.relay().ok().flatten()));
     }

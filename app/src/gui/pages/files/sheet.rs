@@ -60,6 +60,13 @@ impl SheetSection {
         self.stage = Stage::Refused(said);
     }
 
+    /// Asks the worker to read and check `file` as a sheet of `kind`.
+    pub(super) fn read(&mut self, kind: Kind, file: std::path::PathBuf, cmds: &mut Vec<Command>) {
+        self.kind = Some(kind);
+        self.stage = Stage::Working(None);
+        cmds.push(Command::ReadSheet(file, kind));
+    }
+
     pub(super) fn event(&mut self, event: &Event) {
         match event {
             Event::Progress(Task::Sheet, p) => self.stage = Stage::Working(Some(*p)),
@@ -101,8 +108,7 @@ impl SheetSection {
                 ));
             }
             if let Some(Chosen::File(file)) = choose(ui, &mut self.chooser, cx.state) {
-                self.stage = Stage::Working(None);
-                cx.cmds.push(Command::ReadSheet(file, kind));
+                self.read(kind, file, cx.cmds);
                 started = Some(Task::Sheet);
             }
             if self.chooser.is_some() {

@@ -105,10 +105,10 @@ fn found_label(r: &Resident, data: &Data) -> String {
         home.push(data.building_name(b).to_string());
     }
     if let Some(u) = &r.unit {
-        home.push(tr!("meetings.unit", unit = u));
+        home.push(tr!("meetings.unit", unit = u.trim_end_matches("单元")));
     }
     if let Some(room) = &r.room {
-        home.push(tr!("meetings.room", room = room));
+        home.push(tr!("meetings.room", room = room.trim_end_matches("室")));
     }
     if home.is_empty() {
         r.name.clone()
