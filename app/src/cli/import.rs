@@ -165,7 +165,7 @@ fn preview(plan: &Plan, places: &Places) -> String {
     if !by_stage.is_empty() {
         let stages: Vec<String> = by_stage
             .iter()
-            .map(|(s, n)| format!("{} {n}", s.token()))
+            .map(|(s, n)| format!("{} {n}", output::term(*s)))
             .collect();
         out.push_str(&tr!("cli.import.by_stage", list = stages.join(", ")));
     }
