@@ -128,7 +128,6 @@ fn hit(ui: &mut Ui, selected: bool, text: &str) -> Response {
 mod tests {
     use std::collections::BTreeMap;
     use std::sync::Arc;
-    use std::time::Instant;
 
     use gridbook_model::register_search::RegisterIndex;
     use gridbook_model::time::Timestamp;
@@ -137,10 +136,9 @@ mod tests {
     use super::{MAX_HITS, ResidentSearch};
     use crate::gui::data::Data;
 
-    /// 20,000 residents in 100 buildings: what one keystroke costs the page (the index's
-    /// `find` and the hits' labels; drawing is the harness's). Prints the p99 of a typed
-    /// sequence (`cargo test -p gridbook --lib keystroke -- --nocapture`); the release figure
-    /// is the benchmark's.
+    /// 20,000 residents in 100 buildings, typed into keystroke by keystroke: each keystroke
+    /// finds at most the page's hits, and a name is found. How long a keystroke takes is the
+    /// benchmark's (`register_search.keystroke_p99`).
     #[test]
     fn a_keystroke_over_20000_residents_finds_at_most_50_hits() {
         let mut residents = BTreeMap::new();
@@ -178,7 +176,6 @@ mod tests {
             ..Data::default()
         };
         let mut search = ResidentSearch::default();
-        let mut times = Vec::new();
         for typed in [
             "王",
             "王1",
@@ -192,19 +189,10 @@ mod tests {
             for c in typed.chars() {
                 so_far.push(c);
                 search.query = so_far.clone();
-                let t = Instant::now();
                 search.refresh(&data, MAX_HITS);
-                times.push(t.elapsed());
                 assert!(search.hits() <= MAX_HITS);
             }
         }
         assert!(search.hits() > 0, "赵 finds someone");
-        times.sort();
-        let p99 = times[(times.len() * 99 / 100).min(times.len() - 1)];
-        println!(
-            "{} keystrokes, p99 {p99:?}, max {:?}",
-            times.len(),
-            times[times.len() - 1]
-        );
     }
 }

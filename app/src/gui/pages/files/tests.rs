@@ -179,21 +179,16 @@ fn a_register_of_twenty_thousand_rows_stays_responsive() {
     tap_on_page(&mut h, "居民名册");
     tap(&mut h, "选择文件");
     tap(&mut h, "台账");
-    let started = std::time::Instant::now();
     tap(&mut h, "大名册.csv");
     settle(&mut h);
-    let read = started.elapsed();
     assert!(
         h.query_by_label_contains("共 20000 行，其中 1 行有错")
             .is_some()
     );
     assert!(h.query_by_label("第 1 / 400 页").is_some());
     assert!(h.query_by_label("居民49").is_some() && h.query_by_label("居民50").is_none());
-    let frame = std::time::Instant::now();
     tap(&mut h, "下一页");
-    let two_frames = frame.elapsed() / 4;
     assert!(h.query_by_label("居民50").is_some());
-    eprintln!("20,000 rows read and checked in {read:?}; a frame of the preview {two_frames:?}");
     tap(&mut h, "只看有错的行");
     assert!(h.query_by_label("居民15000").is_some());
     drop(h);
