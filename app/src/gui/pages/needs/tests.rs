@@ -184,3 +184,50 @@ fn a_need_gets_an_assignee_and_a_due_day_from_its_panel() {
     );
     assert_eq!(need.assignee, Some(other));
 }
+
+/// Two devices classified a need offline with different difficulties: the panel shows both,
+/// named in words, and a tap keeps one, on this device and, after a sync, on the other.
+#[test]
+fn a_difficulty_two_devices_wrote_offline_is_picked_from_the_panel() {
+    use gridbook_model::need::Transition;
+    use gridbook_model::vocab::{Difficulty, Role};
+    let office = Fixture::new();
+    let id = office.with_book(|book| {
+        book.add_need(gridbook_model::NewNeed::new(
+            "楼道积水",
+            gridbook_model::vocab::Category::Facilities,
+            "zt-g3",
+        ))
+    });
+    let tablet = office.joined("李娜", Role::GridWorker);
+    let classify = |difficulty| Transition::Classify {
+        category: None,
+        reasonable: true,
+        difficulty,
+        duplicate_of: None,
+    };
+    office.with_book(|book| book.advance_need(&id, &classify(Difficulty::Medium)));
+    tablet.with_book(|book| book.advance_need(&id, &classify(Difficulty::High)));
+    office.exchange(&tablet);
+    let mut h = office.harness();
+    tap(&mut h, "楼道积水");
+    settle(&mut h);
+    assert!(h.query_by_label("难度：").is_some(), "the field in words");
+    assert!(h.query_by_label("选用「中」").is_some());
+    tap(&mut h, "选用「高」");
+    settle(&mut h);
+    assert!(
+        h.query_by_label("选用「中」").is_none(),
+        "the conflict is gone"
+    );
+    assert_speaks_chinese(&h);
+    drop(h);
+    office.exchange(&tablet);
+    for fx in [&office, &tablet] {
+        assert!(fx.with_book(|b| b.need_conflicts(&id)).is_empty());
+        assert_eq!(
+            fx.with_book(|b| b.need(&id)).difficulty,
+            Some(Difficulty::High)
+        );
+    }
+}
