@@ -238,6 +238,11 @@ impl Live {
                 result = transport::dial_on(&self.book, conn, Vec::new()).await;
             }
             let failed = result.is_err();
+            if failed && ended_by_peer(conn) {
+                // The peer closed the connection as a finished one-off session does ("done")
+                // just as this side began a push: nothing failed, and no one is left to tell.
+                return;
+            }
             if let Ok(Report {
                 agreed: Some(digest),
                 ..
@@ -256,4 +261,13 @@ impl Live {
             }
         }
     }
+}
+
+/// Whether the peer closed `conn` the way a finished one-off session does (code 0, "done"),
+/// not because something went wrong.
+fn ended_by_peer(conn: &Connection) -> bool {
+    matches!(
+        conn.close_reason(),
+        Some(ConnectionError::ApplicationClosed(close)) if close.error_code == 0u32.into()
+    )
 }
