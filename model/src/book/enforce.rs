@@ -32,11 +32,11 @@ use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
 
 use super::exports::{EXPORTS, own_export};
 use super::signing::{Signatures, is_signature};
+use super::walk_ins::walk_ins_only;
 use super::{Gridbook, device_of, genesis_actor};
 use crate::access::{Membership, Standing};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
-use crate::ids::DeviceTag;
 use crate::time::Timestamp;
 use crate::vocab::Role;
 
@@ -473,77 +473,6 @@ fn directory_parts(
     }
     Ok(())
 }
-
-/// Whether every op of `change` that touches the residents' register adds a new walk-in entry
-/// (what a facilitator may write, at a meeting): each new entry is a map made at a key no entry
-/// held, named with the author's own device tag (so it is an id the author made), holding
-/// scalar fields written for the first time, `walk_in` true among them and no `merged_into`.
-/// Nothing else in the register is written: no other entry, no field of an entry made earlier.
-fn walk_ins_only(
-    doc: &Automerge,
-    change: &automerge::Change,
-    ops: &[automerge::legacy::Op],
-) -> bool {
-    use automerge::ScalarValue;
-    use automerge::legacy::{Key, ObjectId, OpType};
-    let actor = change.actor_id();
-    let start = change.start_op().get();
-    let bytes = actor.to_bytes();
-    let Ok(key) = <[u8; 32]>::try_from(bytes.get(..32).unwrap_or_default()) else {
-        return false;
-    };
-    let own_ids = format!(
-        "{}-{}-",
-        crate::ids::ResidentId::PREFIX,
-        DeviceTag::of_key(&key)
-    );
-    // The entries this change makes (by op counter), and whether each is marked a walk-in.
-    let mut made: HashMap<u64, bool> = HashMap::new();
-    for (i, op) in ops.iter().enumerate() {
-        let ObjectId::Id(obj) = &op.obj else {
-            // At the root, only the register itself would be the register's part.
-            if matches!(&op.key, Key::Map(k) if k == "residents") {
-                return false;
-            }
-            continue;
-        };
-        let in_register = path_of(doc, &format!("{}@{}", obj.0, obj.1)) == ["residents"];
-        if in_register {
-            let new_entry = matches!(op.action, OpType::Make(automerge::ObjType::Map))
-                && op.pred.is_empty()
-                && !op.insert
-                && matches!(&op.key, Key::Map(k) if k.starts_with(&own_ids)
-                    && k.parse::<crate::ids::ResidentId>().is_ok());
-            if !new_entry {
-                return false;
-            }
-            made.insert(start + i as u64, false);
-            continue;
-        }
-        let Some(walk_in) = (obj.1 == *actor).then(|| made.get_mut(&obj.0)).flatten() else {
-            // Not an entry this change made: for a facilitator, part of another entry.
-            if top_part(doc, &format!("{}@{}", obj.0, obj.1)) == "residents" {
-                return false;
-            }
-            continue;
-        };
-        let (OpType::Put(value), Key::Map(field)) = (&op.action, &op.key) else {
-            return false;
-        };
-        if !op.pred.is_empty() || op.insert {
-            return false;
-        }
-        match (field.as_str(), value) {
-            ("walk_in", ScalarValue::Boolean(true)) => *walk_in = true,
-            ("walk_in", _) => return false,
-            ("merged_into", ScalarValue::Null) => {}
-            ("merged_into", _) => return false,
-            _ => {}
-        }
-    }
-    !made.is_empty() && made.values().all(|w| *w)
-}
-
 /// What a claim writes: a need's stage (to implementing), its claimant and claimant's name, and
 /// when it reached that stage. A change that writes anything else is no claim, whatever its
 /// message says.
@@ -570,7 +499,7 @@ fn claim_only(doc: &Automerge, hash: &ChangeHash) -> bool {
 }
 
 /// The map keys from the root down to the object `obj` (empty when it is not under maps).
-fn path_of(doc: &Automerge, obj: &str) -> Vec<String> {
+pub(super) fn path_of(doc: &Automerge, obj: &str) -> Vec<String> {
     let Ok(obj) = doc.import_obj(obj) else {
         return Vec::new();
     };
@@ -589,7 +518,7 @@ fn path_of(doc: &Automerge, obj: &str) -> Vec<String> {
 }
 
 /// The top-level key of the directory that holds the object `obj`.
-fn top_part(doc: &Automerge, obj: &str) -> String {
+pub(super) fn top_part(doc: &Automerge, obj: &str) -> String {
     let Ok(obj) = doc.import_obj(obj) else {
         return String::new();
     };

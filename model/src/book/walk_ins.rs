@@ -3,15 +3,18 @@
 //! so a crash never leaves an entry without its signature or a signature without its entry.
 //! Facilitators may add such entries and nothing else in the register (`enforce.rs`).
 
-use automerge::ROOT;
+use std::collections::HashMap;
+
+use automerge::{Automerge, ROOT};
 use autosurgeon::reconcile_prop;
 
 use super::directory::hydrate_map;
+use super::enforce::{path_of, top_part};
 use super::{Gridbook, map_at};
 use crate::directory::{Building, Grid, Resident};
 use crate::doc_id::DocId;
 use crate::error::{Error, Result};
-use crate::ids::{MeetingId, ResidentId};
+use crate::ids::{DeviceTag, MeetingId, ResidentId};
 use crate::register_search::{address_parts, bare};
 use crate::{Field, RecordKind};
 
@@ -103,4 +106,72 @@ fn split(address: &str) -> (Option<String>, Option<String>, Option<String>) {
         [b, room] => (Some(b.clone()), None, Some(room.clone())),
         [b, unit, room, ..] => (Some(b.clone()), Some(unit.clone()), Some(room.clone())),
     }
+}
+
+// The read-time rule's part for walk-ins (called from `enforce.rs`).
+
+/// Whether every op of `change` that touches the residents' register adds a new walk-in entry
+/// (what a facilitator may write, at a meeting): each new entry is a map made at a key no entry
+/// held, named with the author's own device tag (so it is an id the author made), holding
+/// scalar fields written for the first time, `walk_in` true among them and no `merged_into`.
+/// Nothing else in the register is written: no other entry, no field of an entry made earlier.
+pub(super) fn walk_ins_only(
+    doc: &Automerge,
+    change: &automerge::Change,
+    ops: &[automerge::legacy::Op],
+) -> bool {
+    use automerge::ScalarValue;
+    use automerge::legacy::{Key, ObjectId, OpType};
+    let actor = change.actor_id();
+    let start = change.start_op().get();
+    let bytes = actor.to_bytes();
+    let Ok(key) = <[u8; 32]>::try_from(bytes.get(..32).unwrap_or_default()) else {
+        return false;
+    };
+    let own_ids = format!("{}-{}-", ResidentId::PREFIX, DeviceTag::of_key(&key));
+    // The entries this change makes (by op counter), and whether each is marked a walk-in.
+    let mut made: HashMap<u64, bool> = HashMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        let ObjectId::Id(obj) = &op.obj else {
+            // At the root, only the register itself would be the register's part.
+            if matches!(&op.key, Key::Map(k) if k == "residents") {
+                return false;
+            }
+            continue;
+        };
+        let in_register = path_of(doc, &format!("{}@{}", obj.0, obj.1)) == ["residents"];
+        if in_register {
+            let new_entry = matches!(op.action, OpType::Make(automerge::ObjType::Map))
+                && op.pred.is_empty()
+                && !op.insert
+                && matches!(&op.key, Key::Map(k) if k.starts_with(&own_ids)
+                    && k.parse::<ResidentId>().is_ok());
+            if !new_entry {
+                return false;
+            }
+            made.insert(start + i as u64, false);
+            continue;
+        }
+        let Some(walk_in) = (obj.1 == *actor).then(|| made.get_mut(&obj.0)).flatten() else {
+            // Not an entry this change made: for a facilitator, part of another entry.
+            if top_part(doc, &format!("{}@{}", obj.0, obj.1)) == "residents" {
+                return false;
+            }
+            continue;
+        };
+        let (OpType::Put(value), Key::Map(field)) = (&op.action, &op.key) else {
+            return false;
+        };
+        if !op.pred.is_empty() || op.insert {
+            return false;
+        }
+        match (field.as_str(), value) {
+            ("walk_in", ScalarValue::Boolean(true)) => *walk_in = true,
+            ("walk_in", _) => return false,
+            ("merged_into", ScalarValue::Null) => {}
+            ("merged_into", _) => return false,
+            _ => {}
+        }
+    }
+    !made.is_empty() && made.values().all(|w| *w)
 }
