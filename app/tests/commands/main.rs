@@ -10,6 +10,7 @@ mod bundle;
 mod cli;
 mod deliberation;
 mod exports;
+mod imports;
 mod ledger_numbers;
 mod office;
 mod owner;
