@@ -113,30 +113,6 @@ impl Headless {
             ));
     }
 
-    /// Shows the residents page with `text` in its search, as a keystroke leaves it: the next
-    /// frame asks the register's index (`find`) and draws the hits, and nothing else.
-    pub fn search_register(&mut self, text: &str) {
-        self.app.state.page = super::pages::residents::ID.to_string();
-        let view = self.app.pages.iter_mut().find_map(|p| {
-            (p.as_mut() as &mut dyn std::any::Any)
-                .downcast_mut::<super::pages::residents::ResidentsView>()
-        });
-        if let Some(view) = view {
-            view.search.query = text.to_string();
-        }
-    }
-
-    /// How many residents the register's index holds, and how many hits the residents page
-    /// found for its search at the last frame.
-    pub fn register_found(&self) -> (usize, usize) {
-        let hits = self.app.pages.iter().find_map(|p| {
-            (p.as_ref() as &dyn std::any::Any)
-                .downcast_ref::<super::pages::residents::ResidentsView>()
-                .map(|v| v.search.hits())
-        });
-        (self.app.data.register_index.len(), hits.unwrap_or(0))
-    }
-
     /// The ids of the pages the navigation bar lists, in its order.
     pub fn page_ids(&self) -> Vec<&'static str> {
         self.app

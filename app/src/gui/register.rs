@@ -84,6 +84,7 @@ impl ResidentSearch {
     }
 
     /// How many hits it found last.
+    #[cfg(test)]
     pub(crate) fn hits(&self) -> usize {
         self.hits.len()
     }

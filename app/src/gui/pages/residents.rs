@@ -26,8 +26,8 @@ pub(crate) const ID: &str = "residents";
 /// The page's own state.
 #[derive(Default)]
 pub(crate) struct ResidentsView {
-    /// The page's search (the benchmarks type into it: `bench.rs`).
-    pub(crate) search: ResidentSearch,
+    /// The page's search (`GRIDBOOK_START_PAGE=residents/<query>` fills it).
+    search: ResidentSearch,
     /// The resident open in the side panel.
     selected: Option<ResidentId>,
     /// The entry the edit fields were filled from.
